@@ -1,0 +1,446 @@
+"""What an adapter writes, and the generic providers that run it.
+
+An adapter supplies a :class:`ProviderSpec` (its name, base URL, auth headers, capabilities,
+and factories for its operations and its emulator) and a :class:`ProviderOperations` subclass
+whose methods are sans-I/O generators. :class:`SyncProvider` and :class:`AsyncProvider` turn
+that into a :class:`~didkit.NumberProvider` and an :class:`~didkit.AsyncNumberProvider`: the
+same operation code serves both.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import itertools
+import os
+import random
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import attrs
+import httpx
+
+from .engine import (
+    AsyncRunner,
+    EngineConfig,
+    HttpRequest,
+    HttpResponse,
+    Operation,
+    RateLimiter,
+    Redactor,
+    RetryPolicy,
+    Stream,
+    SyncRunner,
+    default_classify,
+)
+from .errors import ConfigurationError, InvalidInputError, ProviderError
+from .model import (
+    DID,
+    AvailableNumber,
+    City,
+    Country,
+    Destination,
+    Order,
+    ProviderCapabilities,
+    Region,
+    SearchQuery,
+)
+from .protocol import DEFAULT_WAIT
+from .validation import normalize_country, normalize_e164
+
+if TYPE_CHECKING:
+    from .sandbox import Emulator
+
+
+@attrs.frozen
+class NumberRef:
+    """How the caller named an owned number: the carrier's id, an E.164 number, or a DID."""
+
+    id: str | None = None
+    number: str | None = None
+    did: DID | None = None
+
+    @classmethod
+    def of(cls, ref: DID | str) -> NumberRef:
+        """``"+1…"`` is a number; any other string is the carrier's id."""
+        if isinstance(ref, DID):
+            return cls(id=ref.id, number=ref.number, did=ref)
+        if not isinstance(ref, str) or not ref.strip():
+            raise InvalidInputError(f"a number reference must be a DID, an id or an E.164 number, got {ref!r}")
+        text = ref.strip()
+        if text.startswith("+"):
+            return cls(number=normalize_e164(text))
+        return cls(id=text)
+
+
+@attrs.frozen
+class OperationContext:
+    """What operations may know about their provider: its name, options and clock."""
+
+    provider: str
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+    clock: Callable[[], float] = time.monotonic
+
+
+class ProviderOperations(abc.ABC):
+    """A carrier's logic, sans-I/O: each method returns a generator of engine steps.
+
+    Operations receive validated input (ISO country codes, :class:`NumberRef`, destinations
+    with priorities 1..n). They raise typed :mod:`didkit.errors` for anything the carrier
+    sends that does not fit.
+    """
+
+    def __init__(self, context: OperationContext) -> None:
+        self.context = context
+        self.provider = context.provider
+
+    def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
+        """Map a response to a typed error (``None`` = success). Override to add carrier rules."""
+        return default_classify(response, request)
+
+    @abc.abstractmethod
+    def list_countries(self) -> Operation[list[Country]]: ...
+
+    @abc.abstractmethod
+    def list_regions(self, country: str) -> Operation[list[Region]]: ...
+
+    @abc.abstractmethod
+    def list_cities(self, country: str, region: str | None) -> Operation[list[City]]: ...
+
+    @abc.abstractmethod
+    def search_numbers(self, query: SearchQuery) -> Stream: ...
+
+    @abc.abstractmethod
+    def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]: ...
+
+    @abc.abstractmethod
+    def get_order(self, order_id: str) -> Operation[Order]: ...
+
+    @abc.abstractmethod
+    def list_numbers(self, filters: Mapping[str, Any]) -> Stream: ...
+
+    @abc.abstractmethod
+    def get_number(self, ref: NumberRef) -> Operation[DID]: ...
+
+    @abc.abstractmethod
+    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]: ...
+
+    @abc.abstractmethod
+    def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]: ...
+
+    @abc.abstractmethod
+    def release_number(self, ref: NumberRef) -> Operation[None]: ...
+
+
+@attrs.frozen
+class ProviderSpec:
+    """Everything the generic providers need to know about one carrier."""
+
+    name: str
+    default_base_url: str
+    capabilities: ProviderCapabilities
+    auth_headers: Callable[[str], Mapping[str, str]]
+    operations: Callable[[OperationContext], ProviderOperations]
+    api_key_env: str | None = None
+    emulator: Callable[..., Emulator] | None = None
+    emulator_base_path: str = ""
+    environments: Mapping[str, str] = attrs.field(factory=dict)
+    static_headers: Mapping[str, str] = attrs.field(factory=dict)
+    content_type: str = "application/json"
+    rate_limit: tuple[int, float] | None = None
+
+
+_DEFAULT: Any = object()
+
+
+class _ProviderCore:
+    spec: ClassVar[ProviderSpec]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        sandbox: bool = False,
+        timeout: float = 30.0,
+        environment: str | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limit: tuple[int, float] | Literal[False] | None = _DEFAULT,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        async_sleep: Callable[[float], Awaitable[None]] | None = None,
+        emulator: Emulator | None = None,
+        seed: int | None = None,
+        **options: Any,
+    ) -> None:
+        spec = self.spec
+        if timeout is not None and (isinstance(timeout, bool) or timeout <= 0):
+            raise InvalidInputError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        self.sandbox = bool(sandbox or emulator is not None)
+        self.emulator: Emulator | None = emulator
+        if self.sandbox and self.emulator is None:
+            if spec.emulator is None:
+                raise ConfigurationError(f"provider {spec.name!r} has no built-in sandbox")
+            self.emulator = spec.emulator(seed=seed or 0)
+        if api_key is None and spec.api_key_env:
+            api_key = os.environ.get(spec.api_key_env) or None
+        if api_key is None and self.sandbox:
+            api_key = "sandbox-key"
+        if not api_key:
+            hint = f" or set {spec.api_key_env}" if spec.api_key_env else ""
+            raise ConfigurationError(
+                f"no API key for {spec.name!r}: pass api_key=...{hint} (or use sandbox=True to try the emulator)"
+            )
+        if base_url is None and environment is not None:
+            if environment not in spec.environments:
+                known = ", ".join(sorted(spec.environments)) or "none"
+                raise ConfigurationError(f"{spec.name!r} has no environment {environment!r} (known: {known})")
+            base_url = spec.environments[environment]
+        if base_url is None:
+            base_url = "https://sandbox.invalid" + spec.emulator_base_path if self.sandbox else spec.default_base_url
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"base_url must be an http(s) URL, got {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        monotonic = clock or time.monotonic
+        limit = spec.rate_limit if rate_limit is _DEFAULT else (rate_limit or None)
+        self.options = dict(options)
+        self.operations = spec.operations(OperationContext(spec.name, self.options, monotonic))
+        headers = dict(spec.static_headers)
+        headers.update(spec.auth_headers(api_key))
+        self._config = EngineConfig(
+            provider=spec.name,
+            base_url=self.base_url,
+            headers=headers,
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            rate_limiter=RateLimiter(limit[0], limit[1], clock=monotonic) if limit else None,
+            classify=self.operations.classify,
+            redactor=Redactor([api_key]),
+            content_type=spec.content_type,
+            clock=monotonic,
+            sleep=sleep or time.sleep,
+            async_sleep=async_sleep or asyncio.sleep,
+            rng=random.Random(),
+        )
+
+    @property
+    def name(self) -> str:
+        """The provider's registered name."""
+        return self.spec.name
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """What this carrier supports."""
+        return self.spec.capabilities
+
+    def __repr__(self) -> str:
+        mode = "sandbox" if self.sandbox else self.base_url
+        return f"<{type(self).__name__} {self.spec.name} {mode}>"
+
+    def _check_offer(self, offer: AvailableNumber, reference: str | None, wait: float) -> None:
+        if not isinstance(offer, AvailableNumber):
+            raise InvalidInputError(f"purchase() takes an AvailableNumber, got {type(offer).__name__}")
+        if offer.provider != self.name:
+            raise InvalidInputError(f"this offer is from {offer.provider!r}, not {self.name!r}")
+        if reference is not None and (not isinstance(reference, str) or not reference.strip()):
+            raise InvalidInputError("reference must be a non-empty string")
+        if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
+            raise InvalidInputError(f"wait must be a number of seconds >= 0, got {wait!r}")
+
+    @staticmethod
+    def _check_destinations(destinations: Sequence[Destination]) -> tuple[Destination, ...]:
+        if isinstance(destinations, Destination):
+            destinations = [destinations]
+        items = tuple(destinations)
+        if not items:
+            raise InvalidInputError("at least one destination is required")
+        for item in items:
+            if not isinstance(item, Destination):
+                raise InvalidInputError(
+                    f"destinations must be Destination objects (Destination.sip/pstn/trunk), got {item!r}"
+                )
+        return tuple(item.with_priority(index) for index, item in enumerate(items, start=1))
+
+    @staticmethod
+    def _check_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+        if not changes:
+            raise InvalidInputError("update_number() needs at least one change")
+        for key in ("label", "sms_webhook_url"):
+            value = changes.get(key)
+            if key in changes and value is not None and not isinstance(value, str):
+                raise InvalidInputError(f"{key} must be a string or None, got {value!r}")
+        url = changes.get("sms_webhook_url")
+        if url and not str(url).startswith(("http://", "https://")):
+            raise InvalidInputError(f"sms_webhook_url must be an http(s) URL, got {url!r}")
+        if "auto_renew" in changes and not isinstance(changes["auto_renew"], bool):
+            raise InvalidInputError("auto_renew must be True or False")
+        return dict(changes)
+
+
+class SyncProvider(_ProviderCore):
+    """A :class:`~didkit.NumberProvider` over a spec: subclass it and set ``spec``.
+
+    Options: ``api_key`` (else the spec's environment variable), ``base_url``, ``sandbox``,
+    ``timeout``, ``environment``, ``retry``, ``rate_limit`` (``(requests, seconds)`` or
+    ``False``), ``client``/``transport`` (inject ``httpx``), ``clock``/``sleep`` (tests),
+    plus adapter options.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if transport is None and client is None and self.emulator is not None:
+            transport = self.emulator.transport()
+        self._runner = SyncRunner(self._config, client=client, transport=transport)
+
+    def close(self) -> None:
+        """Close the HTTP client (if this provider created it)."""
+        self._runner.close()
+
+    def __enter__(self) -> SyncProvider:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def list_countries(self) -> list[Country]:
+        """Countries with inventory; ``Country.code`` is ISO 3166-1 alpha-2."""
+        return self._runner.run(self.operations.list_countries())
+
+    def list_regions(self, country: str) -> list[Region]:
+        """Regions of ``country`` (ISO code); empty where the carrier has none."""
+        return self._runner.run(self.operations.list_regions(normalize_country(country)))
+
+    def list_cities(self, country: str, region: str | None = None) -> list[City]:
+        """Cities of ``country``, optionally within ``region`` (its id or name)."""
+        return self._runner.run(self.operations.list_cities(normalize_country(country), region))
+
+    def search_numbers(self, query: SearchQuery) -> Iterator[AvailableNumber]:
+        """Inventory offers matching ``query``, fetched lazily, at most ``query.limit``."""
+        if not isinstance(query, SearchQuery):
+            raise InvalidInputError(f"search_numbers() takes a SearchQuery, got {type(query).__name__}")
+        offers = self._runner.iterate(self.operations.search_numbers(query))
+        return itertools.islice(offers, query.limit) if query.limit else offers
+
+    def purchase(self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT) -> Order:
+        """Buy ``offer``; never retried automatically (see :class:`~didkit.NumberProvider`)."""
+        self._check_offer(offer, reference, wait)
+        return self._runner.run(self.operations.purchase(offer, reference, float(wait)))
+
+    def get_order(self, order_id: str) -> Order:
+        """An order by the carrier's id."""
+        if not isinstance(order_id, str) or not order_id.strip():
+            raise InvalidInputError("order_id must be a non-empty string")
+        return self._runner.run(self.operations.get_order(order_id.strip()))
+
+    def list_numbers(self, **filters: Any) -> Iterator[DID]:
+        """Every owned number, pages fetched lazily."""
+        return self._runner.iterate(self.operations.list_numbers(filters))
+
+    def get_number(self, ref: DID | str) -> DID:
+        """An owned number by id or E.164 number."""
+        return self._runner.run(self.operations.get_number(NumberRef.of(ref)))
+
+    def update_number(self, did: DID | str, **changes: Any) -> DID:
+        """Change only the given fields."""
+        return self._runner.run(self.operations.update_number(NumberRef.of(did), self._check_changes(changes)))
+
+    def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
+        """Route inbound calls, in priority order, replacing what was there."""
+        checked = self._check_destinations(destinations)
+        return self._runner.run(self.operations.set_destinations(NumberRef.of(did), checked))
+
+    def release_number(self, did: DID | str) -> None:
+        """Give the number back (or stop its renewal)."""
+        self._runner.run(self.operations.release_number(NumberRef.of(did)))
+
+
+class AsyncProvider(_ProviderCore):
+    """An :class:`~didkit.AsyncNumberProvider` over a spec: subclass it and set ``spec``."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if transport is None and client is None and self.emulator is not None:
+            transport = self.emulator.transport()
+        self._runner = AsyncRunner(self._config, client=client, transport=transport)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client (if this provider created it)."""
+        await self._runner.aclose()
+
+    async def __aenter__(self) -> AsyncProvider:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def list_countries(self) -> list[Country]:
+        return await self._runner.run(self.operations.list_countries())
+
+    async def list_regions(self, country: str) -> list[Region]:
+        return await self._runner.run(self.operations.list_regions(normalize_country(country)))
+
+    async def list_cities(self, country: str, region: str | None = None) -> list[City]:
+        return await self._runner.run(self.operations.list_cities(normalize_country(country), region))
+
+    def search_numbers(self, query: SearchQuery) -> AsyncIterator[AvailableNumber]:
+        if not isinstance(query, SearchQuery):
+            raise InvalidInputError(f"search_numbers() takes a SearchQuery, got {type(query).__name__}")
+        return _take(self._runner.iterate(self.operations.search_numbers(query)), query.limit)
+
+    async def purchase(
+        self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order:
+        self._check_offer(offer, reference, wait)
+        return await self._runner.run(self.operations.purchase(offer, reference, float(wait)))
+
+    async def get_order(self, order_id: str) -> Order:
+        if not isinstance(order_id, str) or not order_id.strip():
+            raise InvalidInputError("order_id must be a non-empty string")
+        return await self._runner.run(self.operations.get_order(order_id.strip()))
+
+    def list_numbers(self, **filters: Any) -> AsyncIterator[DID]:
+        return self._runner.iterate(self.operations.list_numbers(filters))
+
+    async def get_number(self, ref: DID | str) -> DID:
+        return await self._runner.run(self.operations.get_number(NumberRef.of(ref)))
+
+    async def update_number(self, did: DID | str, **changes: Any) -> DID:
+        checked = self._check_changes(changes)
+        return await self._runner.run(self.operations.update_number(NumberRef.of(did), checked))
+
+    async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
+        checked = self._check_destinations(destinations)
+        return await self._runner.run(self.operations.set_destinations(NumberRef.of(did), checked))
+
+    async def release_number(self, did: DID | str) -> None:
+        await self._runner.run(self.operations.release_number(NumberRef.of(did)))
+
+
+async def _take(items: AsyncGenerator[Any, None], limit: int | None) -> AsyncIterator[Any]:
+    count = 0
+    try:
+        async for item in items:
+            if limit is not None and count >= limit:
+                break
+            count += 1
+            yield item
+    finally:
+        await items.aclose()

@@ -1,0 +1,328 @@
+"""The two shells that drive sans-I/O operations: :class:`SyncRunner` over ``httpx.Client`` and
+:class:`AsyncRunner` over ``httpx.AsyncClient``. Retries, backoff, ``Retry-After``, client-side
+rate limiting, timeouts, error mapping and request logging live here, once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from ..errors import ProviderError, RateLimitedError, TransportError
+from .errormap import error_for_status, request_id_of
+from .policy import RateLimiter, RetryPolicy
+from .redact import Redactor
+from .steps import Emit, HttpRequest, HttpResponse, Operation, Sleep, Step, Stream
+
+T = TypeVar("T")
+
+logger = logging.getLogger("didkit")
+
+Classifier = Callable[[HttpResponse, HttpRequest], "ProviderError | None"]
+
+
+def default_classify(response: HttpResponse, request: HttpRequest) -> ProviderError | None:
+    """Any non-2xx status is an error of the type its status maps to."""
+    return None if response.ok else error_for_status(response, request)
+
+
+@attrs.define
+class EngineConfig:
+    """Everything a runner needs; built by the provider base from its spec and options."""
+
+    provider: str
+    base_url: str
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    timeout: float | httpx.Timeout = 30.0
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    rate_limiter: RateLimiter | None = None
+    classify: Classifier = default_classify
+    redactor: Redactor = attrs.field(factory=Redactor)
+    content_type: str = "application/json"
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    rng: random.Random = attrs.field(factory=random.Random)
+
+
+class _RunnerBase:
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+
+    def _url(self, request: HttpRequest) -> str:
+        if request.path.startswith(("http://", "https://")):
+            return request.path
+        return self.config.base_url.rstrip("/") + "/" + request.path.lstrip("/")
+
+    def _build(self, request: HttpRequest) -> tuple[str, dict[str, str], bytes | None]:
+        headers = dict(self.config.headers)
+        headers.update(request.headers)
+        content = None
+        if request.json is not None:
+            content = json.dumps(request.json, separators=(",", ":")).encode()
+            headers.setdefault("Content-Type", self.config.content_type)
+        return self._url(request), headers, content
+
+    def _wrap(self, raw: httpx.Response) -> HttpResponse:
+        return HttpResponse(
+            status_code=raw.status_code,
+            headers=raw.headers,
+            content=raw.content,
+            url=str(raw.url),
+            request_id=request_id_of(raw.headers),
+            provider=self.config.provider,
+        )
+
+    def _transport_error(self, exc: httpx.TransportError, request: HttpRequest) -> TransportError:
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
+        detail = self.config.redactor.text(str(exc)) or type(exc).__name__
+        return TransportError(
+            f"{request.label} {kind}: {detail}",
+            provider=self.config.provider,
+            outcome_unknown=not request.retryable and not never_sent,
+        )
+
+    def _after(self, request: HttpRequest, response: HttpResponse, elapsed: float) -> ProviderError | None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s %s -> %s in %.1f ms%s",
+                self.config.provider,
+                request.method,
+                self._loggable_url(request),
+                response.status_code,
+                elapsed * 1000,
+                f" [request id {response.request_id}]" if response.request_id else "",
+            )
+        error = self.config.classify(response, request)
+        if error is not None:
+            error.message = self.config.redactor.text(error.message)
+            error.args = (error.message,)
+            error.messages = tuple(self.config.redactor.text(m) for m in error.messages)
+            if not request.retryable and (response.status_code >= 500 or response.status_code == 408):
+                error.outcome_unknown = True
+        return error
+
+    def _loggable_url(self, request: HttpRequest) -> str:
+        params = self.config.redactor.params(request.params)
+        query = "&".join(f"{k}={v}" for k, v in params)
+        return self.config.redactor.text(self._url(request)) + (f"?{query}" if query else "")
+
+    def _retry_delay(self, error: ProviderError, request: HttpRequest, attempt: int) -> float | None:
+        if not request.retryable:
+            return None
+        status = error.status_code
+        if not isinstance(error, TransportError) and status not in self.config.retry.retry_statuses:
+            return None
+        retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+        delay = self.config.retry.delay(attempt, retry_after, self.config.rng)
+        if delay is not None:
+            logger.debug(
+                "%s %s failed (%s); retry %d in %.2f s",
+                self.config.provider,
+                request.label,
+                status or type(error).__name__,
+                attempt,
+                delay,
+            )
+        return delay
+
+
+class SyncRunner(_RunnerBase):
+    """Drives operations with an ``httpx.Client`` (given, or built over ``transport``)."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(config)
+        self._owns_client = client is None
+        self.client = client or httpx.Client(transport=transport, timeout=config.timeout)
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send one request with rate limiting, retries and error mapping."""
+        url, headers, content = self._build(request)
+        attempt = 0
+        while True:
+            attempt += 1
+            limiter = self.config.rate_limiter
+            if limiter is not None:
+                wait = limiter.reserve()
+                if wait > 0:
+                    self.config.sleep(wait)
+            started = self.config.clock()
+            try:
+                raw = self.client.request(
+                    request.method,
+                    url,
+                    params=request.params or None,
+                    headers=headers,
+                    content=content,
+                    timeout=self.config.timeout,
+                )
+            except httpx.TransportError as exc:
+                error: ProviderError | None = self._transport_error(exc, request)
+            else:
+                response = self._wrap(raw)
+                error = self._after(request, response, self.config.clock() - started)
+                if error is None:
+                    return response
+            assert error is not None
+            delay = self._retry_delay(error, request, attempt)
+            if delay is None:
+                raise error
+            self.config.sleep(delay)
+
+    def _step(self, step: Step) -> Any:
+        if isinstance(step, HttpRequest):
+            return self.send(step)
+        if isinstance(step, Sleep):
+            self.config.sleep(step.seconds)
+            return None
+        raise TypeError(f"an operation yielded {step!r}, which run() cannot take (use iterate())")
+
+    def run(self, operation: Operation[T]) -> T:
+        """Drive an operation to its result."""
+        try:
+            step = next(operation)
+            while True:
+                try:
+                    answer = self._step(step)
+                except ProviderError as exc:
+                    step = operation.throw(exc)
+                    continue
+                step = operation.send(answer)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    def iterate(self, stream: Stream) -> Iterator[Any]:
+        """Drive a stream lazily: the next page is requested only when the consumer wants it."""
+        try:
+            step = next(stream)
+            while True:
+                if isinstance(step, Emit):
+                    yield from step.items
+                    step = stream.send(None)
+                    continue
+                try:
+                    answer = self._step(step)
+                except ProviderError as exc:
+                    step = stream.throw(exc)
+                    continue
+                step = stream.send(answer)
+        except StopIteration:
+            return
+        finally:
+            stream.close()
+
+
+class AsyncRunner(_RunnerBase):
+    """Drives operations with an ``httpx.AsyncClient`` (given, or built over ``transport``)."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(config)
+        self._owns_client = client is None
+        self.client = client or httpx.AsyncClient(transport=transport, timeout=config.timeout)
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """Send one request with rate limiting, retries and error mapping."""
+        url, headers, content = self._build(request)
+        attempt = 0
+        while True:
+            attempt += 1
+            limiter = self.config.rate_limiter
+            if limiter is not None:
+                wait = limiter.reserve()
+                if wait > 0:
+                    await self.config.async_sleep(wait)
+            started = self.config.clock()
+            try:
+                raw = await self.client.request(
+                    request.method,
+                    url,
+                    params=request.params or None,
+                    headers=headers,
+                    content=content,
+                    timeout=self.config.timeout,
+                )
+            except httpx.TransportError as exc:
+                error: ProviderError | None = self._transport_error(exc, request)
+            else:
+                response = self._wrap(raw)
+                error = self._after(request, response, self.config.clock() - started)
+                if error is None:
+                    return response
+            assert error is not None
+            delay = self._retry_delay(error, request, attempt)
+            if delay is None:
+                raise error
+            await self.config.async_sleep(delay)
+
+    async def _step(self, step: Step) -> Any:
+        if isinstance(step, HttpRequest):
+            return await self.send(step)
+        if isinstance(step, Sleep):
+            await self.config.async_sleep(step.seconds)
+            return None
+        raise TypeError(f"an operation yielded {step!r}, which run() cannot take (use iterate())")
+
+    async def run(self, operation: Operation[T]) -> T:
+        """Drive an operation to its result."""
+        try:
+            step = next(operation)
+            while True:
+                try:
+                    answer = await self._step(step)
+                except ProviderError as exc:
+                    step = operation.throw(exc)
+                    continue
+                step = operation.send(answer)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    async def iterate(self, stream: Stream) -> AsyncGenerator[Any, None]:
+        """Drive a stream lazily, as an async iterator."""
+        try:
+            step = next(stream)
+            while True:
+                if isinstance(step, Emit):
+                    for item in step.items:
+                        yield item
+                    step = stream.send(None)
+                    continue
+                try:
+                    answer = await self._step(step)
+                except ProviderError as exc:
+                    step = stream.throw(exc)
+                    continue
+                step = stream.send(answer)
+        except StopIteration:
+            return
+        finally:
+            stream.close()

@@ -1,0 +1,121 @@
+"""The vocabulary of sans-I/O operations.
+
+An operation is a generator that yields *steps* and gets answers back:
+
+* yield :class:`HttpRequest` → receives an :class:`HttpResponse` (or has the typed
+  :class:`~didkit.ProviderError` thrown into it at the ``yield``);
+* yield :class:`Sleep` → receives ``None`` once the runner has slept;
+* yield :class:`Emit` (streams only) → hands items to the consumer; receives ``None`` when the
+  consumer wants more, so the next page is only fetched on demand.
+
+The same generator is driven by :class:`~didkit.engine.SyncRunner` (``httpx.Client``) and
+:class:`~didkit.engine.AsyncRunner` (``httpx.AsyncClient``): each operation is written once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+T = TypeVar("T")
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+QueryParams = Sequence[tuple[str, str]]
+
+
+def _params(value: Mapping[str, Any] | QueryParams | None) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    out: list[tuple[str, str]] = []
+    for key, item in items:
+        if item is None:
+            continue
+        if isinstance(item, bool):
+            out.append((key, "true" if item else "false"))
+        elif isinstance(item, (list, tuple)):
+            out.extend((key, str(part)) for part in item)
+        else:
+            out.append((key, str(item)))
+    return tuple(out)
+
+
+@attrs.frozen
+class HttpRequest:
+    """A request description. ``path`` is relative to the provider's base URL (or absolute,
+    for a ``links.next`` URL). ``idempotent`` decides whether the engine may retry it:
+    it defaults to ``True`` for GET/HEAD/OPTIONS only; purchases must never be."""
+
+    method: str
+    path: str
+    params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_params)
+    json: Any = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    idempotent: bool | None = None
+    operation: str | None = None
+
+    @property
+    def retryable(self) -> bool:
+        if self.idempotent is not None:
+            return self.idempotent
+        return self.method.upper() in _IDEMPOTENT_METHODS
+
+    @property
+    def label(self) -> str:
+        """A short name for logs and errors: ``"GET /v1/numbers"``."""
+        return self.operation or f"{self.method} {self.path.split('?', 1)[0]}"
+
+
+@attrs.frozen
+class HttpResponse:
+    """A response as operations see it."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    url: str = ""
+    request_id: str | None = None
+    provider: str = ""
+
+    def json(self) -> Any:
+        """The body decoded as JSON; :class:`~didkit.ResponseFormatError` if it is not JSON."""
+        from ..errors import ResponseFormatError
+
+        try:
+            return json.loads(self.content)
+        except ValueError as exc:
+            raise ResponseFormatError(
+                f"response body is not JSON ({exc.__class__.__name__})",
+                provider=self.provider,
+                status_code=self.status_code,
+                request_id=self.request_id,
+            ) from None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status_code < 300
+
+
+@attrs.frozen
+class Sleep:
+    """Ask the runner to wait (a poll interval); the runner's injected sleep does it."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Emit(Generic[T]):
+    """Hand a batch of items to the consumer of a stream."""
+
+    items: Sequence[T]
+
+
+Step = HttpRequest | Sleep | Emit[Any]
+Operation = Generator[Step, Any, T]
+"""An operation producing a ``T``."""
+Stream = Generator[Step, Any, None]
+"""An operation that emits items (via :class:`Emit`) instead of returning a value."""

@@ -1,0 +1,397 @@
+"""Generic JSON:API (https://jsonapi.org) support for any adapter: parse documents (``data``,
+``included``, relationships, ``meta``, ``links``, ``errors``), build query parameters
+(``filter``, ``include``, ``sort``, ``fields``, ``page``) and request documents, and map
+``errors[]`` to typed didkit errors.
+
+Parsing checks the document's structure as it goes: anything malformed is a
+:class:`~didkit.ResponseFormatError` naming the field (``data[2].id``), never a
+``KeyError``/``TypeError``. A relationship that was not sent ("not included") is told apart
+from one that is explicitly empty (``null``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .engine import HttpRequest, HttpResponse, error_class_for, error_for_status
+from .errors import ProviderError, ResponseFormatError
+
+__all__ = [
+    "MEDIA_TYPE",
+    "NOT_INCLUDED",
+    "Document",
+    "ErrorObject",
+    "NotIncluded",
+    "Relationship",
+    "Resource",
+    "ResourceIdentifier",
+    "error_from_response",
+    "query",
+    "resource_document",
+    "to_many",
+    "to_one",
+]
+
+MEDIA_TYPE = "application/vnd.api+json"
+
+
+class NotIncluded(enum.Enum):
+    """The related resource was not sent (no linkage, or not in ``included``)."""
+
+    NOT_INCLUDED = "not included"
+
+
+NOT_INCLUDED = NotIncluded.NOT_INCLUDED
+
+
+@attrs.frozen
+class ResourceIdentifier:
+    type: str
+    id: str
+
+
+@attrs.frozen
+class Relationship:
+    """A relationship. ``present`` is ``False`` when the document carried no linkage at all
+    (``data`` absent), in which case ``data`` is ``None`` but means "unknown", not "empty"."""
+
+    present: bool
+    data: ResourceIdentifier | tuple[ResourceIdentifier, ...] | None = None
+    links: Mapping[str, Any] = attrs.field(factory=dict)
+    meta: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Resource:
+    type: str
+    id: str
+    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+    relationships: Mapping[str, Relationship] = attrs.field(factory=dict)
+    meta: Mapping[str, Any] = attrs.field(factory=dict)
+    links: Mapping[str, Any] = attrs.field(factory=dict)
+    raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def identifier(self) -> ResourceIdentifier:
+        return ResourceIdentifier(self.type, self.id)
+
+
+@attrs.frozen
+class ErrorObject:
+    status: str | None = None
+    code: str | None = None
+    title: str | None = None
+    detail: str | None = None
+    pointer: str | None = None
+    parameter: str | None = None
+    meta: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def text(self) -> str:
+        base = self.detail or self.title or self.code or "error"
+        if self.title and self.detail and self.title not in self.detail:
+            base = f"{self.title}: {self.detail}"
+        return f"{base} ({self.pointer})" if self.pointer else base
+
+
+class _Parser:
+    def __init__(self, provider: str, status_code: int | None, request_id: str | None) -> None:
+        self.provider = provider
+        self.status_code = status_code
+        self.request_id = request_id
+
+    def fail(self, field: str, problem: str) -> ResponseFormatError:
+        return ResponseFormatError(
+            f"JSON:API document field {field!r} {problem}",
+            provider=self.provider,
+            status_code=self.status_code,
+            request_id=self.request_id,
+            field=field,
+        )
+
+    def mapping(self, value: Any, field: str, *, optional: bool = True) -> Mapping[str, Any]:
+        if value is None and optional:
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.fail(field, f"must be an object, got {type(value).__name__}")
+        return value
+
+    def string_id(self, value: Any, field: str) -> str:
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        raise self.fail(field, f"must be a non-empty string, got {value!r}")
+
+    def identifier(self, value: Any, field: str) -> ResourceIdentifier:
+        obj = self.mapping(value, field, optional=False)
+        return ResourceIdentifier(
+            self.string_id(obj.get("type"), f"{field}.type"), self.string_id(obj.get("id"), f"{field}.id")
+        )
+
+    def relationship(self, value: Any, field: str) -> Relationship:
+        obj = self.mapping(value, field, optional=False)
+        links = self.mapping(obj.get("links"), f"{field}.links")
+        meta = self.mapping(obj.get("meta"), f"{field}.meta")
+        if "data" not in obj:
+            return Relationship(False, None, links, meta)
+        data = obj["data"]
+        if data is None:
+            return Relationship(True, None, links, meta)
+        if isinstance(data, list):
+            items = tuple(self.identifier(item, f"{field}.data[{i}]") for i, item in enumerate(data))
+            return Relationship(True, items, links, meta)
+        return Relationship(True, self.identifier(data, f"{field}.data"), links, meta)
+
+    def resource(self, value: Any, field: str) -> Resource:
+        obj = self.mapping(value, field, optional=False)
+        rels = self.mapping(obj.get("relationships"), f"{field}.relationships")
+        return Resource(
+            type=self.string_id(obj.get("type"), f"{field}.type"),
+            id=self.string_id(obj.get("id"), f"{field}.id"),
+            attributes=self.mapping(obj.get("attributes"), f"{field}.attributes"),
+            relationships={name: self.relationship(rel, f"{field}.relationships.{name}") for name, rel in rels.items()},
+            meta=self.mapping(obj.get("meta"), f"{field}.meta"),
+            links=self.mapping(obj.get("links"), f"{field}.links"),
+            raw=obj,
+        )
+
+    def error(self, value: Any, field: str) -> ErrorObject:
+        obj = self.mapping(value, field, optional=False)
+        source = self.mapping(obj.get("source"), f"{field}.source")
+
+        def text(key: str, container: Mapping[str, Any] = obj) -> str | None:
+            item = container.get(key)
+            return None if item is None else str(item)
+
+        return ErrorObject(
+            status=text("status"),
+            code=text("code"),
+            title=text("title"),
+            detail=text("detail"),
+            pointer=text("pointer", source),
+            parameter=text("parameter", source),
+            meta=self.mapping(obj.get("meta"), f"{field}.meta"),
+        )
+
+
+@attrs.frozen
+class Document:
+    """A parsed JSON:API document."""
+
+    data: Resource | tuple[Resource, ...] | None
+    included: Mapping[tuple[str, str], Resource] = attrs.field(factory=dict)
+    meta: Mapping[str, Any] = attrs.field(factory=dict)
+    links: Mapping[str, Any] = attrs.field(factory=dict)
+    errors: tuple[ErrorObject, ...] = ()
+    provider: str = ""
+    raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @classmethod
+    def parse(
+        cls,
+        obj: Any,
+        *,
+        provider: str,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> Document:
+        """Parse a decoded JSON:API document, checking its structure."""
+        parser = _Parser(provider, status_code, request_id)
+        top = parser.mapping(obj, "(document)", optional=False)
+        errors_raw = top.get("errors")
+        if errors_raw is not None and not isinstance(errors_raw, list):
+            raise parser.fail("errors", "must be an array")
+        errors = tuple(parser.error(item, f"errors[{i}]") for i, item in enumerate(errors_raw or ()))
+        if "data" not in top and not errors and "meta" not in top:
+            raise parser.fail("data", "is missing (a document needs data, errors or meta)")
+        raw_data = top.get("data")
+        data: Resource | tuple[Resource, ...] | None
+        if isinstance(raw_data, list):
+            data = tuple(parser.resource(item, f"data[{i}]") for i, item in enumerate(raw_data))
+        elif raw_data is None:
+            data = None
+        else:
+            data = parser.resource(raw_data, "data")
+        included_raw = top.get("included")
+        if included_raw is not None and not isinstance(included_raw, list):
+            raise parser.fail("included", "must be an array")
+        included: dict[tuple[str, str], Resource] = {}
+        for i, item in enumerate(included_raw or ()):
+            resource = parser.resource(item, f"included[{i}]")
+            included[(resource.type, resource.id)] = resource
+        return cls(
+            data=data,
+            included=included,
+            meta=parser.mapping(top.get("meta"), "meta"),
+            links=parser.mapping(top.get("links"), "links"),
+            errors=errors,
+            provider=provider,
+            raw=top,
+        )
+
+    @classmethod
+    def from_response(cls, response: HttpResponse) -> Document:
+        """Decode and parse a response body."""
+        return cls.parse(
+            response.json(),
+            provider=response.provider,
+            status_code=response.status_code,
+            request_id=response.request_id,
+        )
+
+    def resources(self) -> tuple[Resource, ...]:
+        """``data`` as a tuple (empty for ``null``)."""
+        if self.data is None:
+            return ()
+        return self.data if isinstance(self.data, tuple) else (self.data,)
+
+    def one(self) -> Resource:
+        """``data`` when it is a single resource; :class:`ResponseFormatError` otherwise."""
+        if isinstance(self.data, Resource):
+            return self.data
+        raise ResponseFormatError(
+            "JSON:API document field 'data' must be a single resource",
+            provider=self.provider,
+            field="data",
+        )
+
+    def get_included(self, identifier: ResourceIdentifier) -> Resource | NotIncluded:
+        return self.included.get((identifier.type, identifier.id), NOT_INCLUDED)
+
+    def related(self, resource: Resource, name: str) -> Resource | NotIncluded | None:
+        """The to-one related resource: ``None`` when the linkage is ``null``,
+        :data:`NOT_INCLUDED` when the linkage or the resource was not sent."""
+        rel = resource.relationships.get(name)
+        if rel is None or not rel.present:
+            return NOT_INCLUDED
+        if rel.data is None:
+            return None
+        if isinstance(rel.data, tuple):
+            raise ResponseFormatError(
+                f"JSON:API relationship {name!r} of {resource.type} {resource.id} is to-many, expected to-one",
+                provider=self.provider,
+                field=f"relationships.{name}.data",
+            )
+        return self.get_included(rel.data)
+
+    def related_many(self, resource: Resource, name: str) -> tuple[Resource, ...] | NotIncluded:
+        """The to-many related resources (those included), or :data:`NOT_INCLUDED`."""
+        rel = resource.relationships.get(name)
+        if rel is None or not rel.present:
+            return NOT_INCLUDED
+        if rel.data is None:
+            return ()
+        items = rel.data if isinstance(rel.data, tuple) else (rel.data,)
+        found = [self.included.get((item.type, item.id)) for item in items]
+        if any(item is None for item in found):
+            return NOT_INCLUDED
+        return tuple(item for item in found if item is not None)
+
+    @property
+    def next_link(self) -> str | None:
+        """``links.next`` (a string or a link object's ``href``), if any."""
+        link = self.links.get("next")
+        if isinstance(link, Mapping):
+            link = link.get("href")
+        return link if isinstance(link, str) and link else None
+
+
+def query(
+    *,
+    filters: Mapping[str, Any] | None = None,
+    include: Iterable[str] | str | None = None,
+    sort: Iterable[str] | str | None = None,
+    fields: Mapping[str, Iterable[str] | str] | None = None,
+    page_number: int | None = None,
+    page_size: int | None = None,
+) -> list[tuple[str, str]]:
+    """JSON:API query parameters: ``filter[x]=a,b``, ``include=a,b.c``, ``sort=a,-b``,
+    ``fields[type]=x,y``, ``page[number]``/``page[size]``."""
+
+    def joined(value: Iterable[Any] | str | Any) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, Iterable):
+            return ",".join(joined(v) for v in value)
+        return str(value)
+
+    params: list[tuple[str, str]] = []
+    for key, value in (filters or {}).items():
+        if value is not None:
+            params.append((f"filter[{key}]", joined(value)))
+    if include:
+        params.append(("include", joined(include)))
+    if sort:
+        params.append(("sort", joined(sort)))
+    for kind, names in (fields or {}).items():
+        params.append((f"fields[{kind}]", joined(names)))
+    if page_number is not None:
+        params.append(("page[number]", str(page_number)))
+    if page_size is not None:
+        params.append(("page[size]", str(page_size)))
+    return params
+
+
+def to_one(kind: str, identifier: str | None) -> dict[str, Any]:
+    """A to-one relationship object (``{"data": null}`` to clear it)."""
+    return {"data": None if identifier is None else {"type": kind, "id": identifier}}
+
+
+def to_many(kind: str, identifiers: Sequence[str]) -> dict[str, Any]:
+    """A to-many relationship object."""
+    return {"data": [{"type": kind, "id": item} for item in identifiers]}
+
+
+def resource_document(
+    kind: str,
+    *,
+    id: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+    relationships: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A request document with one resource; attributes and relationships only when given."""
+    data: dict[str, Any] = {"type": kind}
+    if id is not None:
+        data["id"] = id
+    if attributes:
+        data["attributes"] = dict(attributes)
+    if relationships:
+        data["relationships"] = dict(relationships)
+    return {"data": data}
+
+
+def error_from_response(
+    response: HttpResponse, request: HttpRequest, *, cls: type[ProviderError] | None = None
+) -> ProviderError:
+    """The typed error for a failed JSON:API response, carrying every ``detail`` and
+    ``source.pointer``. A body that is not a JSON:API error document still maps by status."""
+    try:
+        document = Document.from_response(response)
+    except ResponseFormatError:
+        return error_for_status(response, request, cls=cls)
+    details = [
+        {
+            "status": e.status,
+            "code": e.code,
+            "title": e.title,
+            "detail": e.detail,
+            "pointer": e.pointer,
+            "parameter": e.parameter,
+            "meta": dict(e.meta),
+        }
+        for e in document.errors
+    ]
+    return error_for_status(
+        response,
+        request,
+        messages=[e.text for e in document.errors],
+        details=details,
+        cls=cls or error_class_for(response.status_code),
+    )

@@ -1,0 +1,397 @@
+"""The provider-neutral domain model: frozen attrs value objects and enums.
+
+Every object a provider returns keeps the carrier's payload in ``raw``, so nothing is lost.
+Conversion from carrier payloads lives in the adapters, not here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from .errors import InvalidInputError
+from .validation import digits_only, normalize_country, normalize_e164, normalize_sip_uri
+
+__all__ = [
+    "DID",
+    "AvailableNumber",
+    "Capability",
+    "City",
+    "Country",
+    "Destination",
+    "DestinationKind",
+    "Money",
+    "NumberStatus",
+    "NumberType",
+    "Order",
+    "OrderStatus",
+    "ProviderCapabilities",
+    "Region",
+    "SearchQuery",
+]
+
+
+class NumberStatus(str, enum.Enum):
+    """Where an owned number stands. Precedence when several apply: terminated → RELEASING;
+    awaiting documents/registration → PENDING; blocked → BLOCKED; not renewing → RELEASING."""
+
+    ACTIVE = "active"
+    PENDING = "pending"
+    BLOCKED = "blocked"
+    RELEASING = "releasing"
+    UNKNOWN = "unknown"
+
+
+class Capability(str, enum.Enum):
+    """What a number can do."""
+
+    VOICE = "voice"
+    SMS = "sms"
+    MMS = "mms"
+    FAX = "fax"
+    EMERGENCY = "emergency"
+    CNAM = "cnam"
+
+
+class NumberType(str, enum.Enum):
+    """The kind of number an offer is."""
+
+    LOCAL = "local"
+    MOBILE = "mobile"
+    TOLL_FREE = "toll_free"
+    NATIONAL = "national"
+    SHARED_COST = "shared_cost"
+    UNKNOWN = "unknown"
+
+
+class DestinationKind(str, enum.Enum):
+    """Where inbound calls are sent."""
+
+    SIP_URI = "sip_uri"
+    PSTN = "pstn"
+    SIP_TRUNK = "sip_trunk"
+
+
+class OrderStatus(str, enum.Enum):
+    """The state of a purchase."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, (bool, float)):
+        raise InvalidInputError(f"money amounts must be Decimal, int or str, never {type(value).__name__}")
+    elif isinstance(value, (int, str)):
+        try:
+            result = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise InvalidInputError(f"{value!r} is not a decimal amount") from None
+    else:
+        raise InvalidInputError(f"{value!r} is not a decimal amount")
+    if not result.is_finite():
+        raise InvalidInputError(f"{value!r} is not a finite amount")
+    return result
+
+
+def _to_currency(value: Any) -> str:
+    if not isinstance(value, str) or len(value) != 3 or not value.isalpha():
+        raise InvalidInputError(f"currency must be an ISO 4217 code such as 'USD', got {value!r}")
+    return value.upper()
+
+
+@attrs.frozen(order=False)
+class Money:
+    """An amount in a currency. ``amount`` is always a :class:`~decimal.Decimal`, never a float."""
+
+    amount: Decimal = attrs.field(converter=_to_decimal)
+    currency: str = attrs.field(default="USD", converter=_to_currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Money:
+        return Money(self.amount * factor, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount <= other.amount
+
+    def _same_currency(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise InvalidInputError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def _frozenset_of(enum_type: type[enum.Enum]) -> Any:
+    def convert(values: Iterable[Any] | None) -> frozenset[Any]:
+        if values is None:
+            return frozenset()
+        out = set()
+        for value in values:
+            try:
+                out.add(value if isinstance(value, enum_type) else enum_type(value))
+            except ValueError:
+                raise InvalidInputError(f"{value!r} is not a {enum_type.__name__}") from None
+        return frozenset(out)
+
+    return convert
+
+
+def _capabilities(values: Iterable[Any] | None) -> frozenset[Capability]:
+    result: frozenset[Capability] = _frozenset_of(Capability)(values)
+    return result
+
+
+def _number_types(values: Iterable[Any] | None) -> frozenset[NumberType]:
+    result: frozenset[NumberType] = _frozenset_of(NumberType)(values)
+    return result
+
+
+def _destination_kinds(values: Iterable[Any] | None) -> frozenset[DestinationKind]:
+    result: frozenset[DestinationKind] = _frozenset_of(DestinationKind)(values)
+    return result
+
+
+def _raw_field() -> Any:
+    return attrs.field(factory=dict, eq=False, hash=False, repr=False)
+
+
+@attrs.frozen
+class Destination:
+    """Where inbound calls to a number go. ``priority`` 1 is tried first.
+
+    Build them with :meth:`sip`, :meth:`pstn` or :meth:`trunk`, which validate their input.
+    """
+
+    kind: DestinationKind
+    target: str
+    priority: int = 1
+    trunk_id: str | None = None
+
+    @classmethod
+    def sip(cls, uri: str, *, priority: int = 1) -> Destination:
+        """Calls go to a SIP URI (``sip:user@host[:port]``)."""
+        return cls(DestinationKind.SIP_URI, normalize_sip_uri(uri), priority)
+
+    @classmethod
+    def pstn(cls, number: str, *, priority: int = 1) -> Destination:
+        """Calls are forwarded to a phone number (normalised to E.164)."""
+        return cls(DestinationKind.PSTN, normalize_e164(number, what="PSTN destination"), priority)
+
+    @classmethod
+    def trunk(cls, trunk_id: str | int, *, name: str | None = None, priority: int = 1) -> Destination:
+        """Calls go to one of the carrier's SIP trunks, by the carrier's trunk id."""
+        text = str(trunk_id).strip()
+        if not text:
+            raise InvalidInputError("trunk id must not be empty")
+        return cls(DestinationKind.SIP_TRUNK, name or text, priority, text)
+
+    def with_priority(self, priority: int) -> Destination:
+        """The same destination at another priority."""
+        return attrs.evolve(self, priority=priority)
+
+
+@attrs.frozen
+class Country:
+    """A country a carrier sells numbers in; ``code`` is ISO 3166-1 alpha-2."""
+
+    code: str
+    name: str
+    provider: str
+    id: str | None = None
+    prefix: str | None = None
+    has_regions: bool | None = None
+    raw: Mapping[str, Any] = _raw_field()
+
+
+@attrs.frozen
+class Region:
+    """A state, province or region within a country."""
+
+    id: str
+    name: str
+    country: str
+    provider: str
+    code: str | None = None
+    raw: Mapping[str, Any] = _raw_field()
+
+
+@attrs.frozen
+class City:
+    """A city (or rate centre) with inventory."""
+
+    id: str
+    name: str
+    country: str
+    provider: str
+    region: str | None = None
+    area_codes: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = _raw_field()
+
+
+@attrs.frozen
+class ProviderCapabilities:
+    """What a carrier supports; the broker and the CLI read this instead of guessing."""
+
+    reservations: bool = False
+    async_orders: bool = False
+    multiple_destinations: bool = False
+    immediate_release: bool = False
+    sms_config: bool = False
+    labels: bool = False
+    specific_numbers: bool = True
+    carrier_side_reference: bool = False
+    number_types: frozenset[NumberType] = attrs.field(factory=frozenset, converter=_number_types)
+    destination_kinds: frozenset[DestinationKind] = attrs.field(factory=frozenset, converter=_destination_kinds)
+
+
+def _positive_limit(instance: Any, attribute: Any, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise InvalidInputError(f"limit must be a positive integer, got {value!r}")
+
+
+def _digits(value: str | int | None, what: str) -> str | None:
+    if isinstance(value, bool):
+        raise InvalidInputError(f"{what} must contain digits only, got {value!r}")
+    return digits_only(str(value) if isinstance(value, int) else value, what=what)
+
+
+def _country(value: str) -> str:
+    return normalize_country(value)
+
+
+def _prefix(value: str | int | None) -> str | None:
+    return _digits(value, "prefix")
+
+
+def _contains(value: str | int | None) -> str | None:
+    return _digits(value, "contains")
+
+
+def _optional_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(f"expected text, got {value!r}")
+    return value.strip() or None
+
+
+def _number_type(value: NumberType | str | None) -> NumberType | None:
+    if value is None or isinstance(value, NumberType):
+        return value
+    try:
+        return NumberType(str(value).lower().replace("-", "_"))
+    except ValueError:
+        choices = ", ".join(t.value for t in NumberType)
+        raise InvalidInputError(f"unknown number type {value!r} (one of {choices})") from None
+
+
+@attrs.frozen
+class SearchQuery:
+    """What to look for. Validated on construction: a bad query never reaches a carrier.
+
+    ``prefix`` is the digits after the country code (an area code or NPA-NXX); ``contains``
+    is digits anywhere in the number.
+    """
+
+    country: str = attrs.field(converter=_country)
+    region: str | None = attrs.field(default=None, converter=_optional_text)
+    city: str | None = attrs.field(default=None, converter=_optional_text)
+    prefix: str | None = attrs.field(default=None, converter=_prefix)
+    contains: str | None = attrs.field(default=None, converter=_contains)
+    number_type: NumberType | None = attrs.field(default=None, converter=_number_type)
+    capabilities: frozenset[Capability] = attrs.field(factory=frozenset, converter=_capabilities)
+    limit: int | None = attrs.field(default=None, validator=_positive_limit)
+
+
+@attrs.frozen
+class AvailableNumber:
+    """An inventory offer: a specific number (``number`` set) or "any number from this group"
+    (``number`` is ``None``). ``offer_ref`` holds the carrier ids needed to buy it."""
+
+    provider: str
+    number: str | None
+    country: str | None
+    region: str | None = None
+    city: str | None = None
+    number_type: NumberType = NumberType.UNKNOWN
+    capabilities: frozenset[Capability] = attrs.field(factory=frozenset, converter=_capabilities)
+    setup_price: Money | None = None
+    monthly_price: Money | None = None
+    per_minute_price: Money | None = None
+    channels: int | None = None
+    requires_documents: bool = False
+    offer_ref: Mapping[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    raw: Mapping[str, Any] = _raw_field()
+
+    def cost_over(self, months: int) -> Money | None:
+        """Setup plus ``months`` of the monthly price; ``None`` when a price is unknown."""
+        if self.monthly_price is None:
+            return None
+        setup = self.setup_price or Money(0, self.monthly_price.currency)
+        return setup + self.monthly_price * months
+
+
+@attrs.frozen
+class DID:
+    """A number the account owns."""
+
+    id: str
+    provider: str
+    number: str
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    status: NumberStatus = NumberStatus.UNKNOWN
+    capabilities: frozenset[Capability] = attrs.field(factory=frozenset, converter=_capabilities)
+    channels: int | None = None
+    destinations: tuple[Destination, ...] = ()
+    setup_price: Money | None = None
+    monthly_price: Money | None = None
+    per_minute_price: Money | None = None
+    label: str | None = None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    auto_renew: bool | None = None
+    sms_webhook_url: str | None = None
+    raw: Mapping[str, Any] = _raw_field()
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("created_at", "expires_at"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise InvalidInputError(f"DID.{name} must be timezone-aware")
+
+
+@attrs.frozen
+class Order:
+    """A purchase. ``reference`` is the caller's idempotency key."""
+
+    id: str
+    provider: str
+    status: OrderStatus
+    reference: str | None = None
+    numbers: tuple[DID, ...] = ()
+    total: Money | None = None
+    created_at: datetime | None = None
+    raw: Mapping[str, Any] = _raw_field()

@@ -1,0 +1,119 @@
+"""The provider protocols every adapter satisfies: :class:`NumberProvider` (sync) and
+:class:`AsyncNumberProvider` (async; same names, ``async def``, async iterators)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from .model import (
+    DID,
+    AvailableNumber,
+    City,
+    Country,
+    Destination,
+    Order,
+    ProviderCapabilities,
+    Region,
+    SearchQuery,
+)
+
+DEFAULT_WAIT = 60.0
+"""Seconds :meth:`NumberProvider.purchase` waits for an asynchronous order to complete."""
+
+
+@runtime_checkable
+class NumberProvider(Protocol):
+    """One carrier, synchronously."""
+
+    @property
+    def name(self) -> str:
+        """The provider's registered name: ``"wavix"``, ``"didww"``."""
+        ...
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """What this carrier supports."""
+        ...
+
+    def list_countries(self) -> list[Country]:
+        """Countries with inventory; ``Country.code`` is ISO 3166-1 alpha-2."""
+        ...
+
+    def list_regions(self, country: str) -> list[Region]:
+        """Regions (states, provinces) of ``country`` (ISO code); empty where the carrier has none."""
+        ...
+
+    def list_cities(self, country: str, region: str | None = None) -> list[City]:
+        """Cities of ``country``, optionally within ``region`` (its id or name)."""
+        ...
+
+    def search_numbers(self, query: SearchQuery) -> Iterator[AvailableNumber]:
+        """Inventory offers matching ``query``, fetched lazily, at most ``query.limit``."""
+        ...
+
+    def purchase(self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT) -> Order:
+        """Buy ``offer``. ``reference`` is the caller's idempotency key; ``wait`` bounds how long
+        to wait for an asynchronous order (0 returns the pending order at once). Never retried
+        automatically."""
+        ...
+
+    def get_order(self, order_id: str) -> Order:
+        """An order by the carrier's id, with its numbers once completed."""
+        ...
+
+    def list_numbers(self, **filters: Any) -> Iterator[DID]:
+        """Every owned number, pages fetched lazily; ``filters`` are carrier-specific."""
+        ...
+
+    def get_number(self, ref: DID | str) -> DID:
+        """An owned number by the carrier's id or by E.164 number (with ``+``)."""
+        ...
+
+    def update_number(self, did: DID | str, **changes: Any) -> DID:
+        """Change only the given fields (``label``, ``sms_webhook_url``, ``auto_renew``, ...)."""
+        ...
+
+    def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
+        """Route inbound calls to ``destinations`` in priority order (first = priority 1),
+        replacing what was there."""
+        ...
+
+    def release_number(self, did: DID | str) -> None:
+        """Give the number back (or stop its renewal, where that is the carrier's way)."""
+        ...
+
+
+@runtime_checkable
+class AsyncNumberProvider(Protocol):
+    """One carrier, asynchronously: the members of :class:`NumberProvider` as coroutines."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def capabilities(self) -> ProviderCapabilities: ...
+
+    async def list_countries(self) -> list[Country]: ...
+
+    async def list_regions(self, country: str) -> list[Region]: ...
+
+    async def list_cities(self, country: str, region: str | None = None) -> list[City]: ...
+
+    def search_numbers(self, query: SearchQuery) -> AsyncIterator[AvailableNumber]: ...
+
+    async def purchase(
+        self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order: ...
+
+    async def get_order(self, order_id: str) -> Order: ...
+
+    def list_numbers(self, **filters: Any) -> AsyncIterator[DID]: ...
+
+    async def get_number(self, ref: DID | str) -> DID: ...
+
+    async def update_number(self, did: DID | str, **changes: Any) -> DID: ...
+
+    async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID: ...
+
+    async def release_number(self, did: DID | str) -> None: ...

@@ -1,0 +1,86 @@
+"""Find adapters by entry point (group ``didkit.providers``) and connect to them.
+
+The core never imports an adapter: ``didkit_wavix`` is found exactly as a third-party
+``didkit_twilio`` would be.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, cast
+
+from .errors import ConfigurationError
+from .protocol import AsyncNumberProvider, NumberProvider
+
+ENTRY_POINT_GROUP = "didkit.providers"
+
+
+@lru_cache(maxsize=1)
+def _entry_points() -> dict[str, EntryPoint]:
+    found: dict[str, EntryPoint] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def available_providers() -> list[str]:
+    """Names of the installed providers, sorted: ``["didww", "wavix", ...]``."""
+    return sorted(_entry_points())
+
+
+def provider_class(name: str) -> type[Any]:
+    """The (sync) provider class registered under ``name``."""
+    if not isinstance(name, str):
+        raise ConfigurationError(f"provider name must be a string, got {name!r}")
+    key = name.strip().lower()
+    ep = _entry_points().get(key)
+    if ep is None:
+        known = ", ".join(available_providers()) or "none installed"
+        raise ConfigurationError(f"unknown provider {name!r} (available: {known})")
+    try:
+        loaded = ep.load()
+    except Exception as exc:  # an adapter that fails to import must not look like "unknown"
+        raise ConfigurationError(f"provider {key!r} failed to load: {exc}") from exc
+    return cast(type[Any], loaded)
+
+
+def connect(
+    name: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    sandbox: bool = False,
+    timeout: float = 30.0,
+    **options: Any,
+) -> NumberProvider:
+    """A connected :class:`NumberProvider`.
+
+    ``api_key`` falls back to the provider's environment variable (``WAVIX_API_KEY``,
+    ``DIDWW_API_KEY``); ``base_url`` overrides the carrier's API root; ``sandbox=True`` talks to
+    the built-in emulator and needs no key. Other options go to the adapter.
+    """
+    cls = provider_class(name)
+    provider = cls(api_key=api_key, base_url=base_url, sandbox=sandbox, timeout=timeout, **options)
+    return cast(NumberProvider, provider)
+
+
+def connect_async(
+    name: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    sandbox: bool = False,
+    timeout: float = 30.0,
+    **options: Any,
+) -> AsyncNumberProvider:
+    """A connected :class:`AsyncNumberProvider`; same arguments as :func:`connect`.
+
+    The registered class names its async twin in its ``async_class`` attribute.
+    """
+    cls = provider_class(name)
+    async_cls = getattr(cls, "async_class", None)
+    if async_cls is None:
+        raise ConfigurationError(f"provider {name!r} has no async implementation")
+    provider = async_cls(api_key=api_key, base_url=base_url, sandbox=sandbox, timeout=timeout, **options)
+    return cast(AsyncNumberProvider, provider)

@@ -1,0 +1,286 @@
+"""The carrier-free base of every sandbox emulator: routing, auth and rate-limit hooks, fault
+injection, a request log and conformance recorders. A carrier's emulator subclasses
+:class:`Emulator` and supplies the world and the routes."""
+
+from __future__ import annotations
+
+import abc
+import random
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from ._faults import Fault, FaultInjector
+from ._messages import BadRequestBody, EmulatorRequest, EmulatorResponse
+
+if TYPE_CHECKING:
+    from ._server import ServedEmulator
+    from ._transport import EmulatorTransport
+
+Handler = Callable[..., EmulatorResponse]
+Recorder = Callable[["Emulator", EmulatorRequest, "str | None", EmulatorResponse], None]
+
+_recorders: list[Recorder] = []
+
+
+def add_recorder(recorder: Recorder) -> None:
+    """Call ``recorder(emulator, request, route_key, response)`` after every handled request of
+    every emulator (used by the conformance tests to validate responses against the specs)."""
+    _recorders.append(recorder)
+
+
+def remove_recorder(recorder: Recorder) -> None:
+    """Undo :func:`add_recorder`."""
+    if recorder in _recorders:
+        _recorders.remove(recorder)
+
+
+@attrs.frozen
+class Route:
+    """A route: ``Route("GET", "/v1/numbers/{id}", handler)``; the handler gets path parameters as
+    keyword arguments."""
+
+    method: str
+    pattern: str
+    handler: Handler
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The name faults and recorders use: ``"GET /v1/numbers/{id}"``."""
+        return f"{self.method} {self.pattern}"
+
+    def compile(self) -> re.Pattern[str]:
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.pattern))
+        return re.compile(f"^{regex}$")
+
+
+@attrs.frozen
+class Dispatch:
+    """The outcome of dispatching one request: what to answer, and how the transport must behave."""
+
+    response: EmulatorResponse | None
+    latency: float = 0.0
+    drop: bool = False
+
+
+class Emulator(abc.ABC):
+    """Base class of a stateful carrier emulator.
+
+    Subclasses implement :meth:`build_world`, :meth:`routes`, :meth:`authenticate`,
+    :meth:`error_response` and the inspection/knob methods. The framework provides routing, a
+    request log, fault injection, per-key rate limiting, an ``httpx`` transport and a loopback
+    HTTP server.
+    """
+
+    name: str = "emulator"
+    base_path: str = ""
+    rate_limit: int | None = None
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rate_limit: int | Literal["default"] | None = "default",
+    ) -> None:
+        self.seed = seed
+        self.clock: Callable[[], float] = clock or time.time
+        self.sleep: Callable[[float], None] = sleep or time.sleep
+        if rate_limit != "default":
+            self.rate_limit = rate_limit if isinstance(rate_limit, int) else None
+        self.faults = FaultInjector()
+        self.requests: list[EmulatorRequest] = []
+        self.rng = random.Random(seed)
+        self.lock = threading.RLock()
+        self._hits: dict[str, deque[float]] = {}
+        self._compiled: list[tuple[Route, re.Pattern[str]]] = []
+        self.reset()
+
+    # -- to implement -------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def build_world(self) -> None:
+        """(Re)create the whole in-memory world from ``self.seed``."""
+
+    @abc.abstractmethod
+    def routes(self) -> list[Route]:
+        """Every route this emulator answers."""
+
+    @abc.abstractmethod
+    def authenticate(self, request: EmulatorRequest) -> EmulatorResponse | None:
+        """``None`` when the request carries acceptable credentials, else the error to answer."""
+
+    @abc.abstractmethod
+    def error_response(self, status: int, message: str) -> EmulatorResponse:
+        """A carrier-shaped error response."""
+
+    @abc.abstractmethod
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-able view of the world."""
+
+    @abc.abstractmethod
+    def purchased_numbers(self) -> list[str]:
+        """E.164 numbers bought since the last reset, one entry per purchase."""
+
+    @abc.abstractmethod
+    def owned_numbers(self) -> list[str]:
+        """E.164 numbers owned now (not released)."""
+
+    @abc.abstractmethod
+    def set_balance(self, amount: Decimal | str) -> None:
+        """Set the account balance."""
+
+    @abc.abstractmethod
+    def sell_out(self, number: str | None = None) -> None:
+        """Make ``number`` (or, with ``None``, all inventory) unavailable."""
+
+    def rate_limit_key(self, request: EmulatorRequest) -> str:
+        """Which bucket a request counts against: by default its credentials."""
+        return request.headers.get("authorization") or request.headers.get("api-key") or ""
+
+    def rate_limited_response(self) -> EmulatorResponse:
+        response = self.error_response(429, "Too Many Requests")
+        response.headers.setdefault("retry-after", "1")
+        return response
+
+    # -- provided -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The emulator's current time, timezone-aware UTC."""
+        return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+
+    def reset(self) -> None:
+        """Forget faults and the request log and rebuild the world from the seed."""
+        with self.lock:
+            self.faults.clear()
+            self.requests.clear()
+            self._hits.clear()
+            self.rng = random.Random(self.seed)
+            self.build_world()
+            self._compiled = [(route, route.compile()) for route in self.routes()]
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        """The route for ``method path``, its path parameters, and whether the path exists at all."""
+        path_exists = False
+        for route, regex in self._compiled:
+            found = regex.match(path)
+            if found:
+                path_exists = True
+                if route.method == method:
+                    return route, found.groupdict(), True
+        return None, {}, path_exists
+
+    def handle(self, request: EmulatorRequest) -> EmulatorResponse:
+        """Answer one request, ignoring latency/drop faults (status faults apply)."""
+        dispatch = self.dispatch(request)
+        if dispatch.response is None:
+            return self.error_response(502, "connection dropped")
+        return dispatch.response
+
+    def dispatch(self, request: EmulatorRequest) -> Dispatch:
+        """Route one request through faults, auth, rate limit and the handler."""
+        with self.lock:
+            if request.path.startswith("/_sandbox/"):
+                return Dispatch(self._control(request))
+            self.requests.append(request)
+            if not request.path.startswith(self.base_path):
+                return Dispatch(self.error_response(404, "Not found"))
+            inner = attrs.evolve(request, path=request.path[len(self.base_path) :] or "/")
+            route, params, path_exists = self.match(inner.method, inner.path)
+            key = route.key if route else None
+            fault = self.faults.take(key) if key else self.faults.take("*")
+            latency = (fault.latency if fault else 0.0) or self.faults.default_latency
+            if fault and fault.drop:
+                return Dispatch(None, latency, drop=True)
+            if fault and fault.status is not None:
+                return Dispatch(self._faulted(fault), latency)
+            response = self._answer(inner, route, params, path_exists)
+            for recorder in list(_recorders):
+                recorder(self, inner, key, response)
+            if fault and fault.commit_then_drop:
+                return Dispatch(None, latency, drop=True)
+            return Dispatch(response, latency)
+
+    def _faulted(self, fault: Fault) -> EmulatorResponse:
+        if fault.status == 429:
+            return self.rate_limited_response()
+        return self.error_response(fault.status or 500, fault.message or "Injected fault")
+
+    def _answer(
+        self, request: EmulatorRequest, route: Route | None, params: dict[str, str], path_exists: bool
+    ) -> EmulatorResponse:
+        denied = self.authenticate(request)
+        if denied is not None:
+            return denied
+        if self.rate_limit is not None and not self._admit(self.rate_limit_key(request)):
+            return self.rate_limited_response()
+        if route is None:
+            if path_exists:
+                return self.error_response(405, "Method not allowed")
+            return self.error_response(404, "Not found")
+        try:
+            return route.handler(request, **params)
+        except BadRequestBody as exc:
+            return self.error_response(400, str(exc))
+
+    def _admit(self, key: str) -> bool:
+        assert self.rate_limit is not None
+        now = self.clock()
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - 1.0:
+            hits.popleft()
+        if len(hits) >= self.rate_limit:
+            return False
+        hits.append(now)
+        return True
+
+    def _control(self, request: EmulatorRequest) -> EmulatorResponse:
+        """Served-mode control endpoints: state, reset and faults."""
+        action = request.path[len("/_sandbox/") :]
+        if action == "state" and request.method == "GET":
+            return EmulatorResponse.json(
+                {
+                    "name": self.name,
+                    "seed": self.seed,
+                    "requests": len(self.requests),
+                    "purchased_numbers": self.purchased_numbers(),
+                    "owned_numbers": self.owned_numbers(),
+                    "faults": [fault.as_dict() for fault in self.faults.armed],
+                    "world": self.snapshot(),
+                }
+            )
+        if action == "reset" and request.method == "POST":
+            self.reset()
+            return EmulatorResponse.empty()
+        if action == "faults" and request.method == "DELETE":
+            self.faults.clear()
+            return EmulatorResponse.empty()
+        if action == "faults" and request.method == "POST":
+            try:
+                spec = dict(request.json())
+                fault = self.faults.inject(str(spec.pop("route", "*")), **spec)
+            except (BadRequestBody, TypeError, ValueError) as exc:
+                return EmulatorResponse.json({"error": str(exc)}, 400)
+            return EmulatorResponse.json(fault.as_dict(), 201)
+        return EmulatorResponse.json({"error": f"unknown control endpoint {request.path}"}, 404)
+
+    def transport(self) -> EmulatorTransport:
+        """An ``httpx`` transport (sync and async) answering from this emulator."""
+        from ._transport import EmulatorTransport
+
+        return EmulatorTransport(self)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> ServedEmulator:
+        """Serve this emulator over HTTP on a loopback address, in a background thread."""
+        from ._server import ServedEmulator
+
+        return ServedEmulator(self, host, port)

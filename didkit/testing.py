@@ -1,0 +1,70 @@
+"""Test your own application against didkit's sandbox emulators (a pytest plugin).
+
+Installed with didkit and loaded automatically by pytest (entry point ``pytest11``). Fixtures:
+
+* ``didkit_sandbox`` — a factory: ``didkit_sandbox("wavix")`` returns a connected sandbox
+  provider (sync; ``didkit_sandbox("didww", asynchronous=True)`` for the async twin). Its
+  ``.emulator`` is the stateful fake carrier: inspect what was bought
+  (``emulator.purchased_numbers()``), break it (``emulator.faults.inject("POST /orders",
+  status=500)``), or reset it. Providers are closed after the test.
+* ``wavix_sandbox`` and ``didww_sandbox`` — a sync sandbox provider for each carrier.
+
+Sandbox providers never sleep for real (retries and polls return at once) and never touch the
+network. Nothing is imported until a fixture is used, so the plugin costs nothing otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+
+def _no_sleep(seconds: float) -> None:
+    """Retries and order polls in tests return at once."""
+
+
+async def _no_async_sleep(seconds: float) -> None:
+    """The async twin of :func:`_no_sleep`."""
+
+
+def sandbox_provider(name: str, *, asynchronous: bool = False, seed: int = 0, **options: Any) -> Any:
+    """A sandbox provider that never sleeps: usable outside pytest too."""
+    import didkit
+
+    options.setdefault("rate_limit", False)
+    if asynchronous:
+        options.setdefault("async_sleep", _no_async_sleep)
+        return didkit.connect_async(name, sandbox=True, seed=seed, **options)
+    options.setdefault("sleep", _no_sleep)
+    return didkit.connect(name, sandbox=True, seed=seed, **options)
+
+
+@pytest.fixture
+def didkit_sandbox() -> Iterator[Callable[..., Any]]:
+    """A factory of sandbox providers: ``didkit_sandbox("wavix", seed=0, asynchronous=False)``."""
+    made: list[Any] = []
+
+    def factory(name: str, **options: Any) -> Any:
+        provider = sandbox_provider(name, **options)
+        made.append(provider)
+        return provider
+
+    yield factory
+    for provider in made:
+        close = getattr(provider, "close", None)
+        if close is not None:
+            close()
+
+
+@pytest.fixture
+def wavix_sandbox(didkit_sandbox: Callable[..., Any]) -> Any:
+    """A sync Wavix provider over a fresh emulator."""
+    return didkit_sandbox("wavix")
+
+
+@pytest.fixture
+def didww_sandbox(didkit_sandbox: Callable[..., Any]) -> Any:
+    """A sync DIDWW provider over a fresh emulator."""
+    return didkit_sandbox("didww")

@@ -1,0 +1,88 @@
+"""A toy adapter written only against didkit's public core API (as a third party would)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from didkit import DID, AvailableNumber, City, Country, Destination, Order, OrderStatus, ProviderCapabilities, Region
+from didkit.adapter import AsyncProvider, NumberRef, ProviderOperations, ProviderSpec, SyncProvider
+from didkit.engine import Emit, HttpRequest, Operation, Stream
+from didkit.model import SearchQuery
+
+
+class ToyOperations(ProviderOperations):
+    def list_countries(self) -> Operation[list[Country]]:
+        response = yield HttpRequest("GET", "/countries")
+        return [Country(code=c, name=c, provider=self.provider) for c in response.json()["countries"]]
+
+    def list_regions(self, country: str) -> Operation[list[Region]]:
+        return []
+        yield  # pragma: no cover
+
+    def list_cities(self, country: str, region: str | None) -> Operation[list[City]]:
+        return []
+        yield  # pragma: no cover
+
+    def search_numbers(self, query: SearchQuery) -> Stream:
+        page = 1
+        while True:
+            response = yield HttpRequest("GET", "/offers", params={"page": page})
+            body = response.json()
+            yield Emit([AvailableNumber(provider=self.provider, number=n, country="US") for n in body["items"]])
+            if page >= body["pages"]:
+                return
+            page += 1
+
+    def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
+        response = yield HttpRequest("POST", "/buy", json={"number": offer.number, "ref": reference}, idempotent=False)
+        return Order(id=str(response.json()["id"]), provider=self.provider, status=OrderStatus.COMPLETED)
+
+    def get_order(self, order_id: str) -> Operation[Order]:
+        yield HttpRequest("GET", f"/orders/{order_id}")
+        return Order(id=order_id, provider=self.provider, status=OrderStatus.COMPLETED)
+
+    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
+        url: str | None = "/numbers"
+        while url:
+            response = yield HttpRequest("GET", url, params=dict(filters) if url == "/numbers" else None)
+            body = response.json()
+            yield Emit([DID(id=str(i), provider=self.provider, number=n) for i, n in enumerate(body["data"])])
+            url = body["links"].get("next")
+
+    def get_number(self, ref: NumberRef) -> Operation[DID]:
+        response = yield HttpRequest("GET", f"/numbers/{ref.id or ref.number}")
+        return DID(id=str(response.json()["id"]), provider=self.provider, number=response.json()["number"])
+
+    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
+        response = yield HttpRequest("PATCH", f"/numbers/{ref.id}", json=dict(changes))
+        return DID(id=str(ref.id), provider=self.provider, number=response.json()["number"])
+
+    def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:
+        body = [{"target": d.target, "priority": d.priority} for d in destinations]
+        response = yield HttpRequest("PUT", f"/numbers/{ref.id}/routes", json=body, idempotent=True)
+        return DID(id=str(ref.id), provider=self.provider, number=response.json()["number"], destinations=tuple(destinations))
+
+    def release_number(self, ref: NumberRef) -> Operation[None]:
+        yield HttpRequest("DELETE", f"/numbers/{ref.id}", idempotent=True)
+
+
+TOY = ProviderSpec(
+    name="toy",
+    default_base_url="https://toy.test/api",
+    capabilities=ProviderCapabilities(),
+    auth_headers=lambda key: {"Authorization": f"Token {key}"},
+    operations=ToyOperations,
+    api_key_env="TOY_API_KEY",
+)
+
+
+class ToyProvider(SyncProvider):
+    spec = TOY
+
+
+class AsyncToyProvider(AsyncProvider):
+    spec = TOY
+
+
+ToyProvider.async_class = AsyncToyProvider  # type: ignore[attr-defined]

@@ -10,11 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from toy_adapter import AsyncToyProvider, ToyProvider
 
 import didkit
 from didkit import (
     AuthenticationError,
     AvailableNumber,
+    Destination,
     InvalidInputError,
     NotFoundError,
     RateLimitedError,
@@ -24,9 +26,6 @@ from didkit import (
     TransportError,
 )
 from didkit.engine import RateLimiter, RetryPolicy, parse_retry_after
-from didkit import Destination
-
-from toy_adapter import AsyncToyProvider, ToyProvider
 
 SECRET = "sk_live_SENTINEL_4f9a8b7c"
 
@@ -140,9 +139,7 @@ OFFER = AvailableNumber(provider="toy", number="+12125550123", country="US")
         (lambda r: httpx.Response(408), TransportError),
     ],
 )
-def test_purchases_are_never_retried_and_flag_unknown_outcome(
-    failure: Handler, error_type: type[Exception]
-) -> None:
+def test_purchases_are_never_retried_and_flag_unknown_outcome(failure: Handler, error_type: type[Exception]) -> None:
     calls: list[int] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -173,8 +170,15 @@ def test_purchase_dropped_after_sending_is_unknown_but_refused_connection_is_not
 
 @pytest.mark.parametrize(
     ("status", "error_type"),
-    [(401, AuthenticationError), (403, AuthenticationError), (404, NotFoundError), (400, RequestRejectedError),
-     (422, RequestRejectedError), (402, didkit.InsufficientFundsError), (500, ServerError)],
+    [
+        (401, AuthenticationError),
+        (403, AuthenticationError),
+        (404, NotFoundError),
+        (400, RequestRejectedError),
+        (422, RequestRejectedError),
+        (402, didkit.InsufficientFundsError),
+        (500, ServerError),
+    ],
 )
 def test_status_mapping(status: int, error_type: type[didkit.ProviderError]) -> None:
     provider, _ = make(lambda r: httpx.Response(status, headers={"x-request-id": "req-42"}), retry=RetryPolicy(0))
@@ -223,7 +227,8 @@ def test_links_next_pagination_is_lazy_and_follows_absolute_urls() -> None:
         seen.append(str(request.url))
         if request.url.path.endswith("/numbers"):
             return httpx.Response(
-                200, json={"data": ["+12125550100"], "links": {"next": "https://toy.test/api/numbers/p2?page[number]=2"}}
+                200,
+                json={"data": ["+12125550100"], "links": {"next": "https://toy.test/api/numbers/p2?page[number]=2"}},
             )
         return httpx.Response(200, json={"data": ["+12125550101"], "links": {}})
 
@@ -259,7 +264,10 @@ async def test_rate_limiter_under_concurrent_async_load() -> None:
         return httpx.Response(200, json={"countries": []})
 
     provider = AsyncToyProvider(
-        api_key=SECRET, transport=httpx.MockTransport(handler), clock=clock, async_sleep=clock.async_sleep,
+        api_key=SECRET,
+        transport=httpx.MockTransport(handler),
+        clock=clock,
+        async_sleep=clock.async_sleep,
         rate_limit=(10, 1.0),
     )
     await asyncio.gather(*(provider.list_countries() for _ in range(45)))
@@ -319,8 +327,10 @@ def test_secret_redacted_from_carrier_messages() -> None:
     original = provider.operations.classify
 
     def classify(response: Any, request: Any) -> Any:
-        return error_for_status(response, request, messages=[f"echo {SECRET}"]) if not response.ok else original(
-            response, request
+        return (
+            error_for_status(response, request, messages=[f"echo {SECRET}"])
+            if not response.ok
+            else original(response, request)
         )
 
     provider._config.classify = classify
@@ -390,6 +400,3 @@ def test_missing_key_and_bad_options_are_configuration_errors(monkeypatch: pytes
         ToyProvider(base_url="ftp://x")
     with pytest.raises(InvalidInputError):
         ToyProvider(timeout=0)
-
-
-

@@ -60,8 +60,10 @@ def test_one_and_link_objects() -> None:
     [
         ({"data": [{"type": "dids"}]}, "data[0].id"),
         ({"data": [{"id": "x", "type": "dids", "attributes": []}]}, "data[0].attributes"),
-        ({"data": {"id": "x", "type": "t", "relationships": {"a": {"data": [{"type": "t"}]}}}},
-         "data.relationships.a.data[0].id"),
+        (
+            {"data": {"id": "x", "type": "t", "relationships": {"a": {"data": [{"type": "t"}]}}}},
+            "data.relationships.a.data[0].id",
+        ),
         ({"data": None, "included": {}}, "included"),
         ({"errors": "boom"}, "errors"),
         ([], "(document)"),
@@ -83,8 +85,11 @@ json_values = st.recursive(
 document_like = st.fixed_dictionaries(
     {},
     optional={
-        "data": json_values | st.lists(st.dictionaries(st.sampled_from(["type", "id", "attributes", "relationships"]),
-                                                       json_values, max_size=4), max_size=3),
+        "data": json_values
+        | st.lists(
+            st.dictionaries(st.sampled_from(["type", "id", "attributes", "relationships"]), json_values, max_size=4),
+            max_size=3,
+        ),
         "included": json_values,
         "errors": json_values,
         "meta": json_values,

@@ -80,8 +80,17 @@ def test_sip_good(uri: str) -> None:
 
 @pytest.mark.parametrize(
     "uri",
-    ["alice@example.com", "http://example.com", "sip:", "sip:alice@", "sip:a@-bad-.com", "sip:a@host:99999",
-     "sip:a@300.1.1.1", "sip:a b@host", "sip:a@[::1"],
+    [
+        "alice@example.com",
+        "http://example.com",
+        "sip:",
+        "sip:alice@",
+        "sip:a@-bad-.com",
+        "sip:a@host:99999",
+        "sip:a@300.1.1.1",
+        "sip:a b@host",
+        "sip:a@[::1",
+    ],
 )
 def test_sip_bad(uri: str) -> None:
     with pytest.raises(InvalidInputError):
@@ -105,9 +114,15 @@ def test_search_query_validates_on_construction() -> None:
     assert query.city == "Los Angeles"
     assert query.capabilities == frozenset({Capability.SMS})
     assert query.number_type is NumberType.TOLL_FREE
-    for bad in ({"country": "XX"}, {"country": "USA"}, {"country": "US", "prefix": "21a"},
-                {"country": "US", "contains": "12-3"}, {"country": "US", "limit": 0},
-                {"country": "US", "capabilities": ["telepathy"]}, {"country": "US", "number_type": "premium"}):
+    for bad in (
+        {"country": "XX"},
+        {"country": "USA"},
+        {"country": "US", "prefix": "21a"},
+        {"country": "US", "contains": "12-3"},
+        {"country": "US", "limit": 0},
+        {"country": "US", "capabilities": ["telepathy"]},
+        {"country": "US", "number_type": "premium"},
+    ):
         with pytest.raises(InvalidInputError):
             SearchQuery(**bad)  # type: ignore[arg-type]
 
@@ -130,7 +145,7 @@ def test_money_is_decimal_never_float() -> None:
 def test_did_requires_aware_datetimes() -> None:
     DID(id="1", provider="x", number="+12125550123", created_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
     with pytest.raises(InvalidInputError):
-        DID(id="1", provider="x", number="+12125550123", created_at=datetime(2026, 1, 1))  # noqa: DTZ001
+        DID(id="1", provider="x", number="+12125550123", created_at=datetime(2026, 1, 1))
 
 
 def test_raw_is_kept_but_not_in_repr_or_equality() -> None:

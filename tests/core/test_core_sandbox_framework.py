@@ -22,7 +22,7 @@ class Tiny(Emulator):
     def routes(self) -> list[Route]:
         return [Route("GET", "/things/{id}", self.get_thing), Route("POST", "/buy", self.buy)]
 
-    def get_thing(self, request: EmulatorRequest, id: str) -> EmulatorResponse:  # noqa: A002
+    def get_thing(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
         return EmulatorResponse.json({"id": id, "q": request.arg("q")})
 
     def buy(self, request: EmulatorRequest) -> EmulatorResponse:

@@ -61,7 +61,9 @@ class ToyOperations(ProviderOperations):
     def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:
         body = [{"target": d.target, "priority": d.priority} for d in destinations]
         response = yield HttpRequest("PUT", f"/numbers/{ref.id}/routes", json=body, idempotent=True)
-        return DID(id=str(ref.id), provider=self.provider, number=response.json()["number"], destinations=tuple(destinations))
+        return DID(
+            id=str(ref.id), provider=self.provider, number=response.json()["number"], destinations=tuple(destinations)
+        )
 
     def release_number(self, ref: NumberRef) -> Operation[None]:
         yield HttpRequest("DELETE", f"/numbers/{ref.id}", idempotent=True)

@@ -32,6 +32,11 @@ KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {
     "201/403/404; 422 {success:false, message:'Insufficient funds'} mirrors Wavix's other billing errors",
     ("didww", "* 401"): "the spec documents 401 on a few operations only; a missing key is refused on every route",
     ("didww", "* 429"): "DIDWW rate-limits every route at 10 requests/s (documented in prose, not per operation)",
+    ("didww", "* 400"): "JSONAPI::Resources answers a disallowed filter/include/sort/param, a bad page or a malformed "
+    "document with 400 on every route (DIDWW's own fixture dids/update_error_invalid_param.json is a 400 on PATCH)",
+    ("didww", "* 404"): "an unknown id is 'Record not found' on every route; the spec documents 404 on some only",
+    ("didww", "* 422"): "model validation on every create/update; the prose of DELETE /orders says 422",
+    ("didww", "* 415"): "JSON:API: POST/PATCH must send Content-Type application/vnd.api+json",
 }
 ERROR_SHAPES = {
     ("wavix", "401"): "UnauthorizedErrorResponse",

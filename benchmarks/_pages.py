@@ -1,0 +1,81 @@
+"""Carrier-shaped pages of owned numbers for the listing benchmarks.
+
+Records are cloned from what the project's own emulators answer (so they have the carriers' real
+shape), with unique ids and valid numbers; pagination fields are recomputed per page.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import httpx
+
+PER_PAGE = 100
+
+
+def _us_number(i: int) -> str:
+    # NPA 212 / NXX 2xx-9xx keeps every number valid for phonenumbers.
+    nxx = 200 + (i // 10_000) % 800
+    return f"1212{nxx:03d}{i % 10_000:04d}"
+
+
+def wavix_pages(count: int) -> dict[int, bytes]:
+    from didkit_wavix.emulator import WavixEmulator
+
+    emu = WavixEmulator(seed=0)
+    with httpx.Client(transport=emu.transport(), base_url="https://api.wavix.com") as client:
+        sample = client.get("/v1/numbers", params={"per_page": 100}, headers={"Authorization": "Bearer b"}).json()
+    templates = sample["items"]
+    pages = -(-count // PER_PAGE)
+    out: dict[int, bytes] = {}
+    for page in range(1, pages + 1):
+        items = []
+        for i in range((page - 1) * PER_PAGE, min(page * PER_PAGE, count)):
+            item = copy.deepcopy(templates[i % len(templates)])
+            item["id"] = 100_000 + i
+            item["number"] = _us_number(i)
+            for doc in item.get("documents") or []:
+                doc["did_number"] = item["number"]
+            items.append(item)
+        body: dict[str, Any] = dict(sample)
+        body["items"] = items
+        body["pagination"] = {"current_page": page, "per_page": PER_PAGE, "total": count, "total_pages": pages}
+        out[page] = json.dumps(body).encode()
+    return out
+
+
+def didww_pages(count: int, base_url: str) -> dict[int, bytes]:
+    from didkit_didww.emulator import DidwwEmulator
+
+    emu = DidwwEmulator(seed=0, rate_limit=None)
+    with httpx.Client(transport=emu.transport(), base_url="https://api.didww.com/v3") as client:
+        sample = client.get(
+            "/dids", params={"include": "did_group,voice_in_trunk", "page[size]": "100"}, headers={"Api-Key": "k"}
+        ).json()
+    templates = sample["data"]
+    pages = -(-count // PER_PAGE)
+    out: dict[int, bytes] = {}
+    for page in range(1, pages + 1):
+        data = []
+        for i in range((page - 1) * PER_PAGE, min(page * PER_PAGE, count)):
+            item = copy.deepcopy(templates[i % len(templates)])
+            item["id"] = f"00000000-0000-4000-8000-{i:012d}"
+            item["attributes"]["number"] = _us_number(i)
+            data.append(item)
+
+        def link(n: int) -> str:
+            return f"{base_url}/dids?include=did_group%2Cvoice_in_trunk&page%5Bnumber%5D={n}&page%5Bsize%5D={PER_PAGE}"
+
+        links = {"first": link(1), "last": link(pages)}
+        if page > 1:
+            links["prev"] = link(page - 1)
+        if page < pages:
+            links["next"] = link(page + 1)
+        body = dict(sample)
+        body["data"] = data
+        body["meta"] = {**sample.get("meta", {}), "total_records": count}
+        body["links"] = links
+        out[page] = json.dumps(body).encode()
+    return out

@@ -1,0 +1,185 @@
+"""Listing benchmark (issue #8, target 1): client CPU time to list N owned numbers from a loopback
+server (in another process) serving carrier-shaped pages of 100.
+
+Variants, each over the same pages: the floor (a raw ``httpx`` + ``json`` loop), didkit sync,
+didkit async, and the carrier's own SDK. Each variant runs ``--repeat`` times; the best CPU time
+counts (noise only ever adds). Prints one JSON line: figures and ratios to the floor and to the SDK.
+
+    python -m benchmarks.bench_listing --carrier wavix --count 10000
+    python -m benchmarks.bench_listing --carrier didww --count 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def page_server(carrier: str, count: int, latency: float = 0.0) -> Any:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks._server", carrier, str(count), str(latency)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def cpu(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
+    best = float("inf")
+    seen = 0
+    for _ in range(repeat):
+        start = time.process_time()
+        seen = fn()
+        best = min(best, time.process_time() - start)
+    return best, seen
+
+
+# -- Wavix ---------------------------------------------------------------------------------------
+
+
+def wavix_floor(base: str) -> int:
+    seen = 0
+    with httpx.Client(base_url=base, headers={"Authorization": "Bearer bench"}) as client:
+        page = 1
+        while True:
+            body = client.get("/v1/numbers", params={"page": page, "per_page": 100}).json()
+            for item in body["items"]:
+                seen += 1 if item["number"] else 0
+            if page >= body["pagination"]["total_pages"]:
+                return seen
+            page += 1
+
+
+def wavix_sdk(base: str) -> int:
+    from wavix import Wavix
+
+    client = Wavix(token="bench", base_url=base)
+    seen, page = 0, 1
+    while True:
+        response = client.numbers.list(page=page, per_page=100)
+        for item in response.items or []:
+            seen += 1 if item.number else 0
+        pagination = response.pagination
+        if pagination is None or page >= (pagination.total_pages or 0):
+            return seen
+        page += 1
+
+
+# -- DIDWW ---------------------------------------------------------------------------------------
+
+
+def didww_floor(base: str) -> int:
+    seen = 0
+    headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
+    with httpx.Client(headers=headers) as client:
+        url: str | None = f"{base}/v3/dids"
+        params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "100"}
+        while url:
+            body = client.get(url, params=params).json()
+            included = {(r["type"], r["id"]): r for r in body.get("included", [])}
+            for item in body["data"]:
+                group = item["relationships"].get("did_group", {}).get("data")
+                if group:
+                    included.get((group["type"], group["id"]))
+                seen += 1 if item["attributes"]["number"] else 0
+            url = body.get("links", {}).get("next")
+            params = None
+    return seen
+
+
+def didww_sdk(base: str) -> int:
+    from didww.client import DidwwClient
+    from didww.query_params import QueryParams
+
+    client = DidwwClient("bench", base_url=f"{base}/v3")
+    seen, page = 0, 1
+    while True:
+        params = QueryParams().include("did_group", "voice_in_trunk").page(number=page, size=100)
+        response = client.dids().list(params)
+        for did in response.data:
+            seen += 1 if did.number else 0
+        total = int(response.meta.get("total_records", 0))
+        if page * 100 >= total:
+            return seen
+        page += 1
+
+
+# -- didkit --------------------------------------------------------------------------------------
+
+
+def didkit_sync(carrier: str, base: str) -> int:
+    import didkit
+
+    root = base if carrier == "wavix" else f"{base}/v3"
+    with didkit.connect(carrier, api_key="bench", base_url=root, rate_limit=False) as provider:  # type: ignore[attr-defined]
+        return sum(1 for did in provider.list_numbers() if did.number)
+
+
+def didkit_async(carrier: str, base: str) -> int:
+    import didkit
+
+    async def run() -> int:
+        root = base if carrier == "wavix" else f"{base}/v3"
+        provider: Any = didkit.connect_async(carrier, api_key="bench", base_url=root, rate_limit=False)
+        try:
+            return sum([1 async for did in provider.list_numbers() if did.number])
+        finally:
+            await provider.aclose()
+
+    return asyncio.run(run())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--carrier", choices=["wavix", "didww"], required=True)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-sdk", action="store_true", help="skip the carrier's own SDK")
+    args = parser.parse_args()
+    floor_fn, sdk_fn = (wavix_floor, wavix_sdk) if args.carrier == "wavix" else (didww_floor, didww_sdk)
+    figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "count": args.count}
+    with page_server(args.carrier, args.count) as base:
+        variants: dict[str, Callable[[], int]] = {
+            "floor_httpx_json": lambda: floor_fn(base),
+            "didkit_sync": lambda: didkit_sync(args.carrier, base),
+            "didkit_async": lambda: didkit_async(args.carrier, base),
+        }
+        if not args.no_sdk:
+            variants["official_sdk"] = lambda: sdk_fn(base)
+        for name, fn in variants.items():
+            seconds, seen = cpu(fn, args.repeat)
+            if seen != args.count:
+                raise SystemExit(f"{name} listed {seen} numbers, expected {args.count}")
+            figures[f"{name}_cpu_s"] = round(seconds, 4)
+    floor = figures["floor_httpx_json_cpu_s"]
+    for name in ("didkit_sync", "didkit_async", "official_sdk"):
+        if f"{name}_cpu_s" in figures:
+            figures[f"{name}_vs_floor"] = round(figures[f"{name}_cpu_s"] / floor, 2)
+    if "official_sdk_cpu_s" in figures:
+        for name in ("didkit_sync", "didkit_async"):
+            figures[f"{name}_vs_sdk"] = round(figures[f"{name}_cpu_s"] / figures["official_sdk_cpu_s"], 2)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -32,6 +32,7 @@ def serve(carrier: str, count: int, latency: float = 0.0) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in separate writes
 
         def log_message(self, format: str, *args: object) -> None:
             pass

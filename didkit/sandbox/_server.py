@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in separate writes
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the emulator keeps its own request log."""

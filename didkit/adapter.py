@@ -220,8 +220,8 @@ class _ProviderCore:
             redactor=Redactor([api_key]),
             content_type=spec.content_type,
             clock=monotonic,
-            sleep=sleep or time.sleep,
-            async_sleep=async_sleep or asyncio.sleep,
+            sleep=sleep if sleep is not None else time.sleep,
+            async_sleep=async_sleep if async_sleep is not None else asyncio.sleep,
             rng=random.Random(),
         )
 
@@ -287,6 +287,9 @@ class SyncProvider(_ProviderCore):
     ``False``), ``client``/``transport`` (inject ``httpx``), ``clock``/``sleep`` (tests),
     plus adapter options.
     """
+
+    async_class: ClassVar[type[AsyncProvider] | None] = None
+    """The async twin :func:`didkit.connect_async` builds for this provider's name."""
 
     def __init__(
         self,
@@ -435,11 +438,14 @@ class AsyncProvider(_ProviderCore):
 
 
 async def _take(items: AsyncGenerator[Any, None], limit: int | None) -> AsyncIterator[Any]:
+    """At most ``limit`` items, without asking for one more (that could cost a page request)."""
     count = 0
     try:
-        async for item in items:
-            if limit is not None and count >= limit:
-                break
+        while limit is None or count < limit:
+            try:
+                item = await items.__anext__()
+            except StopAsyncIteration:
+                return
             count += 1
             yield item
     finally:

@@ -39,12 +39,12 @@ class EngineConfig:
 
     provider: str
     base_url: str
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)  # carries the API key
     timeout: float | httpx.Timeout = 30.0
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     rate_limiter: RateLimiter | None = None
     classify: Classifier = default_classify
-    redactor: Redactor = attrs.field(factory=Redactor)
+    redactor: Redactor = attrs.field(factory=Redactor, repr=False)
     content_type: str = "application/json"
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
@@ -211,9 +211,18 @@ class SyncRunner(_RunnerBase):
             return result
 
     def iterate(self, stream: Stream) -> Iterator[Any]:
-        """Drive a stream lazily: the next page is requested only when the consumer wants it."""
+        """Drive a stream lazily: the next page is requested only when the consumer wants it.
+
+        The stream is primed at once, so input it validates before its first request fails at
+        the call, not at the first iteration; no request is sent until the consumer iterates."""
         try:
-            step = next(stream)
+            first = next(stream)
+        except StopIteration:
+            return iter(())
+        return self._drive(stream, first)
+
+    def _drive(self, stream: Stream, step: Step) -> Iterator[Any]:
+        try:
             while True:
                 if isinstance(step, Emit):
                     yield from step.items
@@ -306,10 +315,18 @@ class AsyncRunner(_RunnerBase):
             result: T = stop.value
             return result
 
-    async def iterate(self, stream: Stream) -> AsyncGenerator[Any, None]:
-        """Drive a stream lazily, as an async iterator."""
+    def iterate(self, stream: Stream) -> AsyncGenerator[Any, None]:
+        """Drive a stream lazily, as an async iterator (primed at once, like the sync runner's)."""
         try:
-            step = next(stream)
+            first: Step | None = next(stream)
+        except StopIteration:
+            first = None
+        return self._drive(stream, first)
+
+    async def _drive(self, stream: Stream, step: Step | None) -> AsyncGenerator[Any, None]:
+        if step is None:
+            return
+        try:
             while True:
                 if isinstance(step, Emit):
                     for item in step.items:

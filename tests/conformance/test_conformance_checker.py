@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from conftest import ConformanceChecker
+from didkit_conformance import ConformanceChecker
 
 
 def _emulator(name: str) -> SimpleNamespace:

@@ -1,0 +1,121 @@
+"""compare(): one query on every provider at once, one list of offers, cheapest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import SearchQuery
+from ._ranking import order_offers
+from ._runtime import (
+    ProgressCallback,
+    ProviderLike,
+    Runtime,
+    check_months,
+    check_query,
+    check_timeout,
+    close_all,
+    connect,
+    prepare,
+    run_blocking,
+    search_all,
+)
+from ._types import Comparison
+
+
+async def _compare(
+    query: SearchQuery,
+    providers: ProviderLike | Sequence[ProviderLike],
+    *,
+    months: int,
+    timeout: float | None,
+    progress: ProgressCallback | None,
+    connect_options: Mapping[str, Any] | None,
+    async_mode: bool,
+) -> Comparison:
+    query = check_query(query)
+    months = check_months(months)
+    timeout = check_timeout(timeout)
+    prepared = prepare(providers, needs=("search_numbers",))
+    handles = connect(prepared, async_mode=async_mode, connect_options=connect_options)
+    runtime = Runtime.for_handles(handles)
+    try:
+        per_provider, reports = await search_all(handles, query, timeout, runtime, progress)
+    finally:
+        await close_all(handles, runtime)
+        runtime.shutdown()
+    offers = order_offers([offer for found in per_provider for offer in found], months)
+    return Comparison(offers, reports, months=months)
+
+
+async def compare_async(
+    query: SearchQuery,
+    providers: ProviderLike | Sequence[ProviderLike],
+    *,
+    months: int = 12,
+    timeout: float | None = 30.0,
+    progress: ProgressCallback | None = None,
+    connect_options: Mapping[str, Any] | None = None,
+) -> Comparison:
+    """Run ``query`` on every provider concurrently; async. Same arguments and result as
+    :func:`compare`. Async providers are awaited directly; sync ones run in worker threads."""
+    return await _compare(
+        query,
+        providers,
+        months=months,
+        timeout=timeout,
+        progress=progress,
+        connect_options=connect_options,
+        async_mode=True,
+    )
+
+
+def compare(
+    query: SearchQuery,
+    providers: ProviderLike | Sequence[ProviderLike],
+    *,
+    months: int = 12,
+    timeout: float | None = 30.0,
+    progress: ProgressCallback | None = None,
+    connect_options: Mapping[str, Any] | None = None,
+) -> Comparison:
+    """Run ``query`` on every provider concurrently and merge the offers, cheapest first.
+
+    Args:
+        query: what to look for; ``query.limit`` applies to each provider.
+        providers: provider instances (sync or async, mixed freely) and/or registered names,
+            connected from the environment. An unknown name raises
+            :class:`~didkit.ConfigurationError` before anything runs; a name that cannot be
+            connected (a missing API key) is reported like any failing provider.
+        months: offers are ordered by setup plus ``months`` × monthly price; ties by per-minute
+            price, then by the providers' order; offers with an unknown price come last. Amounts
+            are compared within one currency (the most common one first).
+        timeout: seconds each provider may take (``None``: no limit). A provider that runs out of
+            time is reported with a :class:`~didkit.TransportError`.
+        progress: called as ``progress(report)`` with each provider's
+            :class:`~didkit.ProviderReport` as it finishes, in the calling thread.
+        connect_options: keyword arguments for :func:`didkit.connect` when providers are names
+            (e.g. ``{"sandbox": True}``).
+
+    Returns:
+        A :class:`~didkit.Comparison`: the offers, cheapest first, and ``.report`` with one
+        :class:`~didkit.ProviderReport` per provider. One provider failing never fails the
+        comparison: its error is in its report.
+
+    Raises:
+        InvalidInputError: bad arguments.
+        ConfigurationError: an unknown provider name.
+        EventLoopRunningError: called from a running event loop (use :func:`compare_async`).
+    """
+    return run_blocking(
+        lambda: _compare(
+            query,
+            providers,
+            months=months,
+            timeout=timeout,
+            progress=progress,
+            connect_options=connect_options,
+            async_mode=False,
+        ),
+        "compare",
+    )

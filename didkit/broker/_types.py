@@ -1,0 +1,239 @@
+"""The broker's result types and the errors only the broker raises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal, overload
+
+import attrs
+
+from ..errors import AmbiguousPurchaseError, DidkitError, NumberUnavailableError
+from ..model import AvailableNumber, Order, OrderStatus
+
+__all__ = [
+    "AmbiguousProcurementError",
+    "AttemptOutcome",
+    "Comparison",
+    "EventLoopRunningError",
+    "Procurement",
+    "ProcurementAttempt",
+    "ProcurementFailedError",
+    "ProviderReport",
+]
+
+AttemptOutcome = Literal["purchased", "failed", "skipped", "ambiguous"]
+"""What became of one offer during :func:`~didkit.procure`."""
+
+
+@attrs.frozen
+class ProviderReport:
+    """How one provider's search went.
+
+    Attributes:
+        provider: the provider's name (or the name it was given by, when it could not be connected).
+        offers: how many offers it returned (0 when it failed).
+        elapsed: seconds the search took.
+        error: why it failed (a :class:`~didkit.DidkitError`), or ``None``. A timeout is a
+            :class:`~didkit.TransportError`; a missing API key a :class:`~didkit.ConfigurationError`.
+        timed_out: ``True`` when the provider did not answer within the timeout.
+    """
+
+    provider: str
+    offers: int = 0
+    elapsed: float = 0.0
+    error: DidkitError | None = attrs.field(default=None, eq=False)
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when the search succeeded (possibly with no offers)."""
+        return self.error is None
+
+    def __str__(self) -> str:
+        if self.error is None:
+            return f"{self.provider}: {self.offers} offers in {self.elapsed:.2f} s"
+        return f"{self.provider}: failed after {self.elapsed:.2f} s: {self.error}"
+
+
+class Comparison(Sequence[AvailableNumber]):
+    """Offers from several providers, cheapest first, with a :class:`ProviderReport` per provider.
+
+    A read-only sequence: iterate it, index it, take ``len()``. Offers are ordered by their cost
+    over :attr:`months` (setup plus ``months`` × monthly), ties broken by the per-minute price,
+    then by the providers' order; offers whose price is unknown come last.
+    """
+
+    __slots__ = ("_offers", "months", "report")
+
+    def __init__(self, offers: Iterable[AvailableNumber], report: Iterable[ProviderReport], *, months: int) -> None:
+        self._offers: tuple[AvailableNumber, ...] = tuple(offers)
+        self.report: tuple[ProviderReport, ...] = tuple(report)
+        """One entry per provider, in the order the providers were given."""
+        self.months = months
+        """The number of months prices were compared over."""
+
+    @overload
+    def __getitem__(self, index: int) -> AvailableNumber: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[AvailableNumber, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> AvailableNumber | tuple[AvailableNumber, ...]:
+        return self._offers[index]
+
+    def __len__(self) -> int:
+        return len(self._offers)
+
+    def __iter__(self) -> Iterator[AvailableNumber]:
+        return iter(self._offers)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Comparison):
+            return self._offers == other._offers and self.report == other.report
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def offers(self) -> tuple[AvailableNumber, ...]:
+        """The offers, cheapest first (the same as iterating the comparison)."""
+        return self._offers
+
+    @property
+    def cheapest(self) -> AvailableNumber | None:
+        """The first offer, or ``None`` when no provider had any."""
+        return self._offers[0] if self._offers else None
+
+    @property
+    def errors(self) -> dict[str, DidkitError]:
+        """The providers that failed, by name, with their errors."""
+        return {r.provider: r.error for r in self.report if r.error is not None}
+
+    def __repr__(self) -> str:
+        providers = ", ".join(
+            f"{r.provider}={r.offers}" if r.error is None else f"{r.provider}=error" for r in self.report
+        )
+        return f"<Comparison {len(self._offers)} offers over {self.months} months ({providers})>"
+
+
+@attrs.frozen
+class ProcurementAttempt:
+    """One offer :func:`~didkit.procure` tried (or skipped).
+
+    Attributes:
+        provider: the provider's name.
+        offer: the offer.
+        outcome: ``"purchased"`` (this attempt bought the number), ``"failed"`` (nothing was
+            bought; the broker moved on), ``"skipped"`` (not tried, because an earlier error
+            ruled its provider out: ``error`` is that error) or ``"ambiguous"`` (the outcome is
+            unknown; the broker stopped).
+        error: the error, or ``None`` for a purchase.
+        elapsed: seconds the attempt took (0 for a skipped offer).
+    """
+
+    provider: str
+    offer: AvailableNumber
+    outcome: AttemptOutcome
+    error: DidkitError | None = attrs.field(default=None, eq=False)
+    elapsed: float = 0.0
+
+    def __str__(self) -> str:
+        what = self.offer.number or "any number"
+        text = f"{self.provider} {what}: {self.outcome}"
+        return f"{text} ({self.error})" if self.error is not None else text
+
+
+@attrs.frozen
+class Procurement:
+    """The result of :func:`~didkit.procure`: the order that bought the number and every attempt.
+
+    ``order.status`` may be :attr:`~didkit.OrderStatus.PENDING` when the carrier completes orders
+    asynchronously and ``wait`` ran out: the number *is* bought (the broker never buys again for
+    it); poll ``provider.get_order(order.id)`` for its numbers.
+    """
+
+    order: Order
+    attempts: tuple[ProcurementAttempt, ...]
+    reference: str
+    report: tuple[ProviderReport, ...] = ()
+
+    @property
+    def provider(self) -> str:
+        """The name of the provider the number was bought from."""
+        return self.order.provider
+
+    @property
+    def offer(self) -> AvailableNumber | None:
+        """The offer that was bought."""
+        for attempt in reversed(self.attempts):
+            if attempt.outcome == "purchased":
+                return attempt.offer
+        return None
+
+    @property
+    def pending(self) -> bool:
+        """``True`` when the order was still being completed by the carrier when procure returned."""
+        return self.order.status is OrderStatus.PENDING
+
+
+class EventLoopRunningError(DidkitError, RuntimeError):
+    """A blocking broker function (:func:`~didkit.compare`, :func:`~didkit.procure`) was called
+    from inside a running event loop; await its ``_async`` twin instead."""
+
+
+class _ProcurementErrorMixin:
+    attempts: tuple[ProcurementAttempt, ...]
+    report: tuple[ProviderReport, ...]
+
+    def _set_trail(self, attempts: Iterable[ProcurementAttempt], report: Iterable[ProviderReport]) -> None:
+        self.attempts = tuple(attempts)
+        self.report = tuple(report)
+
+
+class ProcurementFailedError(_ProcurementErrorMixin, NumberUnavailableError):
+    """:func:`~didkit.procure` bought nothing, and knows it: no offer fitted the limits, or every
+    offer tried failed with an error that leaves nothing bought.
+
+    A :class:`~didkit.NumberUnavailableError`; ``attempts`` lists what was tried, ``report`` how
+    each provider's search went, and ``__cause__`` is the last attempt's error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: Iterable[ProcurementAttempt] = (),
+        report: Iterable[ProviderReport] = (),
+        provider: str = "broker",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, provider=provider, **kwargs)
+        self._set_trail(attempts, report)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AmbiguousProcurementError(_ProcurementErrorMixin, AmbiguousPurchaseError):
+    """A purchase attempt's outcome is unknown, so :func:`~didkit.procure` stopped without trying
+    another offer (it never risks a second purchase).
+
+    An :class:`~didkit.AmbiguousPurchaseError`: ``provider`` is the provider it happened with,
+    ``offer`` the offer, ``reference`` the idempotency key, ``attempts`` every attempt and
+    ``__cause__`` the provider's error. Check the account with that provider before buying again.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        offer: AvailableNumber | None,
+        reference: str,
+        attempts: Iterable[ProcurementAttempt] = (),
+        report: Iterable[ProviderReport] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, provider=provider, reference=reference, **kwargs)
+        self.offer = offer
+        self._set_trail(attempts, report)

@@ -1,0 +1,5 @@
+"""``python -m didkit.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,370 @@
+"""The CLI's plumbing: the global state, provider selection and connection, and the error policy.
+
+Only the standard library, typer and didkit's light modules are imported here, so that
+``didkit --help`` starts fast; adapters, the broker and ``phonenumbers`` load inside commands.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import (
+    ConfigurationError,
+    DidkitError,
+    InvalidInputError,
+    NotFoundError,
+    UnsupportedOperationError,
+)
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..model import DID
+    from ..protocol import NumberProvider
+
+T = TypeVar("T")
+
+EXIT_OK = 0
+"""Success."""
+EXIT_FAILURE = 1
+"""A carrier failed or refused (any :class:`~didkit.ProviderError`), nothing matched, or the user declined."""
+EXIT_USAGE = 2
+"""Bad input: a usage error, :class:`~didkit.InvalidInputError`, :class:`~didkit.ConfigurationError` or
+:class:`~didkit.UnsupportedOperationError`. Nothing was sent to a carrier."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C)."""
+
+_BAD_INPUT = (InvalidInputError, ConfigurationError, UnsupportedOperationError)
+
+# ``ClickException`` is not re-exported by typer (which vendors click since 0.2x): find it by ancestry.
+ClickException: type[Exception] = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The exit status for a didkit error: 2 for bad input, 1 for everything a carrier did."""
+    return EXIT_USAGE if isinstance(error, _BAD_INPUT) else EXIT_FAILURE
+
+
+def one_line(text: str) -> str:
+    """``text`` on a single line."""
+    return " ".join(str(text).split())
+
+
+class CliFailure(Exception):
+    """A failure already explained: the message is printed on one line and ``exit_code`` returned."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(one_line(message))
+        self.message = one_line(message)
+        self.exit_code = exit_code
+
+
+def fail(message: str, exit_code: int = EXIT_FAILURE) -> NoReturn:
+    """Stop the command with ``message`` (one line on stderr) and ``exit_code``."""
+    raise CliFailure(message, exit_code)
+
+
+class State:
+    """What the global options chose, and the providers connected for this invocation."""
+
+    def __init__(
+        self,
+        *,
+        sandbox: bool = False,
+        json: bool = False,
+        verbose: bool = False,
+        providers: Sequence[str] = (),
+    ) -> None:
+        self.sandbox = sandbox
+        self.json = json
+        self.verbose = verbose
+        self.providers = tuple(providers)
+        self._config: Config | None = None
+        self._connected: dict[str, NumberProvider] = {}
+
+    # -- configuration ---------------------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        """The configuration file (read once; never read in sandbox mode)."""
+        if self._config is None:
+            from ..config import Config, load_config
+
+            self._config = Config() if self.sandbox else load_config()
+        return self._config
+
+    def key_env(self, name: str) -> str:
+        """The environment variable that holds ``name``'s key."""
+        from ..config import api_key_env
+
+        spec = getattr(_provider_class(name), "spec", None)
+        return api_key_env(name, getattr(spec, "api_key_env", None))
+
+    def key_source(self, name: str) -> str | None:
+        """Where ``name``'s key comes from: ``"env:VAR"``, ``"config"``, or ``None``. Never the key."""
+        env = self.key_env(name)
+        if os.environ.get(env):
+            return f"env:{env}"
+        if self.config.provider(name).api_key:
+            return "config"
+        return None
+
+    # -- selection and connection ----------------------------------------------------------------
+
+    def select(self, override: Sequence[str] | None = None) -> list[str]:
+        """The provider names a command works on: its own ``--provider`` options, else the global
+        ones, else every installed provider with a key (every installed provider in sandbox mode)."""
+        from ..registry import available_providers
+
+        installed = available_providers()
+        requested = list(override or ()) or list(self.providers)
+        if requested:
+            names: list[str] = []
+            for raw in requested:
+                name = raw.strip().lower()
+                if name not in installed:
+                    known = ", ".join(installed) or "none installed"
+                    raise ConfigurationError(f"unknown provider {raw!r} (installed: {known})")
+                if name not in names:
+                    names.append(name)
+            return names
+        if not installed:
+            raise ConfigurationError("no didkit provider is installed")
+        if self.sandbox:
+            return installed
+        names = [name for name in installed if self.key_source(name)]
+        if not names:
+            hints = " or ".join(self.key_env(name) for name in installed)
+            raise ConfigurationError(
+                f"no provider has an API key configured: set {hints}, add an api_key to the configuration file "
+                "([providers.NAME] in ~/.config/didkit/config.toml or $DIDKIT_CONFIG), or use --sandbox"
+            )
+        return names
+
+    def connect(self, name: str) -> NumberProvider:
+        """A connected provider (cached for the invocation). No request is sent."""
+        if name in self._connected:
+            return self._connected[name]
+        from ..registry import connect
+
+        if self.sandbox:
+            provider = connect(name, sandbox=True)
+        else:
+            settings = self.config.provider(name)
+            env = self.key_env(name)
+            api_key = os.environ.get(env) or settings.api_key
+            if not api_key:
+                where = f" in {self.config.path}" if self.config.path else ""
+                raise ConfigurationError(
+                    f"no API key for {name!r}: set {env}, add api_key to [providers.{name}]{where}, or use --sandbox"
+                )
+            provider = connect(name, api_key=api_key, **settings.connect_kwargs())
+        self._connected[name] = provider
+        return provider
+
+    def connect_all(self, override: Sequence[str] | None = None) -> list[NumberProvider]:
+        """Connect every selected provider, so that a configuration error stops the command before
+        any request."""
+        return [self.connect(name) for name in self.select(override)]
+
+    def find_owner(self, number: str, override: Sequence[str] | None = None) -> DID:
+        """The owned number ``number`` (E.164), asking each selected provider in turn."""
+        from ..validation import normalize_e164
+
+        e164 = normalize_e164(number)
+        providers = self.connect_all(override)
+        for provider in providers:
+            try:
+                return provider.get_number(e164)
+            except NotFoundError:
+                continue
+        names = ", ".join(p.name for p in providers)
+        fail(f"{e164} is not owned on {names}")
+
+    def close(self) -> None:
+        """Close the HTTP clients of the connected providers."""
+        for provider in self._connected.values():
+            closer = getattr(provider, "close", None)
+            if callable(closer):
+                closer()
+        self._connected.clear()
+
+
+def _provider_class(name: str) -> Any:
+    from ..registry import provider_class
+
+    return provider_class(name)
+
+
+def get_state(ctx: typer.Context) -> State:
+    """The :class:`State` of this invocation (a default one when a command runs on its own)."""
+    state = ctx.find_object(State)
+    if state is None:
+        state = State()
+        ctx.obj = state
+    return state
+
+
+def _verbose(ctx: Any) -> bool:
+    state = ctx.find_object(State) if ctx is not None else None
+    return bool(state and state.verbose)
+
+
+def _print_traceback(error: BaseException) -> None:
+    sys.stderr.write("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+
+
+class DidkitGroup(TyperGroup):
+    """The root group: every :class:`~didkit.DidkitError` and usage error becomes one line on stderr
+    and an exit status (see ``EXIT_*``); a traceback is shown only with ``-v``."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DidkitError as error:
+            if _verbose(ctx):
+                _print_traceback(error)
+            raise CliFailure(str(error) or type(error).__name__, exit_code_for(error)) from error
+        except (CliFailure, typer.Exit, typer.Abort, KeyboardInterrupt, ClickException):
+            raise
+        except Exception as error:  # a bug: still one line, the traceback with -v
+            if _verbose(ctx):
+                _print_traceback(error)
+            raise CliFailure(
+                f"internal error: {type(error).__name__}: {error} (run with -v for the traceback)", EXIT_FAILURE
+            ) from error
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = EXIT_OK
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name or "didkit",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+            if isinstance(result, int) and not isinstance(result, bool):
+                code = result
+        except typer.Abort:
+            typer.echo("aborted", err=True)
+            code = EXIT_FAILURE
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            code = EXIT_INTERRUPTED
+        except CliFailure as error:
+            typer.echo(f"error: {error.message}", err=True)
+            code = error.exit_code
+        except ClickException as error:
+            code = _report_click_error(error)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+
+def _report_click_error(error: Any) -> int:
+    if type(error).__name__ == "NoArgsIsHelpError" and getattr(error, "ctx", None) is not None:
+        typer.echo(error.ctx.get_help(), err=True)
+        return EXIT_USAGE
+    message = one_line(error.format_message())
+    usage_ctx = getattr(error, "ctx", None)
+    if usage_ctx is not None:
+        message += f" (see '{usage_ctx.command_path} --help')"
+    typer.echo(f"error: {message}", err=True)
+    return int(getattr(error, "exit_code", EXIT_FAILURE))
+
+
+def setup_logging(verbose: bool) -> logging.Handler | None:
+    """With ``-v``: debug records of the ``didkit`` logger on stderr (the engine redacts keys)."""
+    if not verbose:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("didkit")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return handler
+
+
+def teardown_logging(handler: logging.Handler | None) -> None:
+    """Undo :func:`setup_logging`."""
+    if handler is not None:
+        logger = logging.getLogger("didkit")
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+
+
+def confirm(question: str, *, declined: str = "aborted: nothing was changed") -> None:
+    """Ask ``question`` on stderr; anything but yes stops the command with exit status 1."""
+    try:
+        answer = typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        answer = False
+    if not sys.stdin.isatty():
+        sys.stderr.write("\n")  # the answer was not echoed: end the prompt's line
+    if not answer:
+        fail(declined)
+
+
+def iter_unique(values: Sequence[str]) -> Iterator[str]:
+    """``values`` without repeats, in order."""
+    seen: set[str] = set()
+    for value in values:
+        if value not in seen:
+            seen.add(value)
+            yield value
+
+
+def warn_failure(provider: str, error: BaseException) -> None:
+    """A per-provider failure, as one line on stderr."""
+    message = one_line(str(error))
+    if not message.startswith(f"{provider}:"):
+        message = f"{provider}: {message}"
+    sys.stderr.write(f"warning: {message}\n")
+    sys.stderr.flush()
+
+
+def gather(providers: Sequence[NumberProvider], call: Callable[[NumberProvider], T]) -> list[tuple[str, T]]:
+    """``call`` on every provider, concurrently; results in the providers' order.
+
+    A provider that fails with a :class:`~didkit.ProviderError` gets a warning line on stderr and
+    is left out; when every provider fails, the command fails (exit status 1).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..errors import ProviderError
+
+    if not providers:
+        return []
+    results: list[tuple[str, T]] = []
+    errors: list[ProviderError] = []
+    with ThreadPoolExecutor(max_workers=len(providers)) as pool:
+        futures = [(provider.name, pool.submit(call, provider)) for provider in providers]
+        for name, future in futures:
+            try:
+                results.append((name, future.result()))
+            except ProviderError as error:
+                errors.append(error)
+                if len(providers) > 1:
+                    warn_failure(name, error)
+    if errors and not results:
+        if len(errors) == 1:
+            raise errors[0]
+        fail("every provider failed")
+    return results

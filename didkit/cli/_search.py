@@ -1,0 +1,544 @@
+"""``didkit search``, ``didkit buy`` and ``didkit procure``: inventory across providers, and buying."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ._core import EXIT_USAGE, CliFailure, State, confirm, fail, get_state, one_line, warn_failure
+from ._output import (
+    jsonable,
+    money,
+    offer_number,
+    offers_table,
+    out,
+    print_json,
+    say,
+    show,
+    table,
+    text,
+)
+
+if TYPE_CHECKING:
+    from ..broker import Comparison, ProcurementAttempt
+    from ..model import AvailableNumber, Money, Order, SearchQuery
+    from ..protocol import NumberProvider
+
+
+class NumberTypeChoice(str, enum.Enum):
+    """``--type`` values."""
+
+    local = "local"
+    mobile = "mobile"
+    toll_free = "toll-free"
+    national = "national"
+    shared_cost = "shared-cost"
+
+
+class StrategyChoice(str, enum.Enum):
+    """``--strategy`` values."""
+
+    cheapest = "cheapest"
+    in_order = "in_order"
+
+
+_FILTERS = "Search filters"
+
+ProvidersOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--provider", "-p", help="Ask this provider (repeatable; default: see 'didkit --help').", metavar="NAME"
+    ),
+]
+CountryOption = Annotated[
+    str,
+    typer.Option(
+        "--country", "-c", help="ISO 3166-1 alpha-2 country code, e.g. US.", metavar="CC", rich_help_panel=_FILTERS
+    ),
+]
+RegionOption = Annotated[
+    str | None, typer.Option("--region", "-r", help="Region or state, e.g. CA or California.", rich_help_panel=_FILTERS)
+]
+CityOption = Annotated[str | None, typer.Option("--city", help="City, e.g. 'Los Angeles'.", rich_help_panel=_FILTERS)]
+PrefixOption = Annotated[
+    str | None,
+    typer.Option(
+        "--prefix",
+        help="Digits right after the country code (an area code or NPA-NXX), e.g. 213.",
+        metavar="DIGITS",
+        rich_help_panel=_FILTERS,
+    ),
+]
+ContainsOption = Annotated[
+    str | None,
+    typer.Option("--contains", help="Digits anywhere in the number.", metavar="DIGITS", rich_help_panel=_FILTERS),
+]
+TypeOption = Annotated[
+    NumberTypeChoice | None, typer.Option("--type", "-t", help="Kind of number.", rich_help_panel=_FILTERS)
+]
+SmsOption = Annotated[bool, typer.Option("--sms", help="Only numbers that can receive SMS.", rich_help_panel=_FILTERS)]
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", help="At most N offers per provider.", metavar="N", min=1, rich_help_panel=_FILTERS),
+]
+ReferenceOption = Annotated[
+    str,
+    typer.Option(
+        "--reference",
+        help="Your idempotency key for this purchase (an order id, say). Keep it: asking again with the same "
+        "reference must not buy twice.",
+        metavar="REF",
+    ),
+]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def build_query(
+    country: str,
+    region: str | None = None,
+    city: str | None = None,
+    prefix: str | None = None,
+    contains: str | None = None,
+    number_type: NumberTypeChoice | None = None,
+    sms: bool = False,
+    limit: int | None = None,
+) -> SearchQuery:
+    """The :class:`~didkit.SearchQuery` for the filter options (validated: bad input stops here)."""
+    from ..model import Capability, SearchQuery
+
+    return SearchQuery(
+        country=country,
+        region=region,
+        city=city,
+        prefix=prefix,
+        contains=contains,
+        number_type=number_type.value if number_type is not None else None,
+        capabilities={Capability.SMS} if sms else (),
+        limit=limit,
+    )
+
+
+# -- comparison with a progress indicator ------------------------------------------------------
+
+
+class _Progress:
+    """Shows which providers have answered, on stderr: a spinner on a terminal, one line per
+    provider otherwise (none in --json mode)."""
+
+    def __init__(self, names: Sequence[str], *, quiet: bool) -> None:
+        from ._output import err
+
+        self.names = list(names)
+        self.quiet = quiet
+        self.console = err()
+        self.answered: list[str] = []
+        self.status: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.console.is_terminal:
+            self.status = self.console.status(self._message(), spinner="dots")
+            self.status.start()
+        return self
+
+    def _message(self) -> str:
+        waiting = [name for name in self.names if name not in self.answered]
+        return f"Searching {', '.join(waiting)}… ({len(self.answered)}/{len(self.names)} answered)"
+
+    def __call__(self, report: Any) -> None:
+        self.answered.append(report.provider)
+        if self.status is not None:
+            self.status.update(self._message())
+        elif not self.quiet and report.error is None:
+            say(str(report))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def run_compare(state: State, query: SearchQuery, providers: Sequence[NumberProvider]) -> Comparison:
+    """``didkit.compare`` with the progress indicator; failing providers get a warning line, and
+    the command fails when every provider failed."""
+    from ..broker import compare
+
+    with _Progress([p.name for p in providers], quiet=state.json) as progress:
+        comparison = compare(query, list(providers), progress=progress)
+    failures = [report for report in comparison.report if report.error is not None]
+    if failures and len(failures) == len(comparison.report):
+        if len(failures) == 1 and failures[0].error is not None:
+            raise failures[0].error
+        for report in failures:
+            warn_failure(report.provider, report.error or Exception("failed"))
+        fail("every provider failed")
+    for report in failures:
+        warn_failure(report.provider, report.error or Exception("failed"))
+    return comparison
+
+
+def positions(offers: Sequence[AvailableNumber]) -> list[tuple[int, AvailableNumber]]:
+    """Each offer with its position among its own provider's offers (1-based): the ``#`` that
+    ``didkit buy --provider P --offer #`` takes."""
+    counters: dict[str, int] = {}
+    result = []
+    for offer in offers:
+        counters[offer.provider] = counters.get(offer.provider, 0) + 1
+        result.append((counters[offer.provider], offer))
+    return result
+
+
+def _offers_json(rows: Sequence[tuple[int, AvailableNumber]]) -> list[dict[str, Any]]:
+    items = []
+    for position, offer in rows:
+        item = jsonable(offer)
+        item["offer"] = position
+        items.append(item)
+    return items
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+
+def search(
+    ctx: typer.Context,
+    country: CountryOption,
+    region: RegionOption = None,
+    city: CityOption = None,
+    prefix: PrefixOption = None,
+    contains: ContainsOption = None,
+    number_type: TypeOption = None,
+    sms: SmsOption = False,
+    limit: LimitOption = None,
+    provider: ProvidersOption = None,
+) -> None:
+    """Compare inventory across providers: one table, cheapest first (setup plus monthly).
+
+    '#' is an offer's position among its provider's offers: 'didkit buy --provider P --offer #'
+    with the same filters buys it. A provider that fails gets a warning on stderr; the others
+    still answer.
+    """
+    state = get_state(ctx)
+    query = build_query(country, region, city, prefix, contains, number_type, sms, limit)
+    providers = state.connect_all(provider)
+    comparison = run_compare(state, query, providers)
+    rows = positions(list(comparison))
+    if state.json:
+        print_json(_offers_json(rows))
+        return
+    if not rows:
+        say("no offers match")
+        return
+    show(offers_table(rows))
+
+
+# -- buy -----------------------------------------------------------------------------------------
+
+
+def _single_provider(state: State, provider: str | None) -> str:
+    if provider:
+        return provider
+    if len(state.providers) == 1:
+        return state.providers[0]
+    raise CliFailure("buy needs exactly one --provider", EXIT_USAGE)
+
+
+def _find_number(provider: NumberProvider, number: str, filters: dict[str, Any]) -> tuple[int, AvailableNumber]:
+    import phonenumbers
+
+    from ..validation import normalize_e164, region_of
+
+    e164 = normalize_e164(number)
+    country = region_of(e164)
+    if country is None:
+        fail(f"cannot tell the country of {e164}", EXIT_USAGE)
+    if filters.get("country") and str(filters["country"]).strip().upper() != country:
+        fail(f"{e164} is not a number of {filters['country']}", EXIT_USAGE)
+    national = str(phonenumbers.parse(e164, None).national_number)
+    query = build_query(**{**filters, "country": country, "contains": national, "prefix": None})
+    for position, offer in enumerate(provider.search_numbers(query), start=1):
+        if offer.number == e164:
+            return position, offer
+    raise CliFailure(f"{e164} is not available from {provider.name}")
+
+
+def _order_view(order: Order) -> None:
+    summary = (
+        f"order {order.id} at {order.provider}: {text(order.status)}"
+        f", reference {order.reference or '-'}, total {money(order.total)}"
+    )
+    out().print(summary)
+    if order.numbers:
+        from ._output import numbers_table
+
+        show(numbers_table(order.numbers))
+
+
+def buy(
+    ctx: typer.Context,
+    reference: ReferenceOption,
+    provider: Annotated[
+        str | None, typer.Option("--provider", "-p", help="The provider to buy from.", metavar="NAME")
+    ] = None,
+    number: Annotated[
+        str | None, typer.Option("--number", help="Buy this specific number (E.164, e.g. +12135550123).")
+    ] = None,
+    offer: Annotated[
+        int | None,
+        typer.Option(
+            "--offer",
+            help="Buy the offer at this '#' of 'didkit search --provider P' with the same filters.",
+            metavar="N",
+            min=1,
+        ),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", "-c", help="ISO country code (needed with --offer).", rich_help_panel=_FILTERS),
+    ] = None,
+    region: RegionOption = None,
+    city: CityOption = None,
+    prefix: PrefixOption = None,
+    contains: ContainsOption = None,
+    number_type: TypeOption = None,
+    sms: SmsOption = False,
+    limit: LimitOption = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for an asynchronous order to complete.", min=0)
+    ] = 60.0,
+    yes: YesOption = False,
+) -> None:
+    """Buy one number from one provider: a specific --number, or the --offer at a search position.
+
+    Shows what will be bought and its price, and asks before buying (unless --yes or --json).
+    """
+    state = get_state(ctx)
+    if (number is None) == (offer is None):
+        fail("give either --number or --offer", EXIT_USAGE)
+    if offer is not None and not country:
+        fail("--offer needs --country (and the same filters as the search)", EXIT_USAGE)
+    name = _single_provider(state, provider)
+    filters: dict[str, Any] = {
+        "country": country,
+        "region": region,
+        "city": city,
+        "prefix": prefix,
+        "contains": contains,
+        "number_type": number_type,
+        "sms": sms,
+        "limit": limit,
+    }
+    if offer is not None:
+        query = build_query(**filters)
+        client = state.connect_all([name])[0]
+        found = list(run_compare(state, query, [client]))
+        if offer > len(found):
+            fail(f"--offer {offer}: the search found {len(found)} offers at {name}", EXIT_USAGE)
+        position, chosen = offer, found[offer - 1]
+    else:
+        from ..validation import normalize_e164
+
+        normalize_e164(number or "")
+        client = state.connect_all([name])[0]
+        position, chosen = _find_number(client, number or "", filters)
+
+    if not state.json:
+        show(offers_table([(position, chosen)], title=f"To buy from {name}"))
+    if not (yes or state.json):
+        confirm(
+            f"Buy {offer_number(chosen)} from {name} for {money(chosen.setup_price)} setup + "
+            f"{money(chosen.monthly_price)}/month (reference {reference})?",
+            declined="aborted: nothing was bought",
+        )
+    order = client.purchase(chosen, reference=reference, wait=wait)
+    if state.json:
+        print_json(order)
+        return
+    _order_view(order)
+
+
+# -- procure -------------------------------------------------------------------------------------
+
+
+def _parse_cap(value: str | None, option: str) -> Money | Decimal | None:
+    """A price cap: ``1.50`` (in each offer's own currency) or ``1.50 USD``."""
+    if value is None:
+        return None
+    from ..errors import InvalidInputError
+    from ..model import Money
+
+    parts = value.replace("/", " ").split()
+    try:
+        if len(parts) == 2:
+            priced = Money(parts[0], parts[1])
+            cap: Money | Decimal = priced
+            amount = priced.amount
+        elif len(parts) == 1:
+            cap = amount = Money(parts[0]).amount
+        else:
+            raise InvalidInputError("wrong shape")
+    except InvalidInputError:
+        raise InvalidInputError(f"{option} must be an amount such as 1.50 or '1.50 USD', got {value!r}") from None
+    if amount < 0:
+        raise InvalidInputError(f"{option} must not be negative, got {value!r}")
+    return cap
+
+
+def _fits(price: Money | None, cap: Money | Decimal | None) -> bool:
+    from ..model import Money
+
+    if cap is None:
+        return True
+    if price is None:
+        return False
+    if isinstance(cap, Money):
+        return price.currency == cap.currency and price.amount <= cap.amount
+    return price.amount <= cap
+
+
+def plan(
+    comparison: Sequence[AvailableNumber],
+    providers: Sequence[str],
+    *,
+    max_monthly: Money | Decimal | None = None,
+    max_setup: Money | Decimal | None = None,
+    no_documents: bool = False,
+    strategy: str = "cheapest",
+) -> list[AvailableNumber]:
+    """The offers procure will try, in order (for the preview; the broker decides for real)."""
+    offers = [
+        offer
+        for offer in comparison
+        if _fits(offer.monthly_price, max_monthly)
+        and _fits(offer.setup_price, max_setup)
+        and not (no_documents and offer.requires_documents)
+    ]
+    if strategy == StrategyChoice.in_order.value:
+        order = {name: index for index, name in enumerate(providers)}
+        offers.sort(key=lambda offer: order.get(offer.provider, len(order)))
+    return offers
+
+
+def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
+    result = table("provider", "number", "monthly", "outcome", "error", "elapsed")
+    for attempt in attempts:
+        result.add_row(
+            attempt.provider,
+            offer_number(attempt.offer),
+            money(attempt.offer.monthly_price),
+            attempt.outcome,
+            one_line(str(attempt.error)) if attempt.error is not None else "-",
+            f"{attempt.elapsed:.2f} s",
+        )
+    return result
+
+
+_PREVIEW_ROWS = 10
+
+
+def procure(
+    ctx: typer.Context,
+    country: CountryOption,
+    reference: ReferenceOption,
+    region: RegionOption = None,
+    city: CityOption = None,
+    prefix: PrefixOption = None,
+    contains: ContainsOption = None,
+    number_type: TypeOption = None,
+    sms: SmsOption = False,
+    limit: LimitOption = None,
+    max_monthly: Annotated[
+        str | None,
+        typer.Option(
+            "--max-monthly",
+            help="Only offers at most this monthly price: 1.50 (in each offer's currency) or '1.50 USD'.",
+            metavar="PRICE",
+        ),
+    ] = None,
+    max_setup: Annotated[
+        str | None,
+        typer.Option("--max-setup", help="Only offers at most this setup price (as --max-monthly).", metavar="PRICE"),
+    ] = None,
+    no_documents: Annotated[
+        bool, typer.Option("--no-documents", help="Skip offers that need documents or registration.")
+    ] = False,
+    strategy: Annotated[
+        StrategyChoice,
+        typer.Option(
+            "--strategy",
+            help="cheapest: every provider's offers, cheapest first; in_order: the providers' order "
+            "(as given with --provider), cheapest first within each.",
+        ),
+    ] = StrategyChoice.cheapest,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for an asynchronous order to complete.", min=0)
+    ] = 60.0,
+    provider: ProvidersOption = None,
+    yes: YesOption = False,
+) -> None:
+    """Buy exactly one number from the best provider, failing over to the next offer on errors
+    another provider can cure (out of stock, documents required, outage, rate limit).
+
+    Never buys twice: an attempt whose outcome is unknown stops the run (exit status 1) and names
+    the provider to check. Shows the plan and asks before buying (unless --yes or --json), then
+    the order and every attempt. Keep the reference: see the failover procurement recipe.
+    """
+    from ..broker import AmbiguousProcurementError, ProcurementFailedError
+    from ..broker import procure as broker_procure
+
+    state = get_state(ctx)
+    query = build_query(country, region, city, prefix, contains, number_type, sms, limit)
+    monthly_cap = _parse_cap(max_monthly, "--max-monthly")
+    setup_cap = _parse_cap(max_setup, "--max-setup")
+    providers = state.connect_all(provider)
+    names = [p.name for p in providers]
+
+    if not (yes or state.json):
+        comparison = run_compare(state, query, providers)
+        candidates = plan(
+            list(comparison),
+            names,
+            max_monthly=monthly_cap,
+            max_setup=setup_cap,
+            no_documents=no_documents,
+            strategy=strategy.value,
+        )
+        if not candidates:
+            fail("no offer fits: nothing to buy")
+        rows = list(enumerate(candidates, start=1))[:_PREVIEW_ROWS]  # here '#' is the order of the attempts
+        show(offers_table(rows, title=f"procure tries these offers in this order ({strategy.value}) and buys one"))
+        if len(candidates) > _PREVIEW_ROWS:
+            say(f"… and {len(candidates) - _PREVIEW_ROWS} more")
+        first = candidates[0]
+        confirm(
+            f"Buy one number, first choice {offer_number(first)} from {first.provider} for "
+            f"{money(first.setup_price)} setup + {money(first.monthly_price)}/month (reference {reference})?",
+            declined="aborted: nothing was bought",
+        )
+
+    try:
+        with _Progress(names, quiet=state.json) as progress:
+            result = broker_procure(
+                query,
+                providers,
+                reference=reference,
+                strategy=strategy.value,
+                require_no_documents=no_documents,
+                wait=wait,
+                progress=progress,
+                max_monthly=monthly_cap,
+                max_setup=setup_cap,
+            )
+    except (ProcurementFailedError, AmbiguousProcurementError) as error:
+        if state.json:
+            print_json({"order": None, "reference": reference, "attempts": error.attempts, "error": error})
+        elif error.attempts:
+            show(_attempts_table(error.attempts))
+        raise
+    if state.json:
+        print_json({"order": result.order, "reference": result.reference, "attempts": result.attempts})
+        return
+    _order_view(result.order)
+    show(_attempts_table(result.attempts))

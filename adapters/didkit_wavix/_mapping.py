@@ -1,0 +1,258 @@
+"""Wavix wire types → the didkit domain model (and destinations back to Wavix's shape).
+
+Decisions (also in the package docstring):
+
+* Numbers are E.164 with ``+`` whether or not Wavix sent one.
+* ``status``: ``active`` → ACTIVE, ``inactive`` → PENDING (Wavix keeps a number bought without
+  its documents inactive), anything else → UNKNOWN; case-insensitive.
+* ``added``/``paid_until`` → aware UTC datetimes; a date alone is midnight UTC.
+  ``expires_at`` is ``paid_until``. ``auto_renew`` stays ``None``: Wavix does not say.
+* Destinations: transport 1 → SIP_URI (``sip:`` added when Wavix sent ``user@host``), 4 → PSTN
+  (E.164), 5 → SIP_TRUNK (target = the trunk's login name, ``trunk_id`` = its id). A ``[did]``
+  placeholder in a SIP URI is kept as is (Wavix substitutes the called number at call time), so
+  reading destinations and setting them again, or on another number, keeps their meaning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from didkit import (
+    DID,
+    AvailableNumber,
+    Capability,
+    City,
+    Country,
+    Destination,
+    DestinationKind,
+    Money,
+    NumberStatus,
+    NumberType,
+    Region,
+)
+from didkit.validation import country_code_for_name, lenient_e164, normalize_e164, region_of
+
+from ._matching import subdivision_code
+from ._wire import WavixCity, WavixCountry, WavixDestination, WavixDocType, WavixNumber, WavixOffer, WavixRegion
+
+logger = logging.getLogger("didkit.wavix")
+
+CURRENCY = "USD"
+TRANSPORT_SIP_URI = 1
+TRANSPORT_PSTN = 4
+TRANSPORT_SIP_TRUNK = 5
+
+#: Document types as Wavix's cart lists them; used when a response carries no ``doc_types`` table.
+DEFAULT_DOC_TYPES: Mapping[str, str] = {"1": "id", "2": "address", "3": "localaddress"}
+
+
+def money(amount: Decimal | None) -> Money | None:
+    return None if amount is None else Money(amount, CURRENCY)
+
+
+def iso_of_country(name: str) -> str | None:
+    """ISO alpha-2 for a Wavix country name (``"United States"`` → ``"US"``)."""
+    return country_code_for_name(name) if name else None
+
+
+@lru_cache(maxsize=4096)
+def number_type_of(number: str) -> NumberType:
+    """LOCAL unless the number itself says otherwise (toll-free or mobile ranges)."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return NumberType.LOCAL
+    kind = phonenumbers.number_type(parsed)
+    if kind == phonenumbers.PhoneNumberType.TOLL_FREE:
+        return NumberType.TOLL_FREE
+    if kind == phonenumbers.PhoneNumberType.MOBILE:
+        return NumberType.MOBILE
+    return NumberType.LOCAL
+
+
+def decode_docs(refs: Iterable[str] | None, doc_types: Sequence[WavixDocType] = ()) -> tuple[str, ...]:
+    """Required documents as names (``("id", "address")``): ids decoded through the response's
+    ``doc_types`` table (falling back to Wavix's usual table), names kept."""
+    table = dict(DEFAULT_DOC_TYPES)
+    table.update({str(t.id): t.name for t in doc_types})
+    out: list[str] = []
+    for ref in refs or ():
+        name = table.get(ref, ref if not ref.isdigit() else f"document type {ref}")
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def to_country(wire: WavixCountry, iso: str, provider: str, raw: Mapping[str, Any]) -> Country:
+    import phonenumbers
+
+    calling_code = phonenumbers.country_code_for_region(iso)
+    return Country(
+        code=iso,
+        name=wire.name,
+        provider=provider,
+        id=str(wire.id),
+        prefix=str(calling_code) if calling_code else None,
+        has_regions=wire.has_provinces_or_states,
+        raw=raw,
+    )
+
+
+def to_region(wire: WavixRegion, country: str, provider: str, raw: Mapping[str, Any]) -> Region:
+    return Region(
+        id=str(wire.id),
+        name=wire.name,
+        country=country,
+        provider=provider,
+        code=subdivision_code(country, wire.name),
+        raw=raw,
+    )
+
+
+def to_city(wire: WavixCity, country: str, region: str | None, provider: str, raw: Mapping[str, Any]) -> City:
+    return City(
+        id=str(wire.id),
+        name=wire.name,
+        country=country,
+        provider=provider,
+        region=region,
+        area_codes=(wire.area_code,) if wire.area_code else (),
+        raw=raw,
+    )
+
+
+def _iso(short_name: str | None, country_name: str | None, number: str) -> str | None:
+    if short_name and len(short_name.strip()) == 2 and short_name.strip().isalpha():
+        return short_name.strip().upper()
+    if country_name:
+        found = iso_of_country(country_name)
+        if found:
+            return found
+    return region_of(number)
+
+
+def _capabilities(sms: bool | None, cnam: bool | None) -> frozenset[Capability]:
+    caps = {Capability.VOICE}
+    if sms:
+        caps.add(Capability.SMS)
+    if cnam:
+        caps.add(Capability.CNAM)
+    return frozenset(caps)
+
+
+def to_offer(
+    wire: WavixOffer,
+    raw: Mapping[str, Any],
+    *,
+    provider: str,
+    country: str | None,
+    region: str | None,
+    city: str | None,
+    country_id: int | None = None,
+    city_id: int | None = None,
+) -> AvailableNumber:
+    digits = wire.number[1:]
+    ref = {"number": digits, "id": str(wire.id) if wire.id is not None else digits}
+    if country_id is not None:
+        ref["country_id"] = str(country_id)
+    if city_id is not None:
+        ref["city_id"] = str(city_id)
+    return AvailableNumber(
+        provider=provider,
+        number=wire.number,
+        country=_iso(wire.country_short_name, wire.country, wire.number) or country,
+        region=region,
+        city=wire.city or city,
+        number_type=number_type_of(wire.number),
+        capabilities=_capabilities(wire.sms_enabled, wire.cnam),
+        setup_price=money(wire.activation_fee),
+        monthly_price=money(wire.monthly_fee),
+        per_minute_price=money(wire.per_min),
+        channels=wire.channels,
+        requires_documents=bool(wire.require_docs),
+        offer_ref=ref,
+        raw=raw,
+    )
+
+
+def status_of(value: str | None) -> NumberStatus:
+    text = (value or "").strip().lower()
+    if text == "active":
+        return NumberStatus.ACTIVE
+    if text == "inactive":
+        return NumberStatus.PENDING
+    return NumberStatus.UNKNOWN
+
+
+def to_destinations(wires: Sequence[WavixDestination] | None) -> tuple[Destination, ...]:
+    out: list[tuple[int, int, Destination]] = []
+    for index, wire in enumerate(wires or ()):
+        priority = wire.priority if wire.priority is not None and wire.priority > 0 else index + 1
+        target = wire.destination.strip()
+        if wire.transport == TRANSPORT_SIP_URI:
+            uri = target if target.lower().startswith(("sip:", "sips:")) else "sip:" + target
+            destination = Destination(DestinationKind.SIP_URI, uri, priority)
+        elif wire.transport == TRANSPORT_PSTN:
+            destination = Destination(DestinationKind.PSTN, lenient_e164(target) or target, priority)
+        elif wire.transport == TRANSPORT_SIP_TRUNK:
+            trunk_id = str(wire.trunk_id) if wire.trunk_id is not None else None
+            destination = Destination(DestinationKind.SIP_TRUNK, target, priority, trunk_id)
+        else:
+            logger.debug("wavix: skipping a destination with unknown transport %r", wire.transport)
+            continue
+        out.append((priority, index, destination))
+    return tuple(d for _, _, d in sorted(out, key=lambda item: (item[0], item[1])))
+
+
+def to_did(wire: WavixNumber, raw: Mapping[str, Any], *, provider: str) -> DID:
+    created: datetime | None = wire.added
+    expires: datetime | None = wire.paid_until
+    return DID(
+        id=str(wire.id),
+        provider=provider,
+        number=wire.number,
+        country=_iso(wire.country_short_name, wire.country, wire.number),
+        region=wire.state or None,
+        city=wire.city or None,
+        status=status_of(wire.status),
+        capabilities=_capabilities(wire.sms_enabled, wire.cnam),
+        channels=wire.channels,
+        destinations=to_destinations(wire.destination),
+        setup_price=money(wire.activation_fee),
+        monthly_price=money(wire.monthly_fee),
+        per_minute_price=money(wire.per_min),
+        label=wire.label or None,
+        created_at=created,
+        expires_at=expires,
+        auto_renew=None,
+        sms_webhook_url=wire.sms_relay_url or None,
+        raw=raw,
+    )
+
+
+# -- domain → wire -----------------------------------------------------------------------------------
+
+
+def sip_target(uri: str) -> str:
+    """A ``sip:`` URI as Wavix stores it: ``user@host[:port]`` (``sip:`` dropped; ``sips:`` kept).
+
+    A URI without a user part gets Wavix's ``[did]`` placeholder, so calls reach the host with
+    the called number as the user: ``sip:pbx.example.com`` → ``[did]@pbx.example.com``.
+    """
+    text = uri.strip()
+    scheme, _, rest = text.partition(":")
+    if scheme.lower() == "sips":
+        return text if "@" in rest else f"sips:[did]@{rest}"
+    return rest if "@" in rest else f"[did]@{rest}"
+
+
+def pstn_target(number: str) -> str:
+    """An E.164 number as Wavix stores it: digits, no ``+``."""
+    return normalize_e164(number, what="PSTN destination")[1:]

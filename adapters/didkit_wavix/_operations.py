@@ -1,0 +1,905 @@
+"""Wavix's logic as sans-I/O operations (one implementation serves the sync and async providers).
+
+See the package docstring for the decisions this module implements.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from didkit import (
+    DID,
+    AmbiguousPurchaseError,
+    AvailableNumber,
+    Capability,
+    City,
+    ConfigurationError,
+    Country,
+    Destination,
+    DestinationKind,
+    DocumentsRequiredError,
+    InvalidInputError,
+    NotFoundError,
+    NumberType,
+    Order,
+    OrderStatus,
+    ProviderError,
+    Region,
+    ResponseFormatError,
+    SearchQuery,
+    UnsupportedOperationError,
+)
+from didkit.adapter import NumberRef, OperationContext, ProviderOperations
+from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream
+from didkit.validation import normalize_e164
+
+from . import _mapping as mapping
+from ._errors import CART_PATH, CHECKOUT_PATH, SCHEMAS, classify
+from ._matching import EXACT, PREFIX, city_match, region_matches, regions_for_qualifier
+from ._wire import (
+    WavixCity,
+    WavixCountry,
+    WavixNumber,
+    WavixOffer,
+    WavixPagination,
+    WavixRegion,
+    WavixTrunk,
+    structure,
+)
+
+logger = logging.getLogger("didkit.wavix")
+
+T = TypeVar("T")
+
+PER_PAGE = 100
+"""Wavix's maximum page size."""
+ORDER_PREFIX = "wavix-"
+
+NUMBER_FILTERS: Mapping[str, str] = {
+    "search": "a full or partial phone number",
+    "label": "the number's label",
+    "label_present": "True: only labelled numbers; False: only unlabelled ones",
+    "city_id": "the Wavix id of the number's city",
+}
+"""``list_numbers(**filters)``: the filters ``GET /v1/numbers`` offers."""
+
+UPDATE_FIELDS: Mapping[str, str] = {
+    "sms_webhook_url": "URL Wavix posts inbound SMS/MMS to (Wavix sms_relay_url); None clears it",
+    "sms_enabled": "enable inbound SMS (Wavix allows it on US and CA numbers)",
+    "call_status_url": "URL Wavix posts call status events to; None clears it",
+    "call_recording_enabled": "record calls",
+    "transcription_enabled": "transcribe recorded calls",
+    "transcription_threshold": "minimum call duration (seconds) before transcription runs",
+}
+"""``update_number(**changes)``: what ``PATCH /v1/numbers/{id}`` can change."""
+
+OPTIONS: Mapping[str, str] = {
+    "coverage_ttl": "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
+    "max_search_cities": "cities searched at most when a query names no city (default 20)",
+}
+"""Adapter options accepted by ``didkit.connect("wavix", ...)``."""
+
+_CAPABILITIES_OFFERED = frozenset({Capability.VOICE, Capability.SMS, Capability.CNAM})
+NUMBER_TYPES = frozenset({NumberType.LOCAL, NumberType.MOBILE, NumberType.TOLL_FREE})
+
+
+def check_number_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """``list_numbers`` filters as query parameters; :class:`InvalidInputError` for anything else."""
+    params: dict[str, Any] = {}
+    for name, value in filters.items():
+        if name not in NUMBER_FILTERS:
+            known = ", ".join(NUMBER_FILTERS)
+            raise InvalidInputError(f"Wavix cannot filter numbers by {name!r} (filters: {known})")
+        if value is None:
+            continue
+        if name == "search":
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise InvalidInputError(f"search must be digits, got {value!r}")
+            text = str(value).strip().removeprefix("+").replace(" ", "").replace("-", "")
+            if not text.isdigit():
+                raise InvalidInputError(f"search must be (part of) a phone number, got {value!r}")
+            params[name] = text
+        elif name == "label":
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidInputError(f"label must be a non-empty string, got {value!r}")
+            params[name] = value.strip()
+        elif name == "label_present":
+            if not isinstance(value, bool):
+                raise InvalidInputError(f"label_present must be True or False, got {value!r}")
+            params[name] = value
+        else:  # city_id
+            if isinstance(value, bool) or not str(value).strip().isdigit():
+                raise InvalidInputError(f"city_id must be a Wavix city id, got {value!r}")
+            params[name] = str(value).strip()
+    return params
+
+
+def _check_options(options: Mapping[str, Any]) -> tuple[float, int]:
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        known = ", ".join(OPTIONS)
+        raise ConfigurationError(f"unknown Wavix option(s) {', '.join(map(repr, unknown))} (known: {known})")
+    ttl = options.get("coverage_ttl", 3600.0)
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl < 0:
+        raise ConfigurationError(f"coverage_ttl must be a number of seconds >= 0, got {ttl!r}")
+    cities = options.get("max_search_cities", 20)
+    if isinstance(cities, bool) or not isinstance(cities, int) or cities < 1:
+        raise ConfigurationError(f"max_search_cities must be a positive integer, got {cities!r}")
+    return float(ttl), cities
+
+
+@attrs.frozen
+class _Located:
+    """A number record with the context it was read in."""
+
+    wire: WavixNumber
+    raw: Mapping[str, Any]
+
+
+@attrs.frozen
+class _Place:
+    """Where a search runs: a Wavix country, optionally one of its regions, and a city."""
+
+    country: WavixCountry
+    iso: str
+    region: WavixRegion | None
+    city: WavixCity
+
+
+class WavixOperations(ProviderOperations):
+    """Every provider operation for Wavix, as sans-I/O generators.
+
+    Per-instance state (one instance per provider object):
+
+    * a TTL cache of countries, regions, cities and trunk login names (the context clock),
+    * the purchases this process made, by caller ``reference`` (Wavix stores no reference).
+    """
+
+    def __init__(self, context: OperationContext) -> None:
+        super().__init__(context)
+        self.coverage_ttl, self.max_search_cities = _check_options(context.options)
+        self._cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self._orders: dict[str, Order] = {}
+        self._references: dict[str, str] = {}
+        self._unsettled: dict[str, str] = {}
+        self._inflight: set[str] = set()
+
+    def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
+        return classify(response, request)
+
+    # -- reading responses ----------------------------------------------------------------------
+
+    def _read(self, response: HttpResponse, schema: str) -> Any:
+        """The body, validated against the adapter's schema ``schema``."""
+        body = response.json()
+        SCHEMAS[schema].validate(
+            body, provider=self.provider, status_code=response.status_code, request_id=response.request_id
+        )
+        return body
+
+    # -- coverage (cached) ----------------------------------------------------------------------
+
+    def _cached(self, key: tuple[Any, ...], fetch: Callable[[], Operation[T]]) -> Operation[T]:
+        now = self.context.clock()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > now:
+            value: T = hit[1]
+            return value
+        value = yield from fetch()
+        if self.coverage_ttl > 0:
+            self._cache[key] = (self.context.clock() + self.coverage_ttl, value)
+        return value
+
+    def _countries(self) -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
+        def fetch() -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
+            response = yield HttpRequest("GET", "/v1/buy/countries")
+            body = self._read(response, "countries")
+            out = []
+            for index, item in enumerate(body["countries"]):
+                wire = structure(item, WavixCountry, where=f"countries[{index}]", response=response)
+                iso = mapping.iso_of_country(wire.name)
+                if iso is None:
+                    logger.debug("wavix: no ISO code for country %r (id %s); skipped", wire.name, wire.id)
+                    continue
+                out.append((iso, wire, item))
+            return out
+
+        return (yield from self._cached(("countries",), fetch))
+
+    def _countries_for(self, iso: str) -> Operation[list[WavixCountry]]:
+        countries = yield from self._countries()
+        return [wire for code, wire, _ in countries if code == iso]
+
+    def _regions(self, country: WavixCountry) -> Operation[list[tuple[WavixRegion, Mapping[str, Any]]]]:
+        if not country.has_provinces_or_states:
+            return []  # Wavix answers 422 "Country has no states or provinces": never ask
+
+        def fetch() -> Operation[list[tuple[WavixRegion, Mapping[str, Any]]]]:
+            request = HttpRequest("GET", f"/v1/buy/countries/{country.id}/regions")
+            try:
+                response = yield request
+            except ProviderError as error:
+                if error.status_code == 422:
+                    return []  # the country lost its regions since we listed countries
+                raise
+            body = self._read(response, "regions")
+            return [
+                (structure(item, WavixRegion, where=f"regions[{i}]", response=response), item)
+                for i, item in enumerate(body["regions"])
+            ]
+
+        return (yield from self._cached(("regions", country.id), fetch))
+
+    def _cities(
+        self, country: WavixCountry, region: WavixRegion | None
+    ) -> Operation[list[tuple[WavixCity, Mapping[str, Any]]]]:
+        if region is None:
+            path = f"/v1/buy/countries/{country.id}/cities"
+        else:
+            path = f"/v1/buy/countries/{country.id}/regions/{region.id}/cities"
+
+        def fetch() -> Operation[list[tuple[WavixCity, Mapping[str, Any]]]]:
+            response = yield HttpRequest("GET", path)
+            body = self._read(response, "cities")
+            return [
+                (structure(item, WavixCity, where=f"cities[{i}]", response=response), item)
+                for i, item in enumerate(body["cities"])
+            ]
+
+        return (yield from self._cached(("cities", country.id, region.id if region else None), fetch))
+
+    def list_countries(self) -> Operation[list[Country]]:
+        countries = yield from self._countries()
+        return [mapping.to_country(wire, iso, self.provider, raw) for iso, wire, raw in countries]
+
+    def list_regions(self, country: str) -> Operation[list[Region]]:
+        out: list[Region] = []
+        for wire_country in (yield from self._countries_for(country)):
+            for region, raw in (yield from self._regions(wire_country)):
+                out.append(mapping.to_region(region, country, self.provider, raw))
+        return out
+
+    def list_cities(self, country: str, region: str | None) -> Operation[list[City]]:
+        if region is not None and (not isinstance(region, str) or not region.strip()):
+            raise InvalidInputError(f"region must be a region id or name, got {region!r}")
+        out: list[City] = []
+        found_region = False
+        for wire_country in (yield from self._countries_for(country)):
+            scopes: list[WavixRegion | None]
+            if wire_country.has_provinces_or_states:
+                regions = yield from self._regions(wire_country)
+                scopes = [r for r, _ in regions if region is None or region_matches(country, r, region)]
+            else:
+                scopes = [None] if region is None else []  # no regions: none can match a given one
+            found_region = found_region or bool(scopes)
+            for scope in scopes:
+                for city, raw in (yield from self._cities(wire_country, scope)):
+                    out.append(mapping.to_city(city, country, scope.name if scope else None, self.provider, raw))
+        if region is not None and not found_region:
+            raise NotFoundError(f"Wavix has no region {region!r} in {country}", provider=self.provider)
+        return out
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search_numbers(self, query: SearchQuery) -> Stream:
+        """Resolve country → region(s) → city by name, then page ``/dids`` lazily, city by city."""
+        if not query.capabilities <= _CAPABILITIES_OFFERED:
+            return  # Wavix offers say nothing about MMS, fax or emergency service: none can match
+        if query.number_type is not None and query.number_type not in NUMBER_TYPES:
+            return
+        countries = yield from self._countries_for(query.country)
+        seen: set[str] = set()
+        budget = [self.max_search_cities]
+        for country in countries:
+            yield from self._search_country(country, query, seen, budget)
+
+    def _search_country(self, country: WavixCountry, query: SearchQuery, seen: set[str], budget: list[int]) -> Stream:
+        iso = query.country
+        scopes: list[WavixRegion | None]
+        if country.has_provinces_or_states:
+            regions = [r for r, _ in (yield from self._regions(country))]
+            if query.region:
+                scopes = [r for r in regions if region_matches(iso, r, query.region)]
+            elif query.city:
+                scopes = [*(regions_for_qualifier(iso, regions, query.city) or regions)]
+            else:
+                scopes = list(regions)
+        elif query.region:
+            logger.debug("wavix: %s has no regions, so none matches %r", iso, query.region)
+            scopes = []
+        else:
+            scopes = [None]
+        if query.city:
+            yield from self._search_named_city(country, iso, scopes, query, seen, budget)
+        else:
+            yield from self._search_any_city(country, iso, scopes, query, seen, budget)
+
+    def _search_named_city(
+        self,
+        country: WavixCountry,
+        iso: str,
+        scopes: Sequence[WavixRegion | None],
+        query: SearchQuery,
+        seen: set[str],
+        budget: list[int],
+    ) -> Stream:
+        """Every city the typed name names exactly (looking through the regions lazily); failing
+        that, the cities whose name starts with it (at most ``max_search_cities``)."""
+        assert query.city is not None
+        listed: list[tuple[WavixRegion | None, list[WavixCity]]] = []
+        exact = False
+        for scope in scopes:
+            cities = [c for c, _ in (yield from self._cities(country, scope))]
+            listed.append((scope, cities))
+            for city in cities:
+                if city_match(iso, city.name, scope.name if scope else None, query.city) == EXACT:
+                    exact = True
+                    yield from self._search_place(_Place(country, iso, scope, city), query, seen)
+        if exact:
+            return
+        for scope, cities in listed:
+            for city in cities:
+                if city_match(iso, city.name, scope.name if scope else None, query.city) == PREFIX:
+                    if budget[0] <= 0:
+                        return
+                    budget[0] -= 1
+                    yield from self._search_place(_Place(country, iso, scope, city), query, seen)
+
+    def _search_any_city(
+        self,
+        country: WavixCountry,
+        iso: str,
+        scopes: Sequence[WavixRegion | None],
+        query: SearchQuery,
+        seen: set[str],
+        budget: list[int],
+    ) -> Stream:
+        """No city given: the cities of the region(s)/country, region by region, at most
+        ``max_search_cities`` of them; with a ``prefix``, cities whose area code fits come first."""
+        for scope in scopes:
+            cities = [c for c, _ in (yield from self._cities(country, scope))]
+            for city in _prefix_first(cities, query.prefix):
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+                yield from self._search_place(_Place(country, iso, scope, city), query, seen)
+
+    def _search_place(self, place: _Place, query: SearchQuery, seen: set[str]) -> Stream:
+        page = 1
+        while True:
+            params: dict[str, Any] = {"page": page, "per_page": PER_PAGE}
+            if Capability.SMS in query.capabilities:
+                params["text_enabled_only"] = True
+            response = yield HttpRequest(
+                "GET", f"/v1/buy/countries/{place.country.id}/cities/{place.city.id}/dids", params=params
+            )
+            body = self._read(response, "available_numbers")
+            offers = []
+            for index, item in enumerate(body["dids"]):
+                wire = structure(item, WavixOffer, where=f"dids[{index}]", response=response)
+                if wire.number in seen:
+                    continue
+                seen.add(wire.number)
+                offer = mapping.to_offer(
+                    wire,
+                    item,
+                    provider=self.provider,
+                    country=place.iso,
+                    region=place.region.name if place.region else None,
+                    city=place.city.name,
+                    country_id=place.country.id,
+                    city_id=place.city.id,
+                )
+                if _fits(offer, query):
+                    offers.append(offer)
+            pagination = structure(body["pagination"], WavixPagination, where="pagination", response=response)
+            if offers:
+                yield Emit(offers)
+            if not body["dids"] or page >= pagination.total_pages:
+                return
+            page += 1
+
+    # -- purchase -------------------------------------------------------------------------------
+
+    def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
+        """Cart → checkout (never retried) → find the new record. See the package docstring for
+        how an unknown checkout outcome is reconciled and how ``reference`` is honoured."""
+        digits = _offer_digits(offer)
+        earlier: Order | None = None
+        if reference is not None:
+            with self._lock:
+                earlier = self._orders.get(reference)
+                if earlier is None:
+                    if reference in self._inflight:
+                        raise InvalidInputError(f"a purchase with reference {reference!r} is already in progress")
+                    self._inflight.add(reference)
+        if earlier is not None:
+            return (yield from self._settle(earlier))
+        try:
+            order = yield from self._purchase(offer, digits, reference, wait)
+        finally:
+            if reference is not None:
+                with self._lock:
+                    self._inflight.discard(reference)
+        return order
+
+    def _purchase(self, offer: AvailableNumber, digits: str, reference: str | None, wait: float) -> Operation[Order]:
+        number = "+" + digits
+        if reference is not None and reference in self._unsettled:
+            settled = yield from self._settle_unknown(reference, offer)
+            if settled is not None:
+                return settled
+        # 1. the cart (adding twice leaves one: safe to retry)
+        try:
+            response = yield HttpRequest("PUT", CART_PATH, json={"ids": [digits]}, idempotent=True)
+            self._read(response, "cart")
+        except ProviderError as error:
+            if error.status_code is None or not 400 <= error.status_code < 500:
+                yield from self._drop_from_cart(digits)
+            raise
+        # 2. checkout: never retried automatically
+        failure: ProviderError | None = None
+        try:
+            response = yield HttpRequest("POST", CHECKOUT_PATH, json={"ids": [digits]}, idempotent=False)
+        except ProviderError as error:
+            failure = error
+        else:
+            try:
+                self._read(response, "success")
+            except ResponseFormatError as error:
+                error.outcome_unknown = True  # a 2xx we cannot read: the number may be ours
+                failure = error
+        if failure is not None:
+            if not failure.outcome_unknown:
+                yield from self._drop_from_cart(digits)
+                raise _explained(failure, offer)
+            found = yield from self._reconcile(failure, offer, digits, reference)
+            return self._remember(reference, self._completed(found, reference, offer))
+        # 3. Wavix answers 201 {"success": true} without ids: find the new record
+        located = yield from self._await_record(number, wait)
+        if located is None:
+            pending = Order(
+                id=ORDER_PREFIX + number,
+                provider=self.provider,
+                status=OrderStatus.PENDING,
+                reference=reference,
+                total=_total(offer),
+                raw={"checkout": {"success": True}, "number": number},
+            )
+            return self._remember(reference, pending)
+        return self._remember(reference, self._completed(located, reference, offer))
+
+    def _reconcile(
+        self, failure: ProviderError, offer: AvailableNumber, digits: str, reference: str | None
+    ) -> Operation[_Located]:
+        """The checkout's outcome is unknown: is the number ours now?"""
+        number = "+" + digits
+        try:
+            found = yield from self._find_owned(number)
+        except ProviderError as lookup:
+            if reference is not None:
+                self._unsettled[reference] = digits
+            raise AmbiguousPurchaseError(
+                f"checkout of {number} may have completed ({failure.message}) and looking the number up "
+                f"failed ({lookup.message}): check the account's numbers before buying again",
+                provider=self.provider,
+                status_code=failure.status_code,
+                request_id=failure.request_id,
+                messages=(*failure.messages, *lookup.messages),
+                reference=reference,
+            ) from failure
+        if found is None:
+            # Proven not bought: the original error, now safe to fail over on.
+            yield from self._drop_from_cart(digits)
+            failure.outcome_unknown = False
+            raise failure
+        logger.debug("wavix: checkout of %s had an unknown outcome; the number is owned: recovered", number)
+        return found
+
+    def _settle_unknown(self, reference: str, offer: AvailableNumber) -> Operation[Order | None]:
+        """An earlier attempt with this reference ended ambiguous: decide it before buying."""
+        digits = self._unsettled[reference]
+        try:
+            found = yield from self._find_owned("+" + digits)
+        except ProviderError as error:
+            raise AmbiguousPurchaseError(
+                f"an earlier purchase with reference {reference!r} (+{digits}) has an unknown outcome and "
+                f"the number still cannot be looked up ({error.message})",
+                provider=self.provider,
+                status_code=error.status_code,
+                request_id=error.request_id,
+                reference=reference,
+            ) from error
+        del self._unsettled[reference]
+        if found is None:
+            return None
+        return self._remember(reference, self._completed(found, reference, offer))
+
+    def _settle(self, earlier: Order) -> Operation[Order]:
+        """The order an earlier call made with the same reference (completed now, if it was pending)."""
+        if earlier.status is not OrderStatus.PENDING:
+            return earlier
+        number = earlier.id[len(ORDER_PREFIX) :]
+        try:
+            found = yield from self._find_owned(number)
+        except ProviderError:
+            return earlier
+        if found is None:
+            return earlier
+        order = self._completed(found, earlier.reference, None, total=earlier.total)
+        return self._remember(earlier.reference, order)
+
+    def _await_record(self, number: str, wait: float) -> Operation[_Located | None]:
+        delays = _poll_delays(wait)
+        for attempt in range(len(delays) + 1):
+            try:
+                found = yield from self._find_owned(number)
+            except ProviderError as error:
+                logger.debug("wavix: looking up bought number %s failed: %s", number, error)
+                found = None
+            if found is not None or attempt == len(delays):
+                return found
+            yield Sleep(delays[attempt])
+        return None  # pragma: no cover - the loop always returns
+
+    def _drop_from_cart(self, digits: str) -> Operation[None]:
+        """Best effort: take the number out of the cart so nothing lingers (never raises)."""
+        try:
+            yield HttpRequest("DELETE", CART_PATH, json={"ids": [digits]}, idempotent=False)
+        except ProviderError as error:
+            logger.debug("wavix: removing %s from the cart failed: %s", digits, error)
+
+    def _completed(
+        self, located: _Located, reference: str | None, offer: AvailableNumber | None, total: Any = None
+    ) -> Order:
+        did = mapping.to_did(located.wire, located.raw, provider=self.provider)
+        return Order(
+            id=ORDER_PREFIX + did.id,
+            provider=self.provider,
+            status=OrderStatus.COMPLETED,
+            reference=reference,
+            numbers=(did,),
+            total=_total(offer) if offer is not None else total,
+            created_at=did.created_at,
+            raw={"number": located.raw},
+        )
+
+    def _remember(self, reference: str | None, order: Order) -> Order:
+        if reference is not None:
+            with self._lock:
+                self._orders[reference] = order
+                self._references[order.id] = reference
+        return order
+
+    def get_order(self, order_id: str) -> Operation[Order]:
+        """``wavix-<number id>`` (or ``wavix-+<E.164>`` for a purchase not yet found) → the order."""
+        if not order_id.startswith(ORDER_PREFIX):
+            raise InvalidInputError(f"{order_id!r} is not a Wavix order id (they look like 'wavix-24880')")
+        rest = order_id[len(ORDER_PREFIX) :]
+        if rest.isdigit():
+            located = yield from self._get_record(rest)
+        elif rest.startswith("+"):
+            number = normalize_e164(rest, what="order id number")
+            found = yield from self._find_owned(number)
+            if found is None:
+                raise NotFoundError(f"no owned number {number} (order {order_id})", provider=self.provider)
+            located = found
+        else:
+            raise InvalidInputError(f"{order_id!r} is not a Wavix order id (they look like 'wavix-24880')")
+        did_id = str(located.wire.id)
+        reference = self._references.get(order_id) or self._references.get(ORDER_PREFIX + did_id)
+        earlier = self._orders.get(reference) if reference is not None else None
+        return self._completed(located, reference, None, total=earlier.total if earlier else None)
+
+    # -- owned numbers --------------------------------------------------------------------------
+
+    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
+        params = check_number_filters(filters)
+        page = 1
+        while True:
+            response = yield HttpRequest("GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE})
+            body = self._read(response, "numbers")
+            dids = [
+                mapping.to_did(
+                    structure(item, WavixNumber, where=f"items[{i}]", response=response), item, provider=self.provider
+                )
+                for i, item in enumerate(body["items"])
+            ]
+            pagination = structure(body["pagination"], WavixPagination, where="pagination", response=response)
+            if dids:
+                yield Emit(dids)
+            if not dids or page >= pagination.total_pages:
+                return
+            page += 1
+
+    def _get_record(self, record_id: str) -> Operation[_Located]:
+        response = yield HttpRequest("GET", f"/v1/numbers/{record_id}")
+        return self._located(response)
+
+    def _located(self, response: HttpResponse) -> _Located:
+        body = self._read(response, "number")
+        return _Located(structure(body, WavixNumber, where="", response=response), body)
+
+    def _find_owned(self, number: str) -> Operation[_Located | None]:
+        """The owned record of E.164 ``number`` (``GET /v1/numbers?search=<digits>``), or None."""
+        page = 1
+        while True:
+            response = yield HttpRequest(
+                "GET", "/v1/numbers", params={"search": number[1:], "page": page, "per_page": PER_PAGE}
+            )
+            body = self._read(response, "numbers")
+            for index, item in enumerate(body["items"]):
+                wire = structure(item, WavixNumber, where=f"items[{index}]", response=response)
+                if wire.number == number:
+                    return _Located(wire, item)
+            pagination = structure(body["pagination"], WavixPagination, where="pagination", response=response)
+            if not body["items"] or page >= pagination.total_pages:
+                return None
+            page += 1
+
+    def _ref_target(self, ref: NumberRef) -> tuple[str | None, str | None]:
+        """``(record id, E.164 number)`` the caller gave (at least one is set)."""
+        if ref.did is not None:
+            if ref.did.provider != self.provider:
+                raise InvalidInputError(f"this DID is from {ref.did.provider!r}, not {self.provider!r}")
+            return ref.did.id, ref.did.number
+        if ref.number is not None:
+            return None, ref.number
+        text = (ref.id or "").strip()
+        if text.isdigit() and len(text) <= 10:
+            return text, None  # Wavix record ids are 32-bit integers
+        if text.isdigit():
+            return None, normalize_e164(text, what="number")  # 11+ digits: a number without '+'
+        raise InvalidInputError(f"{ref.id!r} is neither a Wavix number id nor an E.164 number")
+
+    def _resolve(self, ref: NumberRef) -> Operation[_Located]:
+        record_id, number = self._ref_target(ref)
+        if record_id is not None:
+            return (yield from self._get_record(record_id))
+        assert number is not None
+        found = yield from self._find_owned(number)
+        if found is None:
+            raise NotFoundError(f"{number} is not a number on this Wavix account", provider=self.provider)
+        return found
+
+    def _record_id(self, ref: NumberRef) -> Operation[str]:
+        record_id, _ = self._ref_target(ref)
+        if record_id is not None:
+            return record_id
+        located = yield from self._resolve(ref)
+        return str(located.wire.id)
+
+    def get_number(self, ref: NumberRef) -> Operation[DID]:
+        located = yield from self._resolve(ref)
+        return mapping.to_did(located.wire, located.raw, provider=self.provider)
+
+    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
+        body = self._update_body(changes)
+        self._ref_target(ref)  # validate before any request
+        record_id = yield from self._record_id(ref)
+        response = yield HttpRequest("PATCH", f"/v1/numbers/{record_id}", json=body, idempotent=True)
+        located = self._located(response)
+        return mapping.to_did(located.wire, located.raw, provider=self.provider)
+
+    def _update_body(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = [key for key in changes if key not in UPDATE_FIELDS and key not in ("label", "auto_renew")]
+        if unknown:
+            known = ", ".join(UPDATE_FIELDS)
+            raise InvalidInputError(f"Wavix cannot change {', '.join(map(repr, unknown))} (it can change: {known})")
+        if "label" in changes:
+            raise UnsupportedOperationError(
+                "Wavix has no API to set a number's label (set it in the Wavix portal)", provider=self.provider
+            )
+        if "auto_renew" in changes:
+            raise UnsupportedOperationError(
+                "Wavix's API cannot change renewal: numbers renew monthly from the balance until released",
+                provider=self.provider,
+            )
+        body: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key in ("sms_webhook_url", "call_status_url"):
+                body["sms_relay_url" if key == "sms_webhook_url" else key] = _url(key, value)
+            elif key == "transcription_threshold":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise InvalidInputError(f"transcription_threshold must be seconds >= 0, got {value!r}")
+                body[key] = value
+            else:
+                if not isinstance(value, bool):
+                    raise InvalidInputError(f"{key} must be True or False, got {value!r}")
+                body[key] = value
+        return body
+
+    def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:
+        """Replace the number's destinations: transport 1 (SIP URI), 4 (PSTN), 5 (SIP trunk, by its
+        login name, looked up from ``/v1/trunks/{id}``), priorities ascending from 1."""
+        entries: list[dict[str, Any]] = []
+        for destination in destinations:
+            entries.append(_destination_entry(destination))
+        self._ref_target(ref)
+        for entry in entries:
+            if entry["transport"] == mapping.TRANSPORT_SIP_TRUNK:
+                entry["destination"] = yield from self._trunk_login(entry["trunk_id"])
+        record_id = yield from self._record_id(ref)
+        response = yield HttpRequest(
+            "PATCH", f"/v1/numbers/{record_id}", json={"destinations": entries}, idempotent=True
+        )
+        located = self._located(response)
+        return mapping.to_did(located.wire, located.raw, provider=self.provider)
+
+    def _trunk_login(self, trunk_id: int) -> Operation[str]:
+        def fetch() -> Operation[str]:
+            response = yield HttpRequest("GET", f"/v1/trunks/{trunk_id}")
+            body = self._read(response, "trunk")
+            return structure(body, WavixTrunk, where="", response=response).name
+
+        return (yield from self._cached(("trunk", trunk_id), fetch))
+
+    def release_number(self, ref: NumberRef) -> Operation[None]:
+        """``DELETE /v1/numbers?dids=<digits>`` (``ids=<id>`` when only the record id is known).
+
+        Not retried automatically; when the outcome is unknown the number is looked up: gone →
+        released; still there → the error (``outcome_unknown`` False)."""
+        record_id, number = self._ref_target(ref)
+        params = {"dids": number[1:]} if number is not None else {"ids": record_id}
+        failure: ProviderError | None = None
+        try:
+            response = yield HttpRequest("DELETE", "/v1/numbers", params=params)
+        except ProviderError as error:
+            failure = error
+        else:
+            try:
+                self._read(response, "success")
+            except ResponseFormatError as error:
+                error.outcome_unknown = True
+                failure = error
+        if failure is None:
+            return None
+        if not failure.outcome_unknown:
+            raise failure
+        try:
+            if number is not None:
+                still = yield from self._find_owned(number)
+            else:
+                assert record_id is not None
+                still = yield from self._get_record(record_id)
+        except NotFoundError:
+            return None
+        except ProviderError:
+            raise failure from None
+        if still is None:
+            return None
+        failure.outcome_unknown = False
+        raise failure
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+
+
+def _offer_digits(offer: AvailableNumber) -> str:
+    ref = offer.offer_ref.get("number") if offer.offer_ref else None
+    candidate = ref or (offer.number or "")
+    digits = candidate.strip().removeprefix("+")
+    if not digits.isdigit():
+        raise InvalidInputError("this Wavix offer has no number to buy (offers come from search_numbers())")
+    return digits
+
+
+def _total(offer: AvailableNumber | None) -> Any:
+    if offer is None or offer.monthly_price is None:
+        return None
+    return offer.cost_over(1)
+
+
+def _explained(error: ProviderError, offer: AvailableNumber) -> ProviderError:
+    if isinstance(error, DocumentsRequiredError) and offer.raw:
+        docs = mapping.decode_docs(_docrefs(offer.raw.get("require_docs")))
+        if docs:
+            error.message = f"{error.message} (documents this number needs: {', '.join(docs)})"
+            error.args = (error.message,)
+    return error
+
+
+def _docrefs(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            out.append(str(item))
+        elif isinstance(item, str) and item.strip():
+            out.append(item.strip() if not item.strip().isdigit() else str(int(item)))
+    return out
+
+
+def _poll_delays(wait: float) -> list[float]:
+    """Sleeps between lookups of a bought number, adding up to at most ``wait`` seconds."""
+    delays: list[float] = []
+    total = 0.0
+    step = 0.5
+    while total + step <= wait and len(delays) < 30:
+        delays.append(step)
+        total += step
+        step = min(step * 2, 5.0)
+    return delays
+
+
+def _url(key: str, value: Any) -> str:
+    """An http(s) URL for Wavix, or "" to clear the callback (``None`` given)."""
+    from urllib.parse import urlsplit
+
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{key} must be an http(s) URL or None, got {value!r}")
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInputError(f"{key} must be an http(s) URL, got {value!r}")
+    return value.strip()
+
+
+def _destination_entry(destination: Destination) -> dict[str, Any]:
+    from didkit.validation import normalize_sip_uri
+
+    if destination.kind is DestinationKind.SIP_URI:
+        target = mapping.sip_target(normalize_sip_uri(destination.target))
+        return {"destination": target, "priority": destination.priority, "transport": mapping.TRANSPORT_SIP_URI}
+    if destination.kind is DestinationKind.PSTN:
+        return {
+            "destination": mapping.pstn_target(destination.target),
+            "priority": destination.priority,
+            "transport": mapping.TRANSPORT_PSTN,
+        }
+    if destination.kind is DestinationKind.SIP_TRUNK:
+        trunk = (destination.trunk_id or destination.target or "").strip()
+        if not trunk.isdigit():
+            raise InvalidInputError(f"a Wavix SIP trunk destination needs the trunk's numeric id, got {trunk!r}")
+        return {
+            "destination": None,
+            "priority": destination.priority,
+            "transport": mapping.TRANSPORT_SIP_TRUNK,
+            "trunk_id": int(trunk),
+        }
+    raise InvalidInputError(f"Wavix cannot route calls to {destination.kind!r}")
+
+
+def _national(number: str) -> str:
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number.removeprefix("+")
+    return number[1 + len(str(parsed.country_code)) :]
+
+
+def _fits(offer: AvailableNumber, query: SearchQuery) -> bool:
+    """Client-side filters for what ``/dids`` cannot filter: prefix, contains, type, capabilities."""
+    if not query.capabilities <= offer.capabilities:
+        return False
+    if query.number_type is not None and offer.number_type is not query.number_type:
+        return False
+    if offer.number is None:
+        return False
+    national = _national(offer.number)
+    if query.prefix and not national.startswith(query.prefix):
+        return False
+    return not (query.contains and query.contains not in national)
+
+
+def _prefix_first(cities: list[WavixCity], prefix: str | None) -> list[WavixCity]:
+    if not prefix:
+        return cities
+
+    def fits(city: WavixCity) -> bool:
+        area = city.area_code or ""
+        return bool(area) and (area.startswith(prefix) or prefix.startswith(area))
+
+    return sorted(cities, key=lambda city: not fits(city))

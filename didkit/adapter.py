@@ -183,7 +183,16 @@ class _ProviderCore:
         if self.sandbox and self.emulator is None:
             if spec.emulator is None:
                 raise ConfigurationError(f"provider {spec.name!r} has no built-in sandbox")
-            self.emulator = spec.emulator(seed=seed or 0)
+            if clock is None and sleep is None and async_sleep is None:
+                # The built-in sandbox runs on virtual time shared with its emulator: polls,
+                # backoff and rate-limit waits cost nothing, yet the emulator's limits still hold.
+                from .sandbox import VirtualClock
+
+                virtual = VirtualClock()
+                clock, sleep, async_sleep = virtual, virtual.sleep, virtual.async_sleep
+                self.emulator = spec.emulator(seed=seed or 0, clock=virtual, sleep=virtual.sleep)
+            else:
+                self.emulator = spec.emulator(seed=seed or 0)
         if api_key is None and spec.api_key_env:
             api_key = os.environ.get(spec.api_key_env) or None
         if api_key is None and self.sandbox:

@@ -9,8 +9,9 @@ Installed with didkit and loaded automatically by pytest (entry point ``pytest11
   status=500)``), or reset it. Providers are closed after the test.
 * ``wavix_sandbox`` and ``didww_sandbox`` — a sync sandbox provider for each carrier.
 
-Sandbox providers never sleep for real (retries and polls return at once) and never touch the
-network. Nothing is imported until a fixture is used, so the plugin costs nothing otherwise.
+Sandbox providers run on virtual time shared with their emulator (retries, order polls and rate
+limits cost no real time) and never touch the network. Nothing is imported until a fixture is
+used, so the plugin costs nothing otherwise.
 """
 
 from __future__ import annotations
@@ -21,23 +22,12 @@ from typing import Any
 import pytest
 
 
-def _no_sleep(seconds: float) -> None:
-    """Retries and order polls in tests return at once."""
-
-
-async def _no_async_sleep(seconds: float) -> None:
-    """The async twin of :func:`_no_sleep`."""
-
-
 def sandbox_provider(name: str, *, asynchronous: bool = False, seed: int = 0, **options: Any) -> Any:
-    """A sandbox provider that never sleeps: usable outside pytest too."""
+    """A provider over a fresh emulator of ``name`` (usable outside pytest too)."""
     import didkit
 
-    options.setdefault("rate_limit", False)
     if asynchronous:
-        options.setdefault("async_sleep", _no_async_sleep)
         return didkit.connect_async(name, sandbox=True, seed=seed, **options)
-    options.setdefault("sleep", _no_sleep)
     return didkit.connect(name, sandbox=True, seed=seed, **options)
 
 

@@ -32,10 +32,10 @@ def _operations(context: OperationContext) -> WavixOperations:
     return WavixOperations(context)
 
 
-def _emulator(seed: int = 0, **_: Any) -> Emulator:
+def _emulator(*, seed: int = 0, **options: Any) -> Emulator:
     from .emulator import WavixEmulator
 
-    return WavixEmulator(seed=seed)
+    return WavixEmulator(seed=seed, **options)
 
 
 WAVIX_CAPABILITIES = ProviderCapabilities(

@@ -2,6 +2,7 @@
 carrier's API; this package gives it routing, fault injection, an ``httpx`` transport and a
 loopback server."""
 
+from ._clock import VirtualClock
 from ._emulator import Dispatch, Emulator, Route, add_recorder, remove_recorder
 from ._faults import Fault, FaultInjector
 from ._messages import BadRequestBody, EmulatorRequest, EmulatorResponse
@@ -19,6 +20,7 @@ __all__ = [
     "FaultInjector",
     "Route",
     "ServedEmulator",
+    "VirtualClock",
     "add_recorder",
     "remove_recorder",
 ]

@@ -22,8 +22,6 @@ from didkit import (
     TransportError,
 )
 
-pytest.importorskip("didkit_wavix.emulator")
-
 LA = SearchQuery(country="US", city="Los Angeles", capabilities={Capability.SMS}, limit=3)
 
 

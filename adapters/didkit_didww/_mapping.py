@@ -1,0 +1,587 @@
+"""DIDWW resources (already schema-checked and structured into wire types) mapped to didkit's
+domain model, and the SIP/PSTN trunk conventions both directions share."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from didkit import (
+    DID,
+    AvailableNumber,
+    Capability,
+    City,
+    Country,
+    Destination,
+    DestinationKind,
+    Money,
+    NumberStatus,
+    NumberType,
+    Order,
+    OrderStatus,
+    Region,
+)
+from didkit.errors import InvalidInputError, ResponseFormatError
+from didkit.jsonapi import NOT_INCLUDED, Document, Resource
+from didkit.validation import lenient_e164, normalize_sip_uri, region_of
+
+from ._wire import (
+    PROVIDER,
+    CountryAttributes,
+    DidAttributes,
+    DidGroupAttributes,
+    DidGroupMeta,
+    NamedAttributes,
+    OrderAttributes,
+    PstnConfiguration,
+    RegionAttributes,
+    SipConfiguration,
+    SkuAttributes,
+    TrunkAttributes,
+    structure,
+)
+
+logger = logging.getLogger("didkit")
+
+CURRENCY = "USD"
+
+FEATURE_FOR_CAPABILITY: dict[Capability, str] = {
+    Capability.VOICE: "voice_in",
+    Capability.SMS: "sms_in",
+    Capability.FAX: "t38",
+    Capability.EMERGENCY: "emergency",
+    Capability.CNAM: "cnam_out",
+}
+CAPABILITY_FOR_FEATURE = {feature: capability for capability, feature in FEATURE_FOR_CAPABILITY.items()}
+
+_TYPE_NAMES = {
+    "local": NumberType.LOCAL,
+    "mobile": NumberType.MOBILE,
+    "toll_free": NumberType.TOLL_FREE,
+    "tollfree": NumberType.TOLL_FREE,
+    "national": NumberType.NATIONAL,
+    "shared_cost": NumberType.SHARED_COST,
+}
+
+_ORDER_STATUS = {
+    "pending": OrderStatus.PENDING,
+    "completed": OrderStatus.COMPLETED,
+    "canceled": OrderStatus.CANCELLED,
+    "cancelled": OrderStatus.CANCELLED,
+}
+
+SIP_PLACEHOLDERS = ("{DID}", "{CALL_DID}")
+_TRANSPORT_UDP, _TRANSPORT_TCP, _TRANSPORT_TLS = 1, 2, 3
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def field_of(document: Document, resource: Resource) -> str:
+    """Where ``resource`` sits in ``document`` (``data``, ``data[3]``, ``included[1]``), for errors."""
+    data = document.data
+    if isinstance(data, Resource) and data is resource:
+        return "data"
+    if isinstance(data, tuple):
+        for index, item in enumerate(data):
+            if item is resource:
+                return f"data[{index}]"
+    raw_included = document.raw.get("included")
+    if isinstance(raw_included, list):
+        for index, item in enumerate(raw_included):
+            if isinstance(item, Mapping) and item.get("type") == resource.type and str(item.get("id")) == resource.id:
+                return f"included[{index}]"
+    return f"{resource.type}[{resource.id}]"
+
+
+def attributes(document: Document, resource: Resource, cls: type[Any]) -> Any:
+    return structure(resource.attributes, cls, field=f"{field_of(document, resource)}.attributes")
+
+
+def money(amount: Any) -> Money | None:
+    return None if amount is None else Money(amount, CURRENCY)
+
+
+def number_type_for(name: str | None) -> NumberType:
+    """``"Toll-free"`` → TOLL_FREE, ``"Shared Cost"`` → SHARED_COST; anything else UNKNOWN."""
+    if not name:
+        return NumberType.UNKNOWN
+    key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+    return _TYPE_NAMES.get(key, NumberType.UNKNOWN)
+
+
+def capabilities_for(features: Iterable[str]) -> frozenset[Capability]:
+    names = (f.lower() for f in features if isinstance(f, str))
+    return frozenset(CAPABILITY_FOR_FEATURE[name] for name in names if name in CAPABILITY_FOR_FEATURE)
+
+
+def did_number(value: str, field: str) -> str:
+    """A carrier-sent number as E.164 with ``+``, or :class:`ResponseFormatError`."""
+    number = lenient_e164(value)
+    if number is None:
+        raise ResponseFormatError(
+            f"DIDWW field {field!r} is not a phone number: {value!r}", provider=PROVIDER, field=field
+        )
+    return number
+
+
+def _related_name(document: Document, resource: Resource, name: str) -> str | None:
+    related = document.related(resource, name)
+    if related is None or related is NOT_INCLUDED:
+        return None
+    assert isinstance(related, Resource)
+    return str(attributes(document, related, NamedAttributes).name)
+
+
+def _related_country(document: Document, resource: Resource) -> str | None:
+    related = document.related(resource, "country")
+    if related is None or related is NOT_INCLUDED:
+        return None
+    assert isinstance(related, Resource)
+    iso = str(attributes(document, related, CountryAttributes).iso).upper()
+    return iso if re.fullmatch(r"[A-Z]{2}", iso) else None
+
+
+# -- coverage -----------------------------------------------------------------------------------
+
+
+def country_from(document: Document, resource: Resource) -> Country | None:
+    """A DIDWW country, or ``None`` for a pseudo-country without an ISO code."""
+    attrs_ = attributes(document, resource, CountryAttributes)
+    iso = attrs_.iso.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", iso):
+        logger.debug("didww: skipping country %r without an ISO 3166-1 code (%r)", attrs_.name, attrs_.iso)
+        return None
+    regions = resource.relationships.get("regions")
+    has_regions: bool | None = None
+    if regions is not None and regions.present:
+        has_regions = bool(regions.data)
+    return Country(
+        code=iso,
+        name=attrs_.name,
+        provider=PROVIDER,
+        id=resource.id,
+        prefix=attrs_.prefix or None,
+        has_regions=has_regions,
+        raw=resource.raw,
+    )
+
+
+def region_from(document: Document, resource: Resource, country: str) -> Region:
+    attrs_ = attributes(document, resource, RegionAttributes)
+    return Region(
+        id=resource.id,
+        name=attrs_.name,
+        country=country,
+        provider=PROVIDER,
+        code=attrs_.iso or None,
+        raw=resource.raw,
+    )
+
+
+def city_from(document: Document, resource: Resource, country: str, region: str | None) -> City:
+    attrs_ = attributes(document, resource, NamedAttributes)
+    return City(
+        id=resource.id,
+        name=attrs_.name,
+        country=country,
+        provider=PROVIDER,
+        region=_related_name(document, resource, "region") or region,
+        raw=resource.raw,
+    )
+
+
+# -- inventory ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Sku:
+    id: str
+    setup_price: Money
+    monthly_price: Money
+    channels: int | None
+    raw: Mapping[str, Any]
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.monthly_price.amount, self.setup_price.amount, self.id)
+
+
+@attrs.frozen
+class Group:
+    """A DID group with what an offer needs from it and from its included resources."""
+
+    id: str
+    features: tuple[str, ...]
+    capabilities: frozenset[Capability]
+    number_type: NumberType
+    area_name: str | None
+    region: str | None
+    city: str | None
+    country: str | None
+    available_dids_enabled: bool
+    needs_registration: bool
+    is_available: bool | None
+    skus: tuple[Sku, ...]
+    raw: Mapping[str, Any]
+
+    @property
+    def cheapest(self) -> Sku | None:
+        return min(self.skus, key=lambda s: s.sort_key) if self.skus else None
+
+
+def group_from(document: Document, resource: Resource, country: str | None) -> Group:
+    where = field_of(document, resource)
+    attrs_ = attributes(document, resource, DidGroupAttributes)
+    meta = structure(resource.meta, DidGroupMeta, field=f"{where}.meta")
+    type_resource = document.related(resource, "did_group_type")
+    number_type = NumberType.UNKNOWN
+    if isinstance(type_resource, Resource):
+        number_type = number_type_for(attributes(document, type_resource, NamedAttributes).name)
+    skus: list[Sku] = []
+    related_skus = document.related_many(resource, "stock_keeping_units")
+    if related_skus is not NOT_INCLUDED:
+        assert isinstance(related_skus, tuple)
+        for sku in related_skus:
+            sku_attrs = attributes(document, sku, SkuAttributes)
+            skus.append(
+                Sku(
+                    id=sku.id,
+                    setup_price=Money(sku_attrs.setup_price, CURRENCY),
+                    monthly_price=Money(sku_attrs.monthly_price, CURRENCY),
+                    channels=sku_attrs.channels_included_count,
+                    raw=sku.raw,
+                )
+            )
+    features = tuple(f.lower() for f in attrs_.features)
+    return Group(
+        id=resource.id,
+        features=features,
+        capabilities=capabilities_for(features),
+        number_type=number_type,
+        area_name=attrs_.area_name,
+        region=_related_name(document, resource, "region"),
+        city=_related_name(document, resource, "city"),
+        country=_related_country(document, resource) or country,
+        available_dids_enabled=meta.available_dids_enabled,
+        needs_registration=meta.needs_registration,
+        is_available=meta.is_available,
+        skus=tuple(skus),
+        raw=resource.raw,
+    )
+
+
+def sku_offers(group: Group, extra_ref: Mapping[str, str] | None = None) -> list[AvailableNumber]:
+    """One "any number from this group" offer per SKU."""
+    offers = []
+    for sku in group.skus:
+        ref = {"did_group_id": group.id, "sku_id": sku.id, **(extra_ref or {})}
+        offers.append(
+            AvailableNumber(
+                provider=PROVIDER,
+                number=None,
+                country=group.country,
+                region=group.region,
+                city=group.city,
+                number_type=group.number_type,
+                capabilities=group.capabilities,
+                setup_price=sku.setup_price,
+                monthly_price=sku.monthly_price,
+                channels=sku.channels,
+                requires_documents=group.needs_registration,
+                offer_ref=ref,
+                raw={"did_group": group.raw, "stock_keeping_unit": sku.raw},
+            )
+        )
+    return offers
+
+
+def number_offer(group: Group, available_id: str, number: str, raw: Mapping[str, Any]) -> AvailableNumber | None:
+    """An offer for one specific number, priced at its group's cheapest SKU."""
+    sku = group.cheapest
+    if sku is None:
+        return None
+    return AvailableNumber(
+        provider=PROVIDER,
+        number=number,
+        country=region_of(number) or group.country,
+        region=group.region,
+        city=group.city,
+        number_type=group.number_type,
+        capabilities=group.capabilities,
+        setup_price=sku.setup_price,
+        monthly_price=sku.monthly_price,
+        channels=sku.channels,
+        requires_documents=group.needs_registration,
+        offer_ref={"did_group_id": group.id, "sku_id": sku.id, "available_did_id": available_id},
+        raw={"available_did": raw, "did_group": group.raw, "stock_keeping_unit": sku.raw},
+    )
+
+
+# -- trunks and destinations --------------------------------------------------------------------
+
+
+@attrs.frozen
+class SipTarget:
+    """A SIP URI broken into what a DIDWW SIP configuration holds."""
+
+    scheme: str
+    user: str | None
+    host: str
+    port: int | None
+    transport: int
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        default_port = 5061 if self.transport == _TRANSPORT_TLS else 5060
+        return (self.user or "", self.host.lower().rstrip("."), self.port or default_port, self.transport)
+
+    @property
+    def uri(self) -> str:
+        user = f"{self.user}@" if self.user else ""
+        port = f":{self.port}" if self.port else ""
+        suffix = ";transport=tcp" if self.transport == _TRANSPORT_TCP else ""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}:{user}{host}{port}{suffix}"
+
+    def configuration(self) -> dict[str, Any]:
+        """The ``sip_configurations`` attributes that route calls to this URI."""
+        attributes: dict[str, Any] = {"username": self.user, "host": self.host, "port": self.port}
+        if self.transport != _TRANSPORT_UDP:
+            attributes["transport_protocol_id"] = self.transport
+        return {"type": "sip_configurations", "attributes": attributes}
+
+
+def parse_sip(uri: str) -> SipTarget:
+    """A (validated) ``sip:``/``sips:`` URI as a :class:`SipTarget`."""
+    text = normalize_sip_uri(uri)
+    scheme, _, rest = text.partition(":")
+    params = ""
+    if ";" in rest:
+        rest, _, params = rest.partition(";")
+    rest = rest.split("?", 1)[0]
+    user, _, hostport = rest.rpartition("@")
+    if hostport.startswith("["):
+        host, _, port_text = hostport[1:].partition("]")
+        port_text = port_text.removeprefix(":")
+    else:
+        host, _, port_text = hostport.partition(":")
+    transport = _TRANSPORT_TLS if scheme == "sips" else _TRANSPORT_UDP
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "transport":
+            transport = {"udp": _TRANSPORT_UDP, "tcp": _TRANSPORT_TCP, "tls": _TRANSPORT_TLS}.get(
+                value.strip().lower(), transport
+            )
+    return SipTarget(
+        scheme="sips" if transport == _TRANSPORT_TLS else "sip",
+        user=user or None,
+        host=host,
+        port=int(port_text) if port_text else None,
+        transport=transport,
+    )
+
+
+def _sip_from_configuration(config: SipConfiguration, digits: str | None) -> SipTarget | None:
+    if not config.host:
+        return None
+    user = config.username or None
+    if user and digits:
+        for placeholder in SIP_PLACEHOLDERS:
+            user = user.replace(placeholder, digits)
+    transport = config.transport_protocol_id or _TRANSPORT_UDP
+    target = SipTarget(
+        scheme="sips" if transport == _TRANSPORT_TLS else "sip",
+        user=user,
+        host=config.host,
+        port=config.port,
+        transport=transport,
+    )
+    try:
+        normalize_sip_uri(target.uri)
+    except InvalidInputError:
+        return None
+    return target
+
+
+@attrs.frozen
+class Trunk:
+    id: str
+    name: str
+    priority: int | None
+    weight: int | None
+    kind: str
+    """``"sip"``, ``"pstn"`` or another configuration type."""
+    sip: SipConfiguration | None
+    pstn_number: str | None
+    group_id: str | None
+    """The trunk group it belongs to, ``""`` for none, ``None`` when not known."""
+    raw: Mapping[str, Any]
+
+    def destination(self, digits: str | None, priority: int = 1) -> Destination:
+        """Where this trunk sends calls for the DID with these digits."""
+        if self.kind == "sip" and self.sip is not None:
+            target = _sip_from_configuration(self.sip, digits)
+            if target is not None:
+                return Destination(DestinationKind.SIP_URI, target.uri, priority, self.id)
+        if self.kind == "pstn" and self.pstn_number:
+            return Destination(DestinationKind.PSTN, self.pstn_number, priority, self.id)
+        return Destination(DestinationKind.SIP_TRUNK, self.name, priority, self.id)
+
+    def routes_to(self, wanted: Destination, digits: str | None) -> bool:
+        """Whether this trunk already sends calls where ``wanted`` says."""
+        mine = self.destination(digits)
+        if wanted.kind is DestinationKind.PSTN:
+            return mine.kind is DestinationKind.PSTN and mine.target == wanted.target
+        if wanted.kind is DestinationKind.SIP_URI and mine.kind is DestinationKind.SIP_URI:
+            return parse_sip(mine.target).key == parse_sip(wanted.target).key
+        return False
+
+
+def trunk_from(document: Document, resource: Resource) -> Trunk:
+    attrs_ = attributes(document, resource, TrunkAttributes)
+    config = attrs_.configuration
+    kind = "other"
+    sip: SipConfiguration | None = None
+    pstn: str | None = None
+    if isinstance(config, SipConfiguration):
+        kind, sip = "sip", config
+    elif isinstance(config, PstnConfiguration):
+        kind = "pstn"
+        pstn = lenient_e164(config.dst) if config.dst else None
+    group_id: str | None = None
+    rel = resource.relationships.get("voice_in_trunk_group")
+    if rel is not None and rel.present:
+        group_id = "" if rel.data is None else getattr(rel.data, "id", None)
+    return Trunk(
+        id=resource.id,
+        name=attrs_.name,
+        priority=attrs_.priority,
+        weight=attrs_.weight,
+        kind=kind,
+        sip=sip,
+        pstn_number=pstn,
+        group_id=group_id,
+        raw=resource.raw,
+    )
+
+
+def ordered_trunks(trunks: Sequence[Trunk]) -> list[Trunk]:
+    """Trunks of a group in routing order: lower ``priority`` first, then heavier ``weight``."""
+    indexed = list(enumerate(trunks))
+    indexed.sort(
+        key=lambda item: (
+            item[1].priority if item[1].priority is not None else 1 << 30,
+            -(item[1].weight or 0),
+            item[0],
+        )
+    )
+    return [trunk for _, trunk in indexed]
+
+
+def group_trunks(document: Document, group: Resource) -> list[Trunk] | None:
+    related = document.related_many(group, "voice_in_trunks")
+    if related is NOT_INCLUDED:
+        return None
+    assert isinstance(related, tuple)
+    return ordered_trunks([trunk_from(document, trunk) for trunk in related])
+
+
+def destinations_of(document: Document, resource: Resource, digits: str) -> tuple[Destination, ...]:
+    """A DID's destinations from its included voice-in trunk or trunk group."""
+    trunk = document.related(resource, "voice_in_trunk")
+    if isinstance(trunk, Resource):
+        return (trunk_from(document, trunk).destination(digits),)
+    group = document.related(resource, "voice_in_trunk_group")
+    if isinstance(group, Resource):
+        trunks = group_trunks(document, group) or []
+        return tuple(t.destination(digits, priority) for priority, t in enumerate(trunks, start=1))
+    return ()
+
+
+# -- owned numbers and orders -------------------------------------------------------------------
+
+
+def status_for(attrs_: DidAttributes) -> NumberStatus:
+    """terminated → RELEASING; awaiting registration → PENDING; blocked → BLOCKED; not renewing
+    (``billing_cycles_count == 0``) → RELEASING; else ACTIVE."""
+    if attrs_.terminated:
+        return NumberStatus.RELEASING
+    if attrs_.awaiting_registration:
+        return NumberStatus.PENDING
+    if attrs_.blocked:
+        return NumberStatus.BLOCKED
+    if attrs_.billing_cycles_count == 0:
+        return NumberStatus.RELEASING
+    return NumberStatus.ACTIVE
+
+
+def did_from(document: Document, resource: Resource) -> DID:
+    where = field_of(document, resource)
+    attrs_ = attributes(document, resource, DidAttributes)
+    number = did_number(attrs_.number, f"{where}.attributes.number")
+    digits = number[1:]
+    capabilities: frozenset[Capability] = frozenset()
+    country = region_of(number)
+    region = city = None
+    group = document.related(resource, "did_group")
+    if isinstance(group, Resource):
+        group_attrs = attributes(document, group, DidGroupAttributes)
+        capabilities = capabilities_for(group_attrs.features)
+        country = country or _related_country(document, group)
+        region = _related_name(document, group, "region")
+        city = _related_name(document, group, "city")
+    channels: int | None = None
+    if attrs_.channels_included_count is not None or attrs_.dedicated_channels_count is not None:
+        channels = (attrs_.channels_included_count or 0) + (attrs_.dedicated_channels_count or 0)
+    return DID(
+        id=resource.id,
+        provider=PROVIDER,
+        number=number,
+        country=country,
+        region=region,
+        city=city,
+        status=status_for(attrs_),
+        capabilities=capabilities,
+        channels=channels,
+        destinations=destinations_of(document, resource, digits),
+        label=attrs_.description,
+        created_at=attrs_.created_at,
+        expires_at=attrs_.expires_at,
+        auto_renew=attrs_.billing_cycles_count != 0,
+        sms_webhook_url=None,
+        raw=resource.raw,
+    )
+
+
+def order_status(document: Document, resource: Resource, attrs_: OrderAttributes) -> OrderStatus:
+    status = _ORDER_STATUS.get(attrs_.status.strip().lower())
+    if status is None:
+        field = f"{field_of(document, resource)}.attributes.status"
+        raise ResponseFormatError(
+            f"DIDWW field {field!r} has an unknown order status {attrs_.status!r}", provider=PROVIDER, field=field
+        )
+    return status
+
+
+def order_attributes(document: Document, resource: Resource) -> OrderAttributes:
+    result: OrderAttributes = attributes(document, resource, OrderAttributes)
+    return result
+
+
+def order_from(document: Document, resource: Resource, numbers: Sequence[DID] = ()) -> Order:
+    attrs_ = order_attributes(document, resource)
+    return Order(
+        id=resource.id,
+        provider=PROVIDER,
+        status=order_status(document, resource, attrs_),
+        reference=attrs_.external_reference_id,
+        numbers=tuple(numbers),
+        total=money(attrs_.amount),
+        created_at=attrs_.created_at,
+        raw=resource.raw,
+    )

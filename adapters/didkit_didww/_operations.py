@@ -1,0 +1,817 @@
+"""DIDWW's operations as sans-I/O generators on didkit's engine and JSON:API layer."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from didkit import DID, AvailableNumber, City, Country, Destination, DestinationKind, Order, OrderStatus, Region
+from didkit import SearchQuery as _SearchQuery
+from didkit.adapter import NumberRef, OperationContext, ProviderOperations
+from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream
+from didkit.errors import (
+    AmbiguousPurchaseError,
+    ConfigurationError,
+    InvalidInputError,
+    NotFoundError,
+    ProviderError,
+    UnsupportedOperationError,
+)
+from didkit.jsonapi import Document, Resource, query, to_one
+from didkit.schema import SchemaSet
+from didkit.validation import lenient_e164
+
+from . import _catalog as catalog
+from ._errors import ORDER_OPERATION, classify
+from ._mapping import (
+    FEATURE_FOR_CAPABILITY,
+    Group,
+    Trunk,
+    attributes,
+    city_from,
+    country_from,
+    did_from,
+    group_from,
+    group_trunks,
+    number_offer,
+    number_type_for,
+    order_attributes,
+    order_from,
+    order_status,
+    parse_sip,
+    region_from,
+    sku_offers,
+    trunk_from,
+)
+from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes
+
+logger = logging.getLogger("didkit")
+
+T = TypeVar("T")
+
+SCHEMAS = SchemaSet("didkit_didww")
+
+DID_INCLUDE: tuple[str, ...] = (
+    "did_group",
+    "did_group.country",
+    "did_group.region",
+    "did_group.city",
+    "voice_in_trunk",
+    "voice_in_trunk_group",
+    "voice_in_trunk_group.voice_in_trunks",
+)
+"""What every DID read includes: enough to normalise country, capabilities and destinations."""
+
+GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
+
+SEARCH_PAGE_SIZE = 100
+UPDATABLE = ("label", "auto_renew", "capacity_limit", "sms_webhook_url")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_NAME_LIMIT = 100
+
+OPTIONS = (
+    "coverage_ttl",
+    "page_size",
+    "allow_back_ordering",
+    "callback_url",
+    "callback_method",
+    "poll_interval",
+    "poll_max_interval",
+    "specific_numbers",
+)
+
+
+def _number(value: Any, name: str, *, minimum: float, maximum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        raise ConfigurationError(f"option {name} must be a number >= {minimum}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigurationError(f"option {name} must be at most {maximum}, got {value!r}")
+    return float(value)
+
+
+def next_page(document: Document, number: int, size: int) -> int | None:
+    """The page after ``number``: from ``links.next`` (its ``page[number]``), else from
+    ``meta.total_records``; ``None`` on the last page. The next request is built from our own
+    base URL, so a proxy or ``base_url`` override is never bypassed by an absolute link."""
+    link = document.next_link
+    if link:
+        values = parse_qs(urlsplit(link).query).get("page[number]")
+        if values and values[0].isdigit() and int(values[0]) > number:
+            return int(values[0])
+        return number + 1
+    if document.links:
+        return None
+    total = document.meta.get("total_records")
+    if isinstance(total, int) and not isinstance(total, bool) and number * size < total:
+        return number + 1
+    return None
+
+
+class DidwwOperations(ProviderOperations):
+    """DIDWW API v3 (2026-04-16). Options (extra keyword arguments of ``connect()``):
+
+    * ``coverage_ttl`` — seconds countries, regions, cities and DID group types stay cached
+      (default 3600; 0 disables the cache);
+    * ``page_size`` — ``page[size]`` for listings (default: 1000, the spec's maximum, for owned
+      numbers, cities and trunks; 100 for DID groups in searches);
+    * ``specific_numbers`` — search also lists specific numbers (``available_dids``) of groups
+      that offer them, even without ``contains``/``prefix`` (default ``False``);
+    * ``allow_back_ordering``, ``callback_url``, ``callback_method`` (``"get"``/``"post"``) —
+      sent with every order;
+    * ``poll_interval`` / ``poll_max_interval`` — first and longest pause between polls of a
+      pending order (default 1 s / 10 s).
+    """
+
+    def __init__(self, context: OperationContext) -> None:
+        super().__init__(context)
+        options = dict(context.options)
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise ConfigurationError(f"unknown DIDWW option(s) {', '.join(unknown)} (known: {', '.join(OPTIONS)})")
+        self.coverage_ttl = _number(options.get("coverage_ttl", 3600.0), "coverage_ttl", minimum=0)
+        size = options.get("page_size")
+        self.page_size: int | None = None
+        if size is not None:
+            self.page_size = int(_number(size, "page_size", minimum=1, maximum=catalog.PAGE_SIZE_MAX))
+        self.specific_numbers = bool(options.get("specific_numbers", False))
+        self.allow_back_ordering = bool(options.get("allow_back_ordering", False))
+        self.callback_url = options.get("callback_url")
+        if self.callback_url is not None and (
+            not isinstance(self.callback_url, str) or not self.callback_url.startswith(("http://", "https://"))
+        ):
+            raise ConfigurationError(f"option callback_url must be an http(s) URL, got {self.callback_url!r}")
+        method = options.get("callback_method")
+        if method is not None and str(method).lower() not in ("get", "post"):
+            raise ConfigurationError(f"option callback_method must be 'get' or 'post', got {method!r}")
+        self.callback_method = str(method).lower() if method is not None else None
+        self.poll_interval = _number(options.get("poll_interval", 1.0), "poll_interval", minimum=0)
+        self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
+        self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
+        self._warned_versions: set[str] = set()
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
+        return classify(response, request)
+
+    def _size(self, default: int = catalog.PAGE_SIZE_MAX) -> int:
+        return self.page_size or default
+
+    def read(self, response: HttpResponse, schema: str) -> Document:
+        """Decode, validate against our schema, parse, and check the API version."""
+        body = response.json()
+        SCHEMAS[schema].validate(
+            body, provider=PROVIDER, status_code=response.status_code, request_id=response.request_id
+        )
+        document = Document.parse(
+            body, provider=PROVIDER, status_code=response.status_code, request_id=response.request_id
+        )
+        version = document.meta.get("api_version")
+        if isinstance(version, str) and version != catalog.API_VERSION and version not in self._warned_versions:
+            self._warned_versions.add(version)
+            logger.warning(
+                "didww: the API answered with version %s, not %s (the version didkit speaks); "
+                "fields may be missing or shaped differently",
+                version,
+                catalog.API_VERSION,
+            )
+        return document
+
+    def _get(self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str) -> Operation[Document]:
+        response = yield HttpRequest("GET", path, params=tuple(params), operation=operation)
+        return self.read(response, schema)
+
+    def _collect(
+        self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str
+    ) -> Operation[list[Document]]:
+        """Every page of a paginated collection."""
+        size = self._size()
+        documents: list[Document] = []
+        number = 1
+        while True:
+            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
+            document = yield from self._get(path, page, schema, operation)
+            documents.append(document)
+            following = next_page(document, number, size)
+            if following is None:
+                return documents
+            number = following
+
+    def _cached(self, key: tuple[str, ...], load: Callable[[], Operation[T]]) -> Operation[T]:
+        now = self.context.clock()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > now:
+            value: T = hit[1]
+            return value
+        value = yield from load()
+        if self.coverage_ttl > 0:
+            self._cache[key] = (self.context.clock() + self.coverage_ttl, value)
+        return value
+
+    # -- coverage ------------------------------------------------------------------------------
+
+    def _countries(self) -> Operation[list[Country]]:
+        def load() -> Operation[list[Country]]:
+            document = yield from self._get("/countries", [], "countries", "list countries")
+            found = (country_from(document, resource) for resource in document.resources())
+            return [country for country in found if country is not None]
+
+        return (yield from self._cached(("countries",), load))
+
+    def _country(self, iso: str) -> Operation[Country | None]:
+        for country in (yield from self._countries()):
+            if country.code == iso:
+                return country
+        return None
+
+    def list_countries(self) -> Operation[list[Country]]:
+        return list((yield from self._countries()))
+
+    def _regions(self, country: Country) -> Operation[list[Region]]:
+        def load() -> Operation[list[Region]]:
+            params = query(filters={"country.id": _country_id(country)})
+            document = yield from self._get("/regions", params, "regions", "list regions")
+            return [region_from(document, resource, country.code) for resource in document.resources()]
+
+        return (yield from self._cached(("regions", country.code), load))
+
+    def list_regions(self, country: str) -> Operation[list[Region]]:
+        found = yield from self._country(country)
+        if found is None:
+            return []
+        return list((yield from self._regions(found)))
+
+    def _find_region(self, country: Country, name: str) -> Operation[Region | None]:
+        wanted = name.strip().casefold()
+        for region in (yield from self._regions(country)):
+            if wanted in (region.id.casefold(), region.name.casefold(), (region.code or "").casefold()):
+                return region
+        return None
+
+    def _cities(self, country: Country, region: Region | None) -> Operation[list[City]]:
+        def load() -> Operation[list[City]]:
+            filters = {"country.id": _country_id(country)}
+            if region is not None:
+                filters["region.id"] = region.id
+            params = query(filters=filters, include="region")
+            documents = yield from self._collect("/cities", params, "cities", "list cities")
+            name = region.name if region else None
+            return [city_from(doc, resource, country.code, name) for doc in documents for resource in doc.resources()]
+
+        return (yield from self._cached(("cities", country.code, region.id if region else ""), load))
+
+    def list_cities(self, country: str, region: str | None) -> Operation[list[City]]:
+        found = yield from self._country(country)
+        if found is None:
+            return []
+        where: Region | None = None
+        if region is not None:
+            where = yield from self._find_region(found, region)
+            if where is None:
+                raise InvalidInputError(f"DIDWW has no region {region!r} in {country} (see list_regions)")
+        return list((yield from self._cities(found, where)))
+
+    def _find_city(self, country: Country, region: Region | None, name: str) -> Operation[City | None]:
+        wanted = name.strip().casefold()
+        for city in (yield from self._cities(country, region)):
+            if wanted in (city.id.casefold(), city.name.casefold()):
+                return city
+        return None
+
+    def _group_type_ids(self, wanted: Any) -> Operation[list[str]]:
+        def load() -> Operation[list[tuple[str, str]]]:
+            documents = yield from self._collect("/did_group_types", [], "did_group_types", "list DID group types")
+            return [
+                (resource.id, attributes(doc, resource, NamedAttributes).name)
+                for doc in documents
+                for resource in doc.resources()
+            ]
+
+        types = yield from self._cached(("did_group_types",), load)
+        return [type_id for type_id, name in types if number_type_for(name) == wanted]
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search_numbers(self, query_: _SearchQuery) -> Stream:
+        country = yield from self._country(query_.country)
+        if country is None:
+            logger.debug("didww: no coverage in %s", query_.country)
+            return
+        filters: dict[str, str] = {"country.id": _country_id(country)}
+        region: Region | None = None
+        if query_.region:
+            region = yield from self._find_region(country, query_.region)
+            if region is None:
+                logger.debug("didww: no region %r in %s", query_.region, country.code)
+                return
+            filters["region.id"] = region.id
+        if query_.city:
+            city = yield from self._find_city(country, region, query_.city)
+            if city is None:
+                logger.debug("didww: no city %r in %s", query_.city, country.code)
+                return
+            filters["city.id"] = city.id
+        if query_.number_type is not None:
+            type_ids = yield from self._group_type_ids(query_.number_type)
+            if not type_ids:
+                return
+            filters["did_group_type.id"] = ",".join(type_ids)
+        features: list[str] = []
+        for capability in sorted(query_.capabilities, key=lambda c: c.value):
+            feature = FEATURE_FOR_CAPABILITY.get(capability)
+            if feature is None:
+                logger.debug("didww: no DID group feature offers %s", capability.value)
+                return
+            features.append(feature)
+        if features:
+            filters["features"] = ",".join(features)
+        full_prefix: str | None = None
+        npanxx = False
+        if query_.prefix:
+            full_prefix = (country.prefix or "") + query_.prefix
+            if country.prefix == "1" and len(query_.prefix) == 6:
+                filters["nanpa_prefix.npanxx"] = query_.prefix
+                npanxx = True
+            else:
+                filters["prefix"] = full_prefix
+        filters["is_available"] = "true"
+        if query_.contains:
+            filters["available_dids_enabled"] = "true"
+        specific = bool(query_.contains or query_.prefix or self.specific_numbers)
+        params = query(filters=filters, include=GROUP_INCLUDE)
+        size = self._size(SEARCH_PAGE_SIZE)
+        number = 1
+        while True:
+            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
+            document = yield from self._get("/did_groups", page, "did_groups", "search DID groups")
+            for resource in document.resources():
+                group = group_from(document, resource, country.code)
+                if group.is_available is False or not set(features) <= set(group.features):
+                    continue
+                if specific and group.available_dids_enabled:
+                    offers = yield from self._number_offers(country, group, query_.contains, full_prefix)
+                elif query_.contains or npanxx:
+                    continue  # "any number from this group" cannot promise those digits
+                else:
+                    offers = sku_offers(group)
+                if offers:
+                    yield Emit(offers)
+            following = next_page(document, number, size)
+            if following is None:
+                return
+            number = following
+
+    def _number_offers(
+        self, country: Country, group: Group, contains: str | None, full_prefix: str | None
+    ) -> Operation[list[AvailableNumber]]:
+        filters = {"country.id": _country_id(country), "did_group.id": group.id}
+        if contains or full_prefix:
+            filters["number_contains"] = contains or full_prefix or ""
+        params = query(filters=filters, sort="number")
+        document = yield from self._get("/available_dids", params, "available_dids", "search available numbers")
+        offers: list[AvailableNumber] = []
+        for resource in document.resources():
+            wire = attributes(document, resource, AvailableDidAttributes)
+            number = lenient_e164(wire.number)
+            if number is None:
+                logger.debug("didww: skipping available DID %s with number %r", resource.id, wire.number)
+                continue
+            if full_prefix and not number[1:].startswith(full_prefix):
+                continue
+            if contains and contains not in number[1:]:
+                continue
+            offer = number_offer(group, resource.id, number, resource.raw)
+            if offer is not None:
+                offers.append(offer)
+        return offers
+
+    # -- orders --------------------------------------------------------------------------------
+
+    def order_document(self, offer: AvailableNumber, reference: str | None) -> dict[str, Any]:
+        """The ``POST /orders`` body for one offer (shaped as DIDWW's SDK fixtures shape it)."""
+        ref = offer.offer_ref
+        sku_id = ref.get("sku_id")
+        if not sku_id:
+            raise InvalidInputError("this offer carries no DIDWW sku_id: buy offers that search_numbers() returned")
+        item: dict[str, Any] = {"sku_id": sku_id}
+        available_did_id = ref.get("available_did_id")
+        if available_did_id:
+            item["available_did_id"] = available_did_id
+        elif ref.get("did_reservation_id"):
+            item["did_reservation_id"] = ref["did_reservation_id"]
+        elif offer.number is not None:
+            raise InvalidInputError(
+                f"the offer for {offer.number} carries no DIDWW available_did_id: buy offers that search_numbers() "
+                "returned"
+            )
+        else:
+            item["qty"] = 1
+            if ref.get("nanpa_prefix_id"):
+                item["nanpa_prefix_id"] = ref["nanpa_prefix_id"]
+        attributes_: dict[str, Any] = {"items": [{"type": "did_order_items", "attributes": item}]}
+        if self.allow_back_ordering and "qty" in item:
+            attributes_["allow_back_ordering"] = True
+        if self.callback_url:
+            attributes_["callback_url"] = self.callback_url
+            attributes_["callback_method"] = self.callback_method or "post"
+        if reference is not None:
+            attributes_["external_reference_id"] = reference
+        return {"data": {"type": "orders", "attributes": attributes_}}
+
+    def _find_order(self, reference: str) -> Operation[tuple[Document, Resource] | None]:
+        """The order DIDWW stores under ``external_reference_id == reference``, if any
+        (completed before pending before canceled; newest first)."""
+        params = [
+            *query(filters={"external_reference_id": reference}, sort="-created_at"),
+            ("page[number]", "1"),
+            ("page[size]", "100"),
+        ]
+        document = yield from self._get("/orders", params, "orders", "find order by reference")
+        rank = {OrderStatus.COMPLETED: 0, OrderStatus.PENDING: 1, OrderStatus.CANCELLED: 2}
+        best: tuple[int, int, Resource] | None = None
+        for position, resource in enumerate(document.resources()):
+            attrs_ = order_attributes(document, resource)
+            if attrs_.external_reference_id is None or attrs_.external_reference_id != reference:
+                continue
+            key = (rank.get(order_status(document, resource, attrs_), 3), position, resource)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        return None if best is None else (document, best[2])
+
+    def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
+        body = self.order_document(offer, reference)
+        found: tuple[Document, Resource] | None = None
+        if reference is not None:
+            found = yield from self._find_order(reference)
+            if found is not None:
+                logger.info("didww: order %s already placed for reference %r; not buying again", found[1].id, reference)
+        if found is None:
+            try:
+                response = yield HttpRequest("POST", "/orders", json=body, idempotent=False, operation=ORDER_OPERATION)
+            except ProviderError as exc:
+                if not exc.outcome_unknown:
+                    raise
+                found = yield from self._reconcile(exc, reference)
+            else:
+                try:
+                    document = self.read(response, "order")
+                    found = (document, document.one())
+                except ProviderError as exc:
+                    # The order was accepted but its reply is unreadable: it may exist, so find it.
+                    exc.outcome_unknown = True
+                    found = yield from self._reconcile(exc, reference)
+        return (yield from self._settle(found[0], found[1], wait))
+
+    def _reconcile(self, error: ProviderError, reference: str | None) -> Operation[tuple[Document, Resource]]:
+        """After an order whose outcome is unknown: find it by reference, or prove it absent."""
+        if reference is None:
+            raise AmbiguousPurchaseError(
+                "DIDWW order outcome unknown and no reference to look it up by: check your orders before retrying",
+                provider=PROVIDER,
+                status_code=error.status_code,
+                messages=error.messages,
+                request_id=error.request_id,
+                reference=None,
+            ) from error
+        try:
+            found = yield from self._find_order(reference)
+        except ProviderError as lookup:
+            raise AmbiguousPurchaseError(
+                f"DIDWW order outcome unknown and the lookup by reference {reference!r} failed ({lookup.message}): "
+                "check your orders before retrying",
+                provider=PROVIDER,
+                status_code=error.status_code,
+                messages=error.messages,
+                request_id=error.request_id,
+                reference=reference,
+            ) from lookup
+        if found is None:
+            # Proven absent: nothing was bought, so the outcome is known now and a broker may fail over.
+            logger.info("didww: no order under reference %r after an unknown outcome: nothing was bought", reference)
+            error.outcome_unknown = False
+            raise error
+        logger.info("didww: order %s found by reference %r after an unknown outcome", found[1].id, reference)
+        return found
+
+    def _settle(self, document: Document, resource: Resource, wait: float) -> Operation[Order]:
+        """Poll a pending order (bounded by ``wait`` seconds), then read its numbers."""
+        status = order_status(document, resource, order_attributes(document, resource))
+        started = self.context.clock()
+        slept = 0.0
+        delay = self.poll_interval
+        while status is OrderStatus.PENDING and wait > 0:
+            remaining = wait - max(self.context.clock() - started, slept)
+            if remaining <= 0:
+                break
+            pause = min(delay, remaining)
+            yield Sleep(pause)
+            slept += pause
+            delay = min(max(delay * 1.5, 0.1), max(self.poll_max_interval, self.poll_interval))
+            try:
+                document = yield from self._get(f"/orders/{resource.id}", [], "order", "get order")
+            except ProviderError as exc:
+                logger.warning("didww: polling order %s failed (%s); returning it as pending", resource.id, exc)
+                break
+            resource = document.one()
+            status = order_status(document, resource, order_attributes(document, resource))
+        numbers: list[DID] = []
+        if status is OrderStatus.COMPLETED:
+            try:
+                numbers = yield from self._order_numbers(resource.id)
+            except ProviderError as exc:
+                # The purchase happened: failing now would invite a second one. Return the order;
+                # get_order() fills in its numbers later.
+                logger.warning("didww: order %s completed but reading its numbers failed (%s)", resource.id, exc)
+        return order_from(document, resource, numbers)
+
+    def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
+        params = query(filters={"order.id": order_id}, include=DID_INCLUDE)
+        documents = yield from self._collect("/dids", params, "dids", "list order numbers")
+        return [did_from(doc, resource) for doc in documents for resource in doc.resources()]
+
+    def get_order(self, order_id: str) -> Operation[Order]:
+        document = yield from self._get(f"/orders/{order_id}", [], "order", "get order")
+        return (yield from self._settle(document, document.one(), 0.0))
+
+    # -- owned numbers -------------------------------------------------------------------------
+
+    def list_params(self, filters: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """``list_numbers`` keyword arguments as DIDWW query parameters, checked against the
+        spec (an unknown filter, include or sort field is an :class:`InvalidInputError`)."""
+        given = dict(filters)
+        include = given.pop("include", None)
+        sort = given.pop("sort", None)
+        wire: dict[str, str] = {}
+        for key, value in given.items():
+            name = catalog.normalize_filter_key("dids", key)
+            if name == "number":  # DIDWW stores numbers as digits without "+"
+                value = [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
+            wire[name] = catalog.filter_value(name, value)
+        includes = list(DID_INCLUDE)
+        if include is not None:
+            includes += [path for path in catalog.check_include("dids", include) if path not in includes]
+        sorts = catalog.check_sort("dids", sort) if sort is not None else None
+        return query(filters=wire, include=includes, sort=sorts)
+
+    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
+        params = self.list_params(filters)
+        size = self._size()
+        number = 1
+        while True:
+            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
+            document = yield from self._get("/dids", page, "dids", "list numbers")
+            dids = [did_from(document, resource) for resource in document.resources()]
+            if dids:
+                yield Emit(dids)
+            following = next_page(document, number, size)
+            if following is None:
+                return
+            number = following
+
+    @staticmethod
+    def _as_number(ref: NumberRef) -> str | None:
+        if ref.number:
+            return ref.number
+        if ref.id and not _UUID.match(ref.id) and re.fullmatch(r"\d{7,15}", ref.id):
+            return lenient_e164(ref.id)
+        return None
+
+    def _by_number(self, number: str) -> Operation[tuple[Document, Resource]]:
+        params = [*query(filters={"number": number.lstrip("+")}, include=DID_INCLUDE), ("page[size]", "100")]
+        document = yield from self._get("/dids", params, "dids", "find number")
+        for resource in document.resources():
+            if lenient_e164(resource.attributes.get("number")) == number:
+                return document, resource
+        raise NotFoundError(f"DIDWW has no number {number} on this account", provider=PROVIDER, status_code=None)
+
+    def _fetch(self, did_id: str) -> Operation[tuple[Document, Resource]]:
+        params = query(include=DID_INCLUDE)
+        document = yield from self._get(f"/dids/{did_id}", params, "did", "get number")
+        return document, document.one()
+
+    def _locate(self, ref: NumberRef) -> Operation[tuple[str, str | None]]:
+        """The DID's id, and its number where known without a request."""
+        if ref.did is not None:
+            return ref.did.id, ref.did.number
+        number = self._as_number(ref)
+        if number is not None:
+            _, resource = yield from self._by_number(number)
+            return resource.id, number
+        assert ref.id is not None
+        return ref.id, None
+
+    def get_number(self, ref: NumberRef) -> Operation[DID]:
+        number = self._as_number(ref) if ref.did is None else None
+        if number is not None:
+            document, resource = yield from self._by_number(number)
+        else:
+            did_id = ref.did.id if ref.did is not None else ref.id
+            assert did_id is not None
+            document, resource = yield from self._fetch(did_id)
+        return did_from(document, resource)
+
+    def _patch_did(
+        self, did_id: str, attributes_: Mapping[str, Any], relationships: Mapping[str, Any] | None, operation: str
+    ) -> Operation[Document]:
+        data: dict[str, Any] = {"id": did_id, "type": "dids", "attributes": dict(attributes_)}
+        if relationships:
+            data["relationships"] = dict(relationships)
+        response = yield HttpRequest("PATCH", f"/dids/{did_id}", json={"data": data}, operation=operation)
+        return self.read(response, "did")
+
+    @staticmethod
+    def did_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+        """didkit's ``update_number`` changes as DIDWW DID attributes."""
+        wire: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key == "label":
+                wire["description"] = value
+            elif key == "auto_renew":
+                wire["billing_cycles_count"] = None if value else 0
+            elif key == "capacity_limit":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                    raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
+                wire["capacity_limit"] = value
+            elif key == "sms_webhook_url":
+                raise UnsupportedOperationError(
+                    "DIDWW has no per-number SMS webhook in its API; configure SMS delivery in the DIDWW panel",
+                    provider=PROVIDER,
+                )
+            else:
+                raise InvalidInputError(f"DIDWW numbers cannot change {key!r} (changeable: {', '.join(UPDATABLE)})")
+        return wire
+
+    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
+        wire = self.did_changes(changes)
+        did_id, _ = yield from self._locate(ref)
+        yield from self._patch_did(did_id, wire, None, "update number")
+        document, resource = yield from self._fetch(did_id)
+        return did_from(document, resource)
+
+    def release_number(self, ref: NumberRef) -> Operation[None]:
+        """``PATCH terminated: true``. DIDWW cancels the number; it stays on the account (and
+        reads back as RELEASING) until the end of its billing period, when DIDWW releases it."""
+        did_id, _ = yield from self._locate(ref)
+        yield from self._patch_did(did_id, {"terminated": True}, None, "release number")
+
+    # -- routing -------------------------------------------------------------------------------
+
+    def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:
+        seen: set[tuple[Any, ...]] = set()
+        for destination in destinations:
+            if destination.kind is DestinationKind.SIP_URI:
+                key: tuple[Any, ...] = ("sip", parse_sip(destination.target).key)
+            elif destination.kind is DestinationKind.PSTN:
+                key = ("pstn", destination.target)
+            elif destination.kind is DestinationKind.SIP_TRUNK:
+                if not destination.trunk_id:
+                    raise InvalidInputError("a SIP_TRUNK destination needs the DIDWW trunk id (Destination.trunk(id))")
+                key = ("trunk", destination.trunk_id)
+            else:
+                raise InvalidInputError(f"DIDWW cannot route to {destination.kind!r}")
+            if key in seen:
+                raise InvalidInputError(f"destination {destination.target!r} is given twice")
+            seen.add(key)
+        did_id, number = yield from self._locate(ref)
+        if number is None:
+            document, resource = yield from self._fetch(did_id)
+            number = did_from(document, resource).number
+        digits = number.lstrip("+")
+        trunks = _TrunkBook()
+        if len(destinations) == 1:
+            trunk_id = yield from self._trunk_for(destinations[0], digits, trunks, grouped_ok=True, priority=None)
+            relationships = {
+                "voice_in_trunk": to_one("voice_in_trunks", trunk_id),
+                "voice_in_trunk_group": to_one("voice_in_trunk_groups", None),
+            }
+        else:
+            group_id = yield from self._trunk_group_for(destinations, digits, number, trunks)
+            relationships = {
+                "voice_in_trunk": to_one("voice_in_trunks", None),
+                "voice_in_trunk_group": to_one("voice_in_trunk_groups", group_id),
+            }
+        yield from self._patch_did(did_id, {}, relationships, "set destinations")
+        document, resource = yield from self._fetch(did_id)
+        return did_from(document, resource)
+
+    def _load_trunks(self, book: _TrunkBook) -> Operation[list[Trunk]]:
+        if book.trunks is None:
+            params = query(include="voice_in_trunk_group")
+            documents = yield from self._collect("/voice_in_trunks", params, "voice_in_trunks", "list trunks")
+            book.trunks = [trunk_from(doc, resource) for doc in documents for resource in doc.resources()]
+        return book.trunks
+
+    def _trunk_for(
+        self, destination: Destination, digits: str, book: _TrunkBook, *, grouped_ok: bool, priority: int | None
+    ) -> Operation[str]:
+        """The id of a voice-in trunk routing to ``destination``: named (SIP_TRUNK), found among
+        the account's trunks, or created."""
+        if destination.kind is DestinationKind.SIP_TRUNK:
+            assert destination.trunk_id is not None
+            return destination.trunk_id
+        trunks = yield from self._load_trunks(book)
+        matches = [t for t in trunks if t.routes_to(destination, digits) and t.id not in book.used]
+        if not grouped_ok:
+            matches = [t for t in matches if t.group_id == ""]
+        matches.sort(key=lambda t: t.group_id != "")
+        if matches:
+            book.used.add(matches[0].id)
+            return matches[0].id
+        if destination.kind is DestinationKind.SIP_URI:
+            configuration = parse_sip(destination.target).configuration()
+        else:
+            configuration = {"type": "pstn_configurations", "attributes": {"dst": destination.target.lstrip("+")}}
+        name = _unique_name(f"didkit {destination.target}", {t.name for t in trunks})
+        attributes_: dict[str, Any] = {"name": name}
+        if priority is not None:
+            attributes_["priority"] = priority
+        attributes_["configuration"] = configuration
+        body = {"data": {"type": "voice_in_trunks", "attributes": attributes_}}
+        response = yield HttpRequest("POST", "/voice_in_trunks", json=body, operation="create trunk")
+        document = self.read(response, "voice_in_trunk")
+        trunk = trunk_from(document, document.one())
+        trunks.append(trunk)
+        book.used.add(trunk.id)
+        logger.info("didww: created voice-in trunk %s for %s", trunk.id, destination.target)
+        return trunk.id
+
+    def _trunk_group_for(
+        self, destinations: Sequence[Destination], digits: str, number: str, book: _TrunkBook
+    ) -> Operation[str]:
+        """A voice-in trunk group whose trunks route to ``destinations`` in this order: an
+        existing one, or a new one (reusing trunks that are in no group, creating the rest)."""
+        params = query(include="voice_in_trunks")
+        documents = yield from self._collect("/voice_in_trunk_groups", params, "voice_in_trunk_groups", "list groups")
+        for document in documents:
+            for group in document.resources():
+                members = group_trunks(document, group)
+                if members is None or len(members) != len(destinations):
+                    continue
+                priorities = [t.priority for t in members]
+                if len(set(priorities)) != len(priorities):
+                    continue
+                if all(
+                    (d.kind is DestinationKind.SIP_TRUNK and t.id == d.trunk_id) or t.routes_to(d, digits)
+                    for t, d in zip(members, destinations, strict=True)
+                ):
+                    return group.id
+        trunks = yield from self._load_trunks(book)
+        by_id = {t.id: t for t in trunks}
+        ids: list[str] = []
+        for priority, destination in enumerate(destinations, start=1):
+            trunk_id = yield from self._trunk_for(destination, digits, book, grouped_ok=False, priority=priority)
+            ids.append(trunk_id)
+            known = by_id.get(trunk_id)
+            if known is not None and known.priority != priority:
+                body = {"data": {"id": trunk_id, "type": "voice_in_trunks", "attributes": {"priority": priority}}}
+                response = yield HttpRequest(
+                    "PATCH", f"/voice_in_trunks/{trunk_id}", json=body, operation="set trunk priority"
+                )
+                self.read(response, "voice_in_trunk")
+        taken = {str(group.attributes.get("name")) for document in documents for group in document.resources()}
+        name = _unique_name(f"didkit {number}: " + " > ".join(d.target for d in destinations), taken)
+        body = {
+            "data": {
+                "type": "voice_in_trunk_groups",
+                "attributes": {"name": name},
+                "relationships": {"voice_in_trunks": {"data": [{"type": "voice_in_trunks", "id": i} for i in ids]}},
+            }
+        }
+        response = yield HttpRequest("POST", "/voice_in_trunk_groups", json=body, operation="create trunk group")
+        document = self.read(response, "voice_in_trunk_group")
+        group_id = document.one().id
+        logger.info("didww: created voice-in trunk group %s for %s", group_id, number)
+        return group_id
+
+
+def _digits(value: Any) -> Any:
+    return re.sub(r"[\s+().\-]", "", value) if isinstance(value, str) else value
+
+
+def _unique_name(base: str, taken: set[str]) -> str:
+    """``base`` (cut to DIDWW's practical name length), numbered when the account already has it:
+    DIDWW rejects a trunk or trunk group name that is taken."""
+    name = base[:_NAME_LIMIT]
+    number = 2
+    while name in taken:
+        suffix = f" ({number})"
+        name = base[: _NAME_LIMIT - len(suffix)] + suffix
+        number += 1
+    return name
+
+
+def _country_id(country: Country) -> str:
+    if not country.id:
+        raise InvalidInputError(f"DIDWW country {country.code} has no id")
+    return country.id
+
+
+class _TrunkBook:
+    """The account's trunks as one ``set_destinations`` call learns them."""
+
+    def __init__(self) -> None:
+        self.trunks: list[Trunk] | None = None
+        self.used: set[str] = set()

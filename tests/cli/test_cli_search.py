@@ -1,0 +1,119 @@
+"""``didkit search``: one table across providers, cheapest first, progress off stdout."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from conftest import Connected, Invoker
+    from typer.testing import Result
+
+
+LA = ("--country", "US", "--city", "Los Angeles")
+
+
+def _cost(offer: dict[str, Any]) -> Decimal:
+    setup = Decimal(offer["setup_price"]["amount"]) if offer["setup_price"] else Decimal(0)
+    return setup + 12 * Decimal(offer["monthly_price"]["amount"])
+
+
+def test_search_table(didkit_cli: Invoker) -> None:
+    result = didkit_cli("--sandbox", "search", *LA)
+    assert result.exit_code == 0, result.stderr
+    header = result.stdout.splitlines()
+    assert any(all(word in line for word in ("provider", "number", "setup", "monthly")) for line in header)
+    assert "wavix" in result.stdout
+    assert "didww" in result.stdout
+    assert "any in Los Angeles" in result.stdout  # a DIDWW "any number from this group" offer
+    assert "+1213" in result.stdout  # a specific Wavix number
+
+
+def test_search_json_is_cheapest_first_with_domain_fields(didkit_cli: Invoker) -> None:
+    result = didkit_cli("--sandbox", "--json", "search", *LA)
+    assert result.exit_code == 0, result.stderr
+    offers = json.loads(result.stdout)
+    assert offers
+    first = offers[0]
+    for field in ("provider", "number", "city", "number_type", "setup_price", "monthly_price", "requires_documents"):
+        assert field in first
+    assert set(first["monthly_price"]) == {"amount", "currency"}
+    assert isinstance(first["monthly_price"]["amount"], str)
+    costs = [_cost(offer) for offer in offers if offer["monthly_price"]]
+    assert costs == sorted(costs)
+
+
+def test_search_offer_positions_are_per_provider(didkit_cli: Invoker) -> None:
+    result = didkit_cli("--sandbox", "--json", "search", *LA)
+    offers = json.loads(result.stdout)
+    for provider in {offer["provider"] for offer in offers}:
+        positions = [offer["offer"] for offer in offers if offer["provider"] == provider]
+        assert positions == list(range(1, len(positions) + 1))
+
+
+def test_search_filters(didkit_cli: Invoker) -> None:
+    result = didkit_cli(
+        "--sandbox", "--json", "search", "--country", "US", "--sms", "--type", "local", "--limit", "2", "-p", "wavix"
+    )
+    assert result.exit_code == 0, result.stderr
+    offers = json.loads(result.stdout)
+    assert 0 < len(offers) <= 2
+    assert all(o["provider"] == "wavix" and "sms" in o["capabilities"] for o in offers)
+
+
+def test_global_provider_option(didkit_cli: Invoker) -> None:
+    result = didkit_cli("--sandbox", "--json", "-p", "didww", "search", *LA)
+    assert result.exit_code == 0, result.stderr
+    assert {offer["provider"] for offer in json.loads(result.stdout)} == {"didww"}
+
+
+def test_progress_goes_to_stderr_not_stdout(didkit_cli: Invoker) -> None:
+    table = didkit_cli("--sandbox", "search", *LA)
+    assert "offers in" in table.stderr
+    assert "offers in" not in table.stdout
+
+    machine = didkit_cli("--sandbox", "--json", "search", *LA)
+    json.loads(machine.stdout)  # nothing but JSON on stdout
+
+
+def test_a_failing_provider_gets_a_warning_line(didkit_cli: Invoker, connected: Connected) -> None:
+    def break_didww(provider: Any) -> None:
+        if provider.name == "didww":
+            provider.emulator.faults.inject("*", status=401, times=None)
+
+    connected.on_connect = break_didww
+    result = didkit_cli("--sandbox", "--json", "search", *LA)
+    assert result.exit_code == 0
+    offers = json.loads(result.stdout)
+    assert offers
+    assert {offer["provider"] for offer in offers} == {"wavix"}
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("warning: didww:")
+
+
+def test_every_provider_failing_fails(
+    didkit_cli: Invoker, connected: Connected, one_error_line: Callable[[Result], str]
+) -> None:
+    connected.on_connect = lambda provider: provider.emulator.faults.inject("*", status=401, times=None)
+    result = didkit_cli("--sandbox", "search", *LA)
+    assert result.exit_code == 1
+    one_error_line(result)
+
+
+def test_no_offers(didkit_cli: Invoker) -> None:
+    result = didkit_cli("--sandbox", "--json", "search", "--country", "US", "--city", "Nowhere")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_bad_query_is_rejected_before_any_request(
+    didkit_cli: Invoker, connected: Connected, one_error_line: Callable[[Result], str]
+) -> None:
+    result = didkit_cli("--sandbox", "search", "--country", "US", "--prefix", "21x")
+    assert result.exit_code == 2
+    assert "prefix" in one_error_line(result)
+    assert all(not provider.emulator.requests for provider in connected.providers.values())

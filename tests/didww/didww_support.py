@@ -1,0 +1,62 @@
+"""Paths, constants and the vcrpy set-up shared by the DIDWW tests (imported by conftest.py
+and by test modules; a plain module so it never clashes with another folder's conftest)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import vcr
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+VENDOR = SHARED / "vendor" / "didww"
+FIXTURES = VENDOR / "go-sdk-fixtures"
+CASSETTES = ROOT / "cassettes" / "didww"
+RECORDED = CASSETTES / "recorded"
+RECORDING = os.environ.get("DIDKIT_DIDWW_RECORD") == "1"
+TEST_KEY = "test-key-3f9a8c2e71"
+JSON_MEDIA_TYPES = ("application/vnd.api+json", "application/json")
+
+
+def _header(request: Any, name: str) -> str:
+    for key, value in (request.headers or {}).items():
+        if key.lower() == name.lower():
+            return value[0] if isinstance(value, list) else str(value)
+    return ""
+
+
+def parsed_body(request: Any) -> Any:
+    """A request body as JSON when it is JSON (``application/vnd.api+json`` or
+    ``application/json``, or unlabelled JSON as cassettes store it), else the raw bytes."""
+    body = request.body
+    if body in (None, b"", ""):
+        return None
+    text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+    media = _header(request, "content-type").split(";")[0].strip().lower()
+    if media in JSON_MEDIA_TYPES or not media:
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def jsonapi_body(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: bodies are equal as parsed JSON (key order and whitespace ignored)."""
+    left, right = parsed_body(r1), parsed_body(r2)
+    assert left == right, f"request bodies differ:\n{left!r}\n!=\n{right!r}"
+
+
+def make_vcr(directory: Path = CASSETTES, record_mode: str = "none") -> vcr.VCR:
+    recorder = vcr.VCR(
+        cassette_library_dir=str(directory),
+        record_mode=record_mode,
+        match_on=["method", "scheme", "host", "port", "path", "query", "jsonapi_body"],
+        filter_headers=[("Api-Key", "REDACTED"), ("api-key", "REDACTED")],
+        decode_compressed_response=True,
+    )
+    recorder.register_matcher("jsonapi_body", jsonapi_body)
+    return recorder

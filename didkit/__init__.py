@@ -50,9 +50,11 @@ from .model import (
 
 if TYPE_CHECKING:
     from .broker import (
+        AmbiguousProcurementError,
         Comparison,
         Procurement,
         ProcurementAttempt,
+        ProcurementFailedError,
         ProviderReport,
         compare,
         compare_async,
@@ -78,6 +80,8 @@ _LAZY = {
     "Procurement": "broker",
     "ProcurementAttempt": "broker",
     "ProviderReport": "broker",
+    "ProcurementFailedError": "broker",
+    "AmbiguousProcurementError": "broker",
 }
 
 
@@ -98,6 +102,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DID",
+    "AmbiguousProcurementError",
     "AmbiguousPurchaseError",
     "AsyncNumberProvider",
     "AuthenticationError",
@@ -123,6 +128,7 @@ __all__ = [
     "OrderStatus",
     "Procurement",
     "ProcurementAttempt",
+    "ProcurementFailedError",
     "ProviderCapabilities",
     "ProviderError",
     "ProviderReport",

@@ -9,7 +9,8 @@
 
 Providers may be sync or async instances, mixed freely, or registered names. The blocking
 functions run an event loop of their own (sync providers go to worker threads) and refuse to run
-inside one: await the ``_async`` twins there.
+inside one: await the ``_async`` twins there. (An async provider handed to a blocking function
+runs on that private, short-lived loop: in sync code, prefer sync providers.)
 
 How procure fails over
 ----------------------

@@ -1,0 +1,54 @@
+"""The ``didkit.testing`` pytest plugin: sandbox fixtures a user's own test suite gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import didkit
+from didkit import Destination, SearchQuery
+
+
+def provision_support_line(provider: Any, city: str) -> didkit.DID:
+    """An application function written once for every carrier (as in docs/recipes-switching.md)."""
+    offer = next(iter(provider.search_numbers(SearchQuery(country="US", city=city, limit=1))))
+    order = provider.purchase(offer, reference=f"support-{city}")
+    (did,) = order.numbers
+    return provider.set_destinations(did, [Destination.sip("sip:support@pbx.example.com")])  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("fixture", ["wavix_sandbox", "didww_sandbox"])
+def test_each_carrier_fixture_runs_an_app_flow(fixture: str, request: pytest.FixtureRequest) -> None:
+    provider = request.getfixturevalue(fixture)
+    did = provision_support_line(provider, "Seattle")
+    assert did.destinations[0].target == "sip:support@pbx.example.com"
+    assert provider.emulator.purchased_numbers() == [did.number]
+
+
+def test_factory_gives_fresh_worlds_and_breakable_emulators(didkit_sandbox: Callable[..., Any]) -> None:
+    first = didkit_sandbox("didww")
+    second = didkit_sandbox("didww")
+    assert first.emulator is not second.emulator
+    first.emulator.set_balance("0")
+    with pytest.raises(didkit.InsufficientFundsError):
+        provision_support_line(first, "Chicago")
+    assert first.emulator.purchased_numbers() == []
+    provision_support_line(second, "Chicago")
+    assert len(second.emulator.purchased_numbers()) == 1
+
+
+def test_many_requests_on_virtual_time_never_hit_the_rate_limit(didkit_sandbox: Callable[..., Any]) -> None:
+    provider = didkit_sandbox("didww")
+    number = provider.emulator.owned_numbers()[0]
+    for _ in range(30):  # far more than DIDWW's 10 requests/s, without sleeping for real
+        assert provider.get_number(number).number == number
+    assert len(provider.emulator.requests) >= 30
+
+
+async def test_async_fixture_variant(didkit_sandbox: Callable[..., Any]) -> None:
+    provider = didkit_sandbox("wavix", asynchronous=True)
+    offers = [o async for o in provider.search_numbers(SearchQuery(country="US", city="Miami", limit=2))]
+    assert len(offers) == 2
+    assert all(o.provider == "wavix" for o in offers)

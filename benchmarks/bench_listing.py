@@ -1,8 +1,9 @@
 """Listing benchmark (issue #8, target 1): client CPU time to list N owned numbers from a loopback
 server (in another process) serving carrier-shaped pages of 100.
 
-Variants, each over the same pages: the floor (a raw ``httpx`` + ``json`` loop), didkit sync,
-didkit async, and the carrier's own SDK. Each variant runs ``--repeat`` times; the best CPU time
+Variants, each over the same pages: the floor (a raw ``httpx`` + ``json`` loop), the same loop
+with ``orjson`` and over ``httpx.AsyncClient`` (to read the ratios apart), didkit sync, didkit
+async, and the carrier's own SDK. Each variant runs ``--repeat`` times; the best CPU time
 counts (noise only ever adds). Prints one JSON line: figures and ratios to the floor and to the SDK.
 
     python -m benchmarks.bench_listing --carrier wavix --count 10000
@@ -70,6 +71,37 @@ def wavix_floor(base: str) -> int:
             page += 1
 
 
+def wavix_floor_orjson(base: str) -> int:
+    import orjson
+
+    seen = 0
+    with httpx.Client(base_url=base, headers={"Authorization": "Bearer bench"}) as client:
+        page = 1
+        while True:
+            body = orjson.loads(client.get("/v1/numbers", params={"page": page, "per_page": 100}).content)
+            for item in body["items"]:
+                seen += 1 if item["number"] else 0
+            if page >= body["pagination"]["total_pages"]:
+                return seen
+            page += 1
+
+
+def wavix_floor_async(base: str) -> int:
+    async def run() -> int:
+        seen = 0
+        async with httpx.AsyncClient(base_url=base, headers={"Authorization": "Bearer bench"}) as client:
+            page = 1
+            while True:
+                body = (await client.get("/v1/numbers", params={"page": page, "per_page": 100})).json()
+                for item in body["items"]:
+                    seen += 1 if item["number"] else 0
+                if page >= body["pagination"]["total_pages"]:
+                    return seen
+                page += 1
+
+    return asyncio.run(run())
+
+
 def wavix_sdk(base: str) -> int:
     from wavix import Wavix
 
@@ -105,6 +137,48 @@ def didww_floor(base: str) -> int:
             url = body.get("links", {}).get("next")
             params = None
     return seen
+
+
+def _didww_page(body: Any) -> tuple[int, str | None]:
+    seen = 0
+    included = {(r["type"], r["id"]): r for r in body.get("included", [])}
+    for item in body["data"]:
+        group = item["relationships"].get("did_group", {}).get("data")
+        if group:
+            included.get((group["type"], group["id"]))
+        seen += 1 if item["attributes"]["number"] else 0
+    return seen, body.get("links", {}).get("next")
+
+
+def didww_floor_orjson(base: str) -> int:
+    import orjson
+
+    seen = 0
+    headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
+    with httpx.Client(headers=headers) as client:
+        url: str | None = f"{base}/v3/dids"
+        params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "100"}
+        while url:
+            count, url = _didww_page(orjson.loads(client.get(url, params=params).content))
+            seen += count
+            params = None
+    return seen
+
+
+def didww_floor_async(base: str) -> int:
+    async def run() -> int:
+        seen = 0
+        headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
+        async with httpx.AsyncClient(headers=headers) as client:
+            url: str | None = f"{base}/v3/dids"
+            params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "100"}
+            while url:
+                count, url = _didww_page((await client.get(url, params=params)).json())
+                seen += count
+                params = None
+        return seen
+
+    return asyncio.run(run())
 
 
 def didww_sdk(base: str) -> int:
@@ -156,11 +230,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-sdk", action="store_true", help="skip the carrier's own SDK")
     args = parser.parse_args()
-    floor_fn, sdk_fn = (wavix_floor, wavix_sdk) if args.carrier == "wavix" else (didww_floor, didww_sdk)
+    wavix = args.carrier == "wavix"
+    floor_fn, sdk_fn = (wavix_floor, wavix_sdk) if wavix else (didww_floor, didww_sdk)
+    orjson_fn, async_fn = (wavix_floor_orjson, wavix_floor_async) if wavix else (didww_floor_orjson, didww_floor_async)
     figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "count": args.count}
     with page_server(args.carrier, args.count) as base:
         variants: dict[str, Callable[[], int]] = {
             "floor_httpx_json": lambda: floor_fn(base),
+            "floor_httpx_orjson": lambda: orjson_fn(base),
+            "floor_async_httpx_json": lambda: async_fn(base),
             "didkit_sync": lambda: didkit_sync(args.carrier, base),
             "didkit_async": lambda: didkit_async(args.carrier, base),
         }
@@ -175,6 +253,13 @@ def main() -> None:
     for name in ("didkit_sync", "didkit_async", "official_sdk"):
         if f"{name}_cpu_s" in figures:
             figures[f"{name}_vs_floor"] = round(figures[f"{name}_cpu_s"] / floor, 2)
+    # The same loops with orjson (which didkit decodes with) and over httpx.AsyncClient, so the
+    # ratios above can be read apart: how much is decoding, how much is the async client.
+    orjson_floor = figures["floor_httpx_orjson_cpu_s"]
+    figures["didkit_sync_vs_orjson_floor"] = round(figures["didkit_sync_cpu_s"] / orjson_floor, 2)
+    figures["didkit_async_vs_async_floor"] = round(
+        figures["didkit_async_cpu_s"] / figures["floor_async_httpx_json_cpu_s"], 2
+    )
     if "official_sdk_cpu_s" in figures:
         for name in ("didkit_sync", "didkit_async"):
             figures[f"{name}_vs_sdk"] = round(figures[f"{name}_cpu_s"] / figures["official_sdk_cpu_s"], 2)

@@ -133,6 +133,44 @@ class _Parser:
             self.string_id(obj.get("type"), f"{field}.type"), self.string_id(obj.get("id"), f"{field}.id")
         )
 
+    def quick_identifier(self, value: Any) -> ResourceIdentifier | None:
+        """:meth:`identifier` for the usual shape (string type and id); ``None`` otherwise."""
+        if type(value) is dict:
+            kind, ident = value.get("type"), value.get("id")
+            if type(kind) is str and kind and type(ident) is str and ident:
+                return ResourceIdentifier(kind, ident)
+        return None
+
+    def quick_relationship(self, value: Any) -> Relationship | None:
+        """:meth:`relationship` for the usual shapes, without building field names (they are
+        only needed to word an error); ``None`` sends the value to :meth:`relationship`."""
+        if type(value) is not dict:
+            return None
+        links, meta = value.get("links"), value.get("meta")
+        if links is None:
+            links = {}
+        elif type(links) is not dict:
+            return None
+        if meta is None:
+            meta = {}
+        elif type(meta) is not dict:
+            return None
+        if "data" not in value:
+            return Relationship(False, None, links, meta)
+        data = value["data"]
+        if data is None:
+            return Relationship(True, None, links, meta)
+        if type(data) is list:
+            items = []
+            for item in data:
+                identifier = self.quick_identifier(item)
+                if identifier is None:
+                    return None
+                items.append(identifier)
+            return Relationship(True, tuple(items), links, meta)
+        one = self.quick_identifier(data)
+        return None if one is None else Relationship(True, one, links, meta)
+
     def relationship(self, value: Any, field: str) -> Relationship:
         obj = self.mapping(value, field, optional=False)
         links = self.mapping(obj.get("links"), f"{field}.links")
@@ -148,6 +186,45 @@ class _Parser:
         return Relationship(True, self.identifier(data, f"{field}.data"), links, meta)
 
     def resource(self, value: Any, field: str) -> Resource:
+        quick = self.quick_resource(value)
+        return quick if quick is not None else self.checked_resource(value, field)
+
+    def quick_resource(self, value: Any) -> Resource | None:
+        """:meth:`checked_resource` for the usual shapes (plain dicts, string ids); ``None`` when
+        only the checked path can tell (it also words any error)."""
+        if type(value) is not dict:
+            return None
+        get = value.get
+        kind, ident, attributes, rels, meta, links = (
+            get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
+        )  # fmt: skip
+        if type(kind) is not str or not kind or type(ident) is not str or not ident:
+            return None
+        if attributes is None:
+            attributes = {}
+        elif type(attributes) is not dict:
+            return None
+        if meta is None:
+            meta = {}
+        elif type(meta) is not dict:
+            return None
+        if links is None:
+            links = {}
+        elif type(links) is not dict:
+            return None
+        relationships: dict[str, Relationship] = {}
+        if rels is not None:
+            if type(rels) is not dict:
+                return None
+            quick_relationship = self.quick_relationship
+            for name, rel in rels.items():
+                parsed = quick_relationship(rel)
+                if parsed is None:
+                    return None
+                relationships[name] = parsed
+        return Resource(kind, ident, attributes, relationships, meta, links, value)
+
+    def checked_resource(self, value: Any, field: str) -> Resource:
         obj = self.mapping(value, field, optional=False)
         rels = self.mapping(obj.get("relationships"), f"{field}.relationships")
         return Resource(

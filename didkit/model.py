@@ -88,6 +88,10 @@ class OrderStatus(str, enum.Enum):
 
 
 def _to_decimal(value: Any) -> Decimal:
+    if type(value) is Decimal:  # the common case, checked first (a subclass takes the long way)
+        if not value.is_finite():
+            raise InvalidInputError(f"{value!r} is not a finite amount")
+        return value
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, (bool, float)):
@@ -104,10 +108,19 @@ def _to_decimal(value: Any) -> Decimal:
     return result
 
 
+_CURRENCIES: set[str] = set()
+"""Currency codes already seen in canonical form (upper-case ``str``): they pass as they are."""
+
+
 def _to_currency(value: Any) -> str:
+    if type(value) is str and value in _CURRENCIES:
+        return value
     if not isinstance(value, str) or len(value) != 3 or not value.isalpha():
         raise InvalidInputError(f"currency must be an ISO 4217 code such as 'USD', got {value!r}")
-    return value.upper()
+    code = value.upper()
+    if code == value and type(value) is str and len(_CURRENCIES) < 1024:
+        _CURRENCIES.add(code)
+    return code
 
 
 @attrs.frozen(order=False)
@@ -146,6 +159,12 @@ def _frozenset_of(enum_type: type[enum.Enum]) -> Any:
     def convert(values: Iterable[Any] | None) -> frozenset[Any]:
         if values is None:
             return frozenset()
+        if type(values) is frozenset:  # already a set of members (the usual case): kept as is
+            for value in values:
+                if type(value) is not enum_type:
+                    break
+            else:
+                return values
         out = set()
         for value in values:
             try:
@@ -157,18 +176,23 @@ def _frozenset_of(enum_type: type[enum.Enum]) -> Any:
     return convert
 
 
+_capabilities_of = _frozenset_of(Capability)
+_number_types_of = _frozenset_of(NumberType)
+_destination_kinds_of = _frozenset_of(DestinationKind)
+
+
 def _capabilities(values: Iterable[Any] | None) -> frozenset[Capability]:
-    result: frozenset[Capability] = _frozenset_of(Capability)(values)
+    result: frozenset[Capability] = _capabilities_of(values)
     return result
 
 
 def _number_types(values: Iterable[Any] | None) -> frozenset[NumberType]:
-    result: frozenset[NumberType] = _frozenset_of(NumberType)(values)
+    result: frozenset[NumberType] = _number_types_of(values)
     return result
 
 
 def _destination_kinds(values: Iterable[Any] | None) -> frozenset[DestinationKind]:
-    result: frozenset[DestinationKind] = _frozenset_of(DestinationKind)(values)
+    result: frozenset[DestinationKind] = _destination_kinds_of(values)
     return result
 
 
@@ -377,10 +401,10 @@ class DID:
     raw: Mapping[str, Any] = _raw_field()
 
     def __attrs_post_init__(self) -> None:
-        for name in ("created_at", "expires_at"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise InvalidInputError(f"DID.{name} must be timezone-aware")
+        if self.created_at is not None and self.created_at.tzinfo is None:
+            raise InvalidInputError("DID.created_at must be timezone-aware")
+        if self.expires_at is not None and self.expires_at.tzinfo is None:
+            raise InvalidInputError("DID.expires_at must be timezone-aware")
 
 
 @attrs.frozen

@@ -6,9 +6,8 @@ The heavy libraries are imported on first use, so ``import didkit`` stays cheap.
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .errors import InvalidInputError
@@ -37,44 +36,167 @@ def normalize_e164(value: str, *, what: str = "number") -> str:
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
+_PUNCTUATION = re.compile(r"[\s().\-]")
+
+
 def lenient_e164(value: Any) -> str | None:
     """Normalise a carrier-sent number (digits with or without ``+``, spaces, an int) to E.164.
 
     Carriers sell ranges that ``phonenumbers`` metadata may not know yet, so this accepts any
     *possible* number; it returns ``None`` when the value cannot be a phone number at all.
     """
-    import phonenumbers
-
     if isinstance(value, bool) or value is None:
         return None
     text = str(value).strip()
     if not text:
         return None
-    digits = re.sub(r"[\s().\-]", "", text)
+    digits = _PUNCTUATION.sub("", text)
     if digits.startswith("00"):
         digits = digits[2:]
     digits = digits.removeprefix("+")
     if not digits.isdigit() or not 7 <= len(digits) <= 15:
         return None
+    parts = split_e164(digits)
+    possible = parts[2] if parts is not None else _possible_by_parsing(digits)
+    return "+" + digits if possible else None
+
+
+def _possible_by_parsing(digits: str) -> bool:
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_possible_number(parsed))
+
+
+_Plan = tuple[int, "re.Pattern[str] | None", frozenset[int]]
+_PLANS: dict[str, _Plan | None] = {}
+_UNKNOWN_CODE: _Plan = (0, None, frozenset())
+
+
+def _calling_code_plan(prefix: str) -> _Plan | None:
+    """What ``phonenumbers`` consults to parse ``+<prefix><national number>`` and judge it
+    possible: the calling code, the national prefix it would try to strip, and the national
+    lengths it accepts. :data:`_UNKNOWN_CODE` when ``prefix`` is no calling code; ``None`` when
+    the library has no metadata for it. Kept in :data:`_PLANS`, once per prefix."""
+    import phonenumbers
+
+    code = int(prefix)
+    if code not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        plan: _Plan | None = _UNKNOWN_CODE
+    else:
+        region = phonenumbers.region_code_for_country_code(code)
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+        if metadata is None:
+            plan = None
+        else:
+            general = metadata.general_desc
+            if general is None:
+                return None
+            lengths = frozenset(general.possible_length or ()) | frozenset(general.possible_length_local_only or ())
+            national_prefix = metadata.national_prefix_for_parsing
+            plan = (code, re.compile(national_prefix) if national_prefix else None, lengths)
+    _PLANS[prefix] = plan
+    return plan
+
+
+def split_e164(digits: str) -> tuple[int, str, bool] | None:
+    """What ``phonenumbers.parse("+" + digits)`` and ``is_possible_number`` would find, without
+    their cost: ``(calling code, national number, possible)``, with calling code 0 when none is
+    known. ``None`` where only the library itself can tell: digits other than ASCII ones, or a
+    national prefix it might strip. Tests hold this to the library on every calling code."""
+    if not (7 <= len(digits) <= 15 and digits.isascii() and digits.isdigit()):
         return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return "+" + digits
+    if digits[0] == "0":
+        return 0, "", False
+    for size in (1, 2, 3):
+        key = digits[:size]
+        plan = _PLANS[key] if key in _PLANS else _calling_code_plan(key)
+        if plan is None:
+            return None
+        code, national_prefix, lengths = plan
+        if code:
+            national = digits[size:]
+            if national_prefix is not None and national_prefix.match(national):
+                return None
+            return code, national, len(national) in lengths
+    return 0, "", False
 
 
 def region_of(number: str) -> str | None:
     """The ISO country of an E.164 number, if ``phonenumbers`` knows it."""
     import phonenumbers
 
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
+    parts = split_e164(number[1:]) if isinstance(number, str) and number.startswith("+") else None
+    if parts is None:
+        try:
+            parsed = phonenumbers.parse(number, None)
+        except phonenumbers.NumberParseException:
+            return None
+        region = phonenumbers.region_code_for_number(parsed)
+        return region if region and region != "ZZ" else None
+    code, national, _ = parts
+    if code == 0:
         return None
-    region = phonenumbers.region_code_for_number(parsed)
-    return region if region and region != "ZZ" else None
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code]
+    if len(regions) == 1:
+        return regions[0] if regions[0] != "ZZ" else None
+    return _region_among(code, national)
+
+
+def _region_among(code: int, national: str) -> str | None:
+    for region, leading, general, kinds in _region_plans(code):
+        if leading is not None:
+            if leading.match(national):
+                return region if region != "ZZ" else None
+        elif _matches(national, general) and any(_matches(national, kind) for kind in kinds):
+            return region if region != "ZZ" else None
+    return None
+
+
+_Desc = tuple[frozenset[int], "re.Pattern[str] | None"]
+
+
+def _matches(national: str, desc: _Desc | None) -> bool:
+    if desc is None:
+        return False
+    lengths, pattern = desc
+    if lengths and len(national) not in lengths:
+        return False
+    return pattern is not None and pattern.fullmatch(national) is not None
+
+
+@cache
+def _region_plans(code: int) -> tuple[tuple[str, re.Pattern[str] | None, _Desc | None, tuple[_Desc | None, ...]], ...]:
+    """How ``phonenumbers.region_code_for_number`` picks among the regions sharing a calling code:
+    the first whose leading digits match, or (without those) whose patterns know the number as
+    some type. Compiled once per code, so telling +1 212 from +1 416 costs a few regex matches."""
+    import phonenumbers
+
+    def desc(value: Any) -> _Desc | None:
+        if value is None:
+            return None
+        pattern = value.national_number_pattern
+        return frozenset(value.possible_length or ()), re.compile(pattern) if pattern else None
+
+    plans = []
+    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code]:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is None:
+            continue
+        leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
+        # Any type will do, so the likeliest go first.
+        kinds = [metadata.fixed_line]
+        if not metadata.same_mobile_and_fixed_line_pattern:
+            kinds.append(metadata.mobile)
+        kinds += [
+            metadata.toll_free, metadata.premium_rate, metadata.shared_cost, metadata.voip,
+            metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail,
+        ]  # fmt: skip
+        plans.append((region, leading, desc(metadata.general_desc), tuple(desc(kind) for kind in kinds)))
+    return tuple(plans)
 
 
 def normalize_sip_uri(value: str) -> str:
@@ -96,6 +218,8 @@ def normalize_sip_uri(value: str) -> str:
 
 
 def _valid_hostport(hostport: str) -> bool:
+    import ipaddress
+
     if hostport.startswith("["):
         end = hostport.find("]")
         if end < 0:

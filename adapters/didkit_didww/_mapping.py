@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property, lru_cache
 from typing import Any
 
 import attrs
@@ -42,6 +43,7 @@ from ._wire import (
     SipConfiguration,
     SkuAttributes,
     TrunkAttributes,
+    quick_did_attributes,
     structure,
 )
 
@@ -99,7 +101,7 @@ def field_of(document: Document, resource: Resource) -> str:
 
 
 def attributes(document: Document, resource: Resource, cls: type[Any]) -> Any:
-    return structure(resource.attributes, cls, field=f"{field_of(document, resource)}.attributes")
+    return structure(resource.attributes, cls, field=lambda: f"{field_of(document, resource)}.attributes")
 
 
 def money(amount: Any) -> Money | None:
@@ -401,11 +403,45 @@ def _sip_from_configuration(config: SipConfiguration, digits: str | None) -> Sip
         port=config.port,
         transport=transport,
     )
+    if digits and digits.isascii() and digits.isdigit():
+        valid = _valid_for_any_digits(config)
+        if valid is not None:
+            return target if valid else None
     try:
         normalize_sip_uri(target.uri)
     except InvalidInputError:
         return None
     return target
+
+
+_USER_SEPARATORS = frozenset(";?@[]")
+
+
+@lru_cache(maxsize=256)
+def _valid_for_any_digits(config: SipConfiguration) -> bool | None:
+    """Whether the URI of ``config`` is valid, the same for any digits in its username's
+    placeholders (many DIDs share one trunk whose username is ``{DID}``), or ``None`` when the
+    digits could make a difference: a username holding URI separators or whitespace could put
+    them in the host part. Otherwise digits only ever stand where the user part allows them."""
+    username = config.username or ""
+    if any(char in _USER_SEPARATORS or char.isspace() for char in username):
+        return None
+    user = username
+    for placeholder in SIP_PLACEHOLDERS:
+        user = user.replace(placeholder, "0")
+    transport = config.transport_protocol_id or _TRANSPORT_UDP
+    target = SipTarget(
+        scheme="sips" if transport == _TRANSPORT_TLS else "sip",
+        user=user or None,
+        host=config.host or "",
+        port=config.port,
+        transport=transport,
+    )
+    try:
+        normalize_sip_uri(target.uri)
+    except InvalidInputError:
+        return False
+    return True
 
 
 @attrs.frozen
@@ -491,14 +527,32 @@ def group_trunks(document: Document, group: Resource) -> list[Trunk] | None:
     return ordered_trunks([trunk_from(document, trunk) for trunk in related])
 
 
-def destinations_of(document: Document, resource: Resource, digits: str) -> tuple[Destination, ...]:
+Memo = dict[tuple[str, str, str], Any]
+"""What one page's DIDs share, worked out once: their included groups and trunks."""
+
+
+def destinations_of(
+    document: Document, resource: Resource, digits: str, memo: Memo | None = None
+) -> tuple[Destination, ...]:
     """A DID's destinations from its included voice-in trunk or trunk group."""
     trunk = document.related(resource, "voice_in_trunk")
     if isinstance(trunk, Resource):
-        return (trunk_from(document, trunk).destination(digits),)
+        key = ("trunk", trunk.type, trunk.id)
+        found: Trunk | None = memo.get(key) if memo is not None else None
+        if found is None:
+            found = trunk_from(document, trunk)
+            if memo is not None:
+                memo[key] = found
+        return (found.destination(digits),)
     group = document.related(resource, "voice_in_trunk_group")
     if isinstance(group, Resource):
-        trunks = group_trunks(document, group) or []
+        key = ("trunks", group.type, group.id)
+        if memo is not None and key in memo:
+            trunks = memo[key]
+        else:
+            trunks = group_trunks(document, group) or []
+            if memo is not None:
+                memo[key] = trunks
         return tuple(t.destination(digits, priority) for priority, t in enumerate(trunks, start=1))
     return ()
 
@@ -520,21 +574,54 @@ def status_for(attrs_: DidAttributes) -> NumberStatus:
     return NumberStatus.ACTIVE
 
 
-def did_from(document: Document, resource: Resource) -> DID:
-    where = field_of(document, resource)
-    attrs_ = attributes(document, resource, DidAttributes)
-    number = did_number(attrs_.number, f"{where}.attributes.number")
+class _GroupFacts:
+    """What a DID takes from its DID group, each read the first time a DID asks for it (in the
+    order, and with the errors, of reading it for every DID)."""
+
+    def __init__(self, document: Document, group: Resource) -> None:
+        self.document = document
+        self.group = group
+
+    @cached_property
+    def capabilities(self) -> frozenset[Capability]:
+        return capabilities_for(attributes(self.document, self.group, DidGroupAttributes).features)
+
+    @cached_property
+    def country(self) -> str | None:
+        return _related_country(self.document, self.group)
+
+    @cached_property
+    def region(self) -> str | None:
+        return _related_name(self.document, self.group, "region")
+
+    @cached_property
+    def city(self) -> str | None:
+        return _related_name(self.document, self.group, "city")
+
+
+def did_from(document: Document, resource: Resource, memo: Memo | None = None) -> DID:
+    """The DID of a ``dids`` resource. ``memo`` (one per document) shares what DIDs of one page
+    have in common, their included DID group and trunks, instead of reading them for each."""
+    attrs_ = quick_did_attributes(resource.attributes) or attributes(document, resource, DidAttributes)
+    number = lenient_e164(attrs_.number)
+    if number is None:
+        number = did_number(attrs_.number, f"{field_of(document, resource)}.attributes.number")
     digits = number[1:]
     capabilities: frozenset[Capability] = frozenset()
     country = region_of(number)
     region = city = None
     group = document.related(resource, "did_group")
     if isinstance(group, Resource):
-        group_attrs = attributes(document, group, DidGroupAttributes)
-        capabilities = capabilities_for(group_attrs.features)
-        country = country or _related_country(document, group)
-        region = _related_name(document, group, "region")
-        city = _related_name(document, group, "city")
+        key = ("did_group", group.type, group.id)
+        facts: _GroupFacts | None = memo.get(key) if memo is not None else None
+        if facts is None:
+            facts = _GroupFacts(document, group)
+            if memo is not None:
+                memo[key] = facts
+        capabilities = facts.capabilities
+        country = country or facts.country
+        region = facts.region
+        city = facts.city
     channels: int | None = None
     if attrs_.channels_included_count is not None or attrs_.dedicated_channels_count is not None:
         channels = (attrs_.channels_included_count or 0) + (attrs_.dedicated_channels_count or 0)
@@ -548,7 +635,7 @@ def did_from(document: Document, resource: Resource) -> DID:
         status=status_for(attrs_),
         capabilities=capabilities,
         channels=channels,
-        destinations=destinations_of(document, resource, digits),
+        destinations=destinations_of(document, resource, digits, memo),
         label=attrs_.description,
         created_at=attrs_.created_at,
         expires_at=attrs_.expires_at,

@@ -29,6 +29,7 @@ from ._errors import ORDER_OPERATION, classify
 from ._mapping import (
     FEATURE_FOR_CAPABILITY,
     Group,
+    Memo,
     Trunk,
     attributes,
     city_from,
@@ -563,7 +564,8 @@ class DidwwOperations(ProviderOperations):
         while True:
             page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
             document = yield from self._get("/dids", page, "dids", "list numbers")
-            dids = [did_from(document, resource) for resource in document.resources()]
+            memo: Memo = {}
+            dids = [did_from(document, resource, memo) for resource in document.resources()]
             if dids:
                 yield Emit(dids)
             following = next_page(document, number, size)

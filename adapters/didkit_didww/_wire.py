@@ -8,7 +8,7 @@ field.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -72,9 +72,17 @@ def _str(value: Any, _: Any) -> str:
 _FRACTION = re.compile(r"\.(\d+)")
 
 
+_QUICK_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6})?(?:Z|\+00:00)", re.ASCII)
+
+
 def parse_datetime(value: Any) -> datetime:
     """An aware datetime from DIDWW's ISO 8601 text (``Z`` or an offset; any fraction digits;
     a bare date is midnight UTC; a naive time is taken as UTC)."""
+    if type(value) is str and _QUICK_MOMENT.fullmatch(value):  # what DIDWW sends: UTC, 0/3/6 digits
+        try:
+            return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)
+        except ValueError:
+            pass  # not a real date: the full parser words the error
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -236,6 +244,18 @@ converter.register_structure_hook(Configuration, _configuration)
 converter.register_structure_hook(Configuration | None, _optional_configuration)
 
 
+def _optional(hook: Any) -> Any:
+    def structure_optional(value: Any, cls: Any) -> Any:
+        return None if value is None else hook(value, cls)
+
+    return structure_optional
+
+
+# What cattrs does for ``X | None`` (None, else X's hook), without its per-call dispatch.
+for _type, _scalar_hook in ((Decimal, _decimal), (int, _int), (bool, _bool), (str, _str), (datetime, _datetime)):
+    converter.register_structure_hook(_type | None, _optional(_scalar_hook))
+
+
 def _problem_path(exc: BaseException) -> tuple[str, str]:
     messages = cattrs.transform_error(exc, path="") if isinstance(exc, BaseValidationError) else [str(exc)]
     first = messages[0] if messages else str(exc)
@@ -245,13 +265,66 @@ def _problem_path(exc: BaseException) -> tuple[str, str]:
     return where.lstrip("$").lstrip("."), detail
 
 
-def structure(value: Any, cls: type[T], *, field: str) -> T:
-    """Structure ``value`` as ``cls``; :class:`ResponseFormatError` naming the field otherwise."""
+def structure(value: Any, cls: type[T], *, field: str | Callable[[], str]) -> T:
+    """Structure ``value`` as ``cls``; :class:`ResponseFormatError` naming the field otherwise
+    (``field`` may be a function giving it, called only then)."""
     if value is None:
         value = {}
     try:
         return converter.structure(value, cls)
     except (BaseValidationError, TypeError, ValueError) as exc:
         where, detail = _problem_path(exc)
+        if not isinstance(field, str):
+            field = field()
         name = f"{field}.{where}" if where else field
         raise ResponseFormatError(f"DIDWW field {name!r} is invalid: {detail}", provider=PROVIDER, field=name) from None
+
+
+_DID_FLAGS = ("blocked", "awaiting_registration", "terminated")
+_DID_COUNTS = ("capacity_limit", "channels_included_count", "dedicated_channels_count", "billing_cycles_count")
+
+
+def _quick_moment(value: Any) -> Any:
+    """``parse_datetime`` for ``None`` and DIDWW's usual UTC text; ``False`` when unsure."""
+    if value is None:
+        return None
+    if type(value) is str and _QUICK_MOMENT.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)
+        except ValueError:
+            return False
+    return False
+
+
+def quick_did_attributes(value: Any) -> DidAttributes | None:
+    """``structure(value, DidAttributes)`` when every field has the shape DIDWW usually sends
+    (plain strings, booleans, integers, UTC timestamps); ``None`` when only cattrs can tell."""
+    if type(value) is not dict:
+        return None
+    get = value.get
+    number, description = get("number"), get("description")
+    if type(number) is not str or (description is not None and type(description) is not str):
+        return None
+    for name in _DID_FLAGS:
+        if name in value and type(value[name]) is not bool:
+            return None
+    for name in _DID_COUNTS:
+        count = get(name)
+        if count is not None and type(count) is not int:
+            return None
+    created, expires = _quick_moment(get("created_at")), _quick_moment(get("expires_at"))
+    if created is False or expires is False:
+        return None
+    return DidAttributes(
+        number=number,
+        description=description,
+        blocked=get("blocked", False),
+        awaiting_registration=get("awaiting_registration", False),
+        terminated=get("terminated", False),
+        capacity_limit=get("capacity_limit"),
+        channels_included_count=get("channels_included_count"),
+        dedicated_channels_count=get("dedicated_channels_count"),
+        billing_cycles_count=get("billing_cycles_count"),
+        created_at=created,
+        expires_at=expires,
+    )

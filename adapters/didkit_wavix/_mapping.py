@@ -38,7 +38,20 @@ from didkit import (
 from didkit.validation import country_code_for_name, lenient_e164, normalize_e164, region_of
 
 from ._matching import subdivision_code
-from ._wire import WavixCity, WavixCountry, WavixDestination, WavixDocType, WavixNumber, WavixOffer, WavixRegion
+from ._wire import (
+    UNSURE,
+    WavixCity,
+    WavixCountry,
+    WavixDestination,
+    WavixDocType,
+    WavixNumber,
+    WavixOffer,
+    WavixRegion,
+    parse_amount,
+    quick_docref,
+    quick_phone,
+    quick_timestamp,
+)
 
 logger = logging.getLogger("didkit.wavix")
 
@@ -256,3 +269,157 @@ def sip_target(uri: str) -> str:
 def pstn_target(number: str) -> str:
     """An E.164 number as Wavix stores it: digits, no ``+``."""
     return normalize_e164(number, what="PSTN destination")[1:]
+
+
+# -- the lean path for listings ------------------------------------------------------------------
+#
+# ``GET /v1/numbers`` pages carry 100 records each; structuring every one through cattrs and the
+# wire types costs several times what decoding the page does. :func:`did_from_item` builds the DID
+# straight from a (schema-valid) record when every field has the shape Wavix usually sends, with
+# the same result ``to_did(structure(item, WavixNumber), item)`` gives; for anything else it
+# returns ``None`` and the caller takes that reference path, which also words any error.
+
+_MONEY: dict[str, Money] = {}
+_DESTINATIONS: dict[tuple[str, int, int, int | None], Destination] = {}
+_CAPABILITIES: dict[tuple[bool, bool], frozenset[Capability]] = {}
+_TRANSPORTS = frozenset({TRANSPORT_SIP_URI, TRANSPORT_PSTN, TRANSPORT_SIP_TRUNK})
+_CACHE_SIZE = 4096
+
+
+def _quick_money(value: Any) -> Any:
+    """``money(parse_amount(value))`` for a price sent as text, shared between records (prices
+    repeat; a :class:`Money` is immutable); :data:`UNSURE` when only the reference path can tell."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return UNSURE
+    found = _MONEY.get(value)
+    if found is None:
+        try:
+            amount = parse_amount(value)
+        except ValueError:
+            return UNSURE
+        found = Money(amount, CURRENCY)
+        if len(_MONEY) >= _CACHE_SIZE:
+            _MONEY.clear()
+        _MONEY[value] = found
+    return found
+
+
+def _quick_destination(target: str, transport: int, rank: int, trunk_id: int | None) -> Destination:
+    """One entry of :func:`to_destinations` (shared: routes repeat, and a Destination is immutable)."""
+    key = (target, transport, rank, trunk_id)
+    found = _DESTINATIONS.get(key)
+    if found is None:
+        target = target.strip()
+        if transport == TRANSPORT_SIP_URI:
+            uri = target if target.lower().startswith(("sip:", "sips:")) else "sip:" + target
+            found = Destination(DestinationKind.SIP_URI, uri, rank)
+        elif transport == TRANSPORT_PSTN:
+            found = Destination(DestinationKind.PSTN, lenient_e164(target) or target, rank)
+        else:
+            trunk = str(trunk_id) if trunk_id is not None else None
+            found = Destination(DestinationKind.SIP_TRUNK, target, rank, trunk)
+        if len(_DESTINATIONS) >= _CACHE_SIZE:
+            _DESTINATIONS.clear()
+        _DESTINATIONS[key] = found
+    return found
+
+
+def _quick_destinations(value: Any) -> tuple[Destination, ...] | None:
+    """:func:`to_destinations` of the structured list, for the usual shapes; ``None`` otherwise."""
+    if value is None:
+        return ()
+    if type(value) is not list:
+        return None
+    out: list[Destination] = []
+    ranks: list[int] = []
+    for index, entry in enumerate(value):
+        if type(entry) is not dict:
+            return None
+        get = entry.get
+        target, transport, priority, trunk_id = get("destination"), get("transport"), get("priority"), get("trunk_id")
+        ident, label, srtp = get("id"), get("trunk_label"), get("srtp")
+        if (
+            type(target) is not str
+            or type(transport) is not int
+            or transport not in _TRANSPORTS
+            or (priority is not None and type(priority) is not int)
+            or (trunk_id is not None and type(trunk_id) is not int)
+            or (ident is not None and type(ident) is not int)
+            or (label is not None and type(label) is not str)
+            or (srtp is not None and type(srtp) is not bool)
+        ):
+            return None
+        rank = priority if priority is not None and priority > 0 else index + 1
+        ranks.append(rank)
+        out.append(_quick_destination(target, transport, rank, trunk_id))
+    if ranks != sorted(ranks):  # in priority order, ties in the order sent (as to_destinations sorts)
+        order = sorted(range(len(out)), key=lambda i: (ranks[i], i))
+        return tuple(out[i] for i in order)
+    return tuple(out)
+
+
+_STATUS = {"active": NumberStatus.ACTIVE, "inactive": NumberStatus.PENDING}
+
+
+def did_from_item(item: Any, *, provider: str) -> DID | None:
+    """The DID of a ``/v1/numbers`` record, or ``None`` when only the reference path can tell."""
+    if type(item) is not dict:
+        return None
+    get = item.get
+    ident, number = get("id"), quick_phone(get("number"))
+    if type(ident) is not int or number is None:
+        return None
+    status, city, state, country, short_name = get("status"), get("city"), get("state"), get("country"), get(
+        "country_short_name"
+    )
+    label, relay = get("label"), get("sms_relay_url")
+    for text in (status, city, state, country, short_name, label, relay, get("call_status_url")):
+        if text is not None and type(text) is not str:
+            return None
+    sms, cnam = get("sms_enabled"), get("cnam")
+    for flag in (sms, cnam, get("call_recording_enabled"), get("transcription_enabled")):
+        if flag is not None and type(flag) is not bool:
+            return None
+    channels, threshold, docs = get("channels"), get("transcription_threshold"), get("require_docs")
+    if (channels is not None and type(channels) is not int) or (threshold is not None and type(threshold) is not int):
+        return None
+    if docs and (type(docs) is not list or not all(quick_docref(ref) for ref in docs)):
+        return None
+    if docs is not None and type(docs) is not list:
+        return None
+    setup, monthly, per_minute = _quick_money(get("activation_fee")), _quick_money(get("monthly_fee")), _quick_money(
+        get("per_min")
+    )
+    added, paid_until = quick_timestamp(get("added")), quick_timestamp(get("paid_until"))
+    if setup is UNSURE or monthly is UNSURE or per_minute is UNSURE or added is UNSURE or paid_until is UNSURE:
+        return None
+    destinations = _quick_destinations(get("destination"))
+    if destinations is None:
+        return None
+    key = (bool(sms), bool(cnam))
+    capabilities = _CAPABILITIES.get(key)
+    if capabilities is None:
+        capabilities = _CAPABILITIES[key] = _capabilities(sms, cnam)
+    return DID(
+        id=str(ident),
+        provider=provider,
+        number=number,
+        country=_iso(short_name, country, number),
+        region=state or None,
+        city=city or None,
+        status=_STATUS.get(status) or status_of(status),  # type: ignore[arg-type]
+        capabilities=capabilities,
+        channels=channels,
+        destinations=destinations,
+        setup_price=setup,
+        monthly_price=monthly,
+        per_minute_price=per_minute,
+        label=label or None,
+        created_at=added,
+        expires_at=paid_until,
+        auto_renew=None,
+        sms_webhook_url=relay or None,
+        raw=item,
+    )

@@ -606,7 +606,8 @@ class WavixOperations(ProviderOperations):
             response = yield HttpRequest("GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE})
             body = self._read(response, "numbers")
             dids = [
-                mapping.to_did(
+                mapping.did_from_item(item, provider=self.provider)
+                or mapping.to_did(
                     structure(item, WavixNumber, where=f"items[{i}]", response=response), item, provider=self.provider
                 )
                 for i, item in enumerate(body["items"])

@@ -19,7 +19,7 @@ import cattrs
 
 from didkit import ResponseFormatError
 from didkit.engine import HttpResponse
-from didkit.validation import lenient_e164
+from didkit.validation import lenient_e164, split_e164
 
 T = TypeVar("T")
 
@@ -143,6 +143,61 @@ def _strict_str(value: Any, _: Any) -> str:
     if isinstance(value, str):
         return value
     raise ValueError(f"expected a string, got {value!r}")
+
+
+# -- quick paths for the common shapes (exactly what the parsers above give, or "unsure") -----------
+
+UNSURE: Any = object()
+"""What a quick parser returns when only the full parser can tell."""
+
+_QUICK_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_QUICK_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6})?(?:Z|\+00:00)", re.ASCII)
+_UTC_OFFSET = "+00:00"
+_QUICK_DAYS: dict[str, datetime] = {}
+"""Dates (``paid_until``) repeat from record to record; a datetime is immutable, so they are shared."""
+
+
+def quick_timestamp(value: Any) -> Any:
+    """:func:`parse_timestamp` for ``None``, ``2023-12-07`` and ``2023-04-10T06:42:59[.000]Z``
+    (or ``+00:00``); :data:`UNSURE` for anything else, and for a value it would reject."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return UNSURE
+    if len(value) == 10:
+        day = _QUICK_DAYS.get(value)
+        if day is not None:
+            return day
+    try:
+        if len(value) == 10 and _QUICK_DATE.fullmatch(value):
+            day = datetime(int(value[:4]), int(value[5:7]), int(value[8:]), tzinfo=timezone.utc)
+            if len(_QUICK_DAYS) >= 4096:
+                _QUICK_DAYS.clear()
+            _QUICK_DAYS[value] = day
+            return day
+        if _QUICK_MOMENT.fullmatch(value):
+            text = value[:-1] + _UTC_OFFSET if value[-1] == "Z" else value
+            return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    return UNSURE
+
+
+def quick_phone(value: Any) -> str | None:
+    """:func:`parse_phone` for digits with or without ``+`` (no other characters); ``None`` when
+    only the full parser can tell."""
+    if type(value) is not str:
+        return None
+    digits = value[1:] if value[:1] == "+" else value
+    if not digits[:1].isdigit() or digits[0] == "0":
+        return None
+    parts = split_e164(digits)
+    return "+" + digits if parts is not None and parts[2] else None
+
+
+def quick_docref(value: Any) -> bool:
+    """Whether :func:`parse_docref` takes ``value`` as it usually comes (an id or a name)."""
+    return type(value) is int or (type(value) is str and bool(value.strip()))
 
 
 # -- wire types ------------------------------------------------------------------------------------

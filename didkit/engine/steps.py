@@ -70,6 +70,34 @@ class HttpRequest:
         return self.operation or f"{self.method} {self.path.split('?', 1)[0]}"
 
 
+_DIGIT_MAP = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))  # digits → "0", the rest → " "
+_LONG_NUMBER = b"0" * 19
+_fast_loads: Any = None
+
+
+def decode_json(content: bytes) -> Any:
+    """``json.loads(content)``, the same value or the same error, about three times faster.
+
+    ``orjson`` decodes where it is known to agree with ``json``: it refuses what ``json`` would
+    read differently (``NaN``, lone surrogates, a byte-order mark, ``1E400``), and ``json`` then
+    takes over. The one value ``orjson`` reads differently without refusing it is an integer
+    beyond 64 bits (a float, not an int), so any run of 19 digits sends the body to ``json``."""
+    global _fast_loads
+    if _fast_loads is None:
+        try:
+            import orjson
+
+            _fast_loads = orjson.loads
+        except ImportError:  # pragma: no cover - a declared dependency
+            _fast_loads = False
+    if _fast_loads and type(content) is bytes and _LONG_NUMBER not in content.translate(_DIGIT_MAP):
+        try:
+            return _fast_loads(content)
+        except ValueError:
+            pass
+    return json.loads(content)
+
+
 @attrs.frozen
 class HttpResponse:
     """A response as operations see it."""
@@ -86,7 +114,7 @@ class HttpResponse:
         from ..errors import ResponseFormatError
 
         try:
-            return json.loads(self.content)
+            return decode_json(self.content)
         except ValueError as exc:
             raise ResponseFormatError(
                 f"response body is not JSON ({exc.__class__.__name__})",

@@ -12,7 +12,7 @@ from one that is explicitly empty (``null``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -98,6 +98,42 @@ class ErrorObject:
         return f"{base} ({self.pointer})" if self.pointer else base
 
 
+def _plain_constructor(cls: type[Any]) -> Any:
+    """A constructor for ``cls`` (a slotted attrs class) taking every field positionally, which
+    sets the slots directly instead of going through the generated ``__init__`` and the frozen
+    ``__setattr__``. Only for classes whose ``__init__`` does nothing else (no converters,
+    validators or post-init hook), which is checked here."""
+    fields = attrs.fields(cls)
+    if (
+        "__slots__" not in cls.__dict__
+        or "_attrs_cached_hash" in cls.__slots__
+        or hasattr(cls, "__attrs_post_init__")
+        or hasattr(cls, "__attrs_pre_init__")
+        or any(f.converter is not None or f.validator is not None or not f.init or f.alias != f.name for f in fields)
+    ):
+        raise TypeError(f"{cls.__name__} needs its own __init__")
+    setters = tuple(cls.__dict__[f.name].__set__ for f in fields)
+    names = [f.name for f in fields]
+    params = ", ".join(names)
+    body = "".join(f"    _s{i}(self, {name})\n" for i, name in enumerate(names))
+    source = f"def make({params}):\n    self = _new(_cls)\n{body}    return self\n"
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    namespace.update({f"_s{i}": setter for i, setter in enumerate(setters)})
+    exec(source, namespace)  # noqa: S102 - generated from the class's own field names
+    return namespace["make"]
+
+
+_new_identifier: Callable[[str, str], ResourceIdentifier] = _plain_constructor(ResourceIdentifier)
+_new_relationship: Callable[
+    [bool, ResourceIdentifier | tuple[ResourceIdentifier, ...] | None, Mapping[str, Any], Mapping[str, Any]],
+    Relationship,
+] = _plain_constructor(Relationship)
+_new_resource: Callable[
+    [str, str, Mapping[str, Any], Mapping[str, Relationship], Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]],
+    Resource,
+] = _plain_constructor(Resource)
+
+
 class _Parser:
     def __init__(self, provider: str, status_code: int | None, request_id: str | None) -> None:
         self.provider = provider
@@ -138,7 +174,7 @@ class _Parser:
         if type(value) is dict:
             kind, ident = value.get("type"), value.get("id")
             if type(kind) is str and kind and type(ident) is str and ident:
-                return ResourceIdentifier(kind, ident)
+                return _new_identifier(kind, ident)
         return None
 
     def quick_relationship(self, value: Any) -> Relationship | None:
@@ -156,10 +192,10 @@ class _Parser:
         elif type(meta) is not dict:
             return None
         if "data" not in value:
-            return Relationship(False, None, links, meta)
+            return _new_relationship(False, None, links, meta)
         data = value["data"]
         if data is None:
-            return Relationship(True, None, links, meta)
+            return _new_relationship(True, None, links, meta)
         if type(data) is list:
             items = []
             for item in data:
@@ -167,9 +203,9 @@ class _Parser:
                 if identifier is None:
                     return None
                 items.append(identifier)
-            return Relationship(True, tuple(items), links, meta)
+            return _new_relationship(True, tuple(items), links, meta)
         one = self.quick_identifier(data)
-        return None if one is None else Relationship(True, one, links, meta)
+        return None if one is None else _new_relationship(True, one, links, meta)
 
     def relationship(self, value: Any, field: str) -> Relationship:
         obj = self.mapping(value, field, optional=False)
@@ -216,13 +252,41 @@ class _Parser:
         if rels is not None:
             if type(rels) is not dict:
                 return None
-            quick_relationship = self.quick_relationship
+            # quick_relationship, inlined for the shapes nearly every relationship has.
+            quick_relationship, new_relationship, new_identifier = (
+                self.quick_relationship, _new_relationship, _new_identifier
+            )  # fmt: skip
             for name, rel in rels.items():
-                parsed = quick_relationship(rel)
-                if parsed is None:
+                if type(rel) is not dict:
                     return None
-                relationships[name] = parsed
-        return Resource(kind, ident, attributes, relationships, meta, links, value)
+                rel_links, rel_meta = rel.get("links"), rel.get("meta")
+                if rel_links is None:
+                    rel_links = {}
+                elif type(rel_links) is not dict:
+                    return None
+                if rel_meta is None:
+                    rel_meta = {}
+                elif type(rel_meta) is not dict:
+                    return None
+                if "data" not in rel:
+                    relationships[name] = new_relationship(False, None, rel_links, rel_meta)
+                    continue
+                data = rel["data"]
+                if data is None:
+                    relationships[name] = new_relationship(True, None, rel_links, rel_meta)
+                elif type(data) is dict:
+                    data_kind, data_id = data.get("type"), data.get("id")
+                    if type(data_kind) is not str or not data_kind or type(data_id) is not str or not data_id:
+                        return None
+                    relationships[name] = new_relationship(
+                        True, new_identifier(data_kind, data_id), rel_links, rel_meta
+                    )
+                else:
+                    parsed = quick_relationship(rel)
+                    if parsed is None:
+                        return None
+                    relationships[name] = parsed
+        return _new_resource(kind, ident, attributes, relationships, meta, links, value)
 
     def checked_resource(self, value: Any, field: str) -> Resource:
         obj = self.mapping(value, field, optional=False)

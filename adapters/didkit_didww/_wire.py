@@ -18,6 +18,7 @@ import cattrs
 from cattrs.errors import BaseValidationError
 
 from didkit.errors import ResponseFormatError
+from didkit.jsonapi import _plain_constructor
 
 T = TypeVar("T")
 
@@ -280,10 +281,6 @@ def structure(value: Any, cls: type[T], *, field: str | Callable[[], str]) -> T:
         raise ResponseFormatError(f"DIDWW field {name!r} is invalid: {detail}", provider=PROVIDER, field=name) from None
 
 
-_DID_FLAGS = ("blocked", "awaiting_registration", "terminated")
-_DID_COUNTS = ("capacity_limit", "channels_included_count", "dedicated_channels_count", "billing_cycles_count")
-
-
 def _quick_moment(value: Any) -> Any:
     """``parse_datetime`` for ``None`` and DIDWW's usual UTC text; ``False`` when unsure."""
     if value is None:
@@ -296,6 +293,9 @@ def _quick_moment(value: Any) -> Any:
     return False
 
 
+_new_did_attributes: Callable[..., DidAttributes] = _plain_constructor(DidAttributes)
+
+
 def quick_did_attributes(value: Any) -> DidAttributes | None:
     """``structure(value, DidAttributes)`` when every field has the shape DIDWW usually sends
     (plain strings, booleans, integers, UTC timestamps); ``None`` when only cattrs can tell."""
@@ -305,26 +305,24 @@ def quick_did_attributes(value: Any) -> DidAttributes | None:
     number, description = get("number"), get("description")
     if type(number) is not str or (description is not None and type(description) is not str):
         return None
-    for name in _DID_FLAGS:
-        if name in value and type(value[name]) is not bool:
-            return None
-    for name in _DID_COUNTS:
-        count = get(name)
-        if count is not None and type(count) is not int:
-            return None
+    blocked, awaiting, terminated = get("blocked", False), get("awaiting_registration", False), get("terminated", False)
+    if type(blocked) is not bool or type(awaiting) is not bool or type(terminated) is not bool:
+        return None
+    capacity, included, dedicated, cycles = (
+        get("capacity_limit"), get("channels_included_count"), get("dedicated_channels_count"),
+        get("billing_cycles_count"),
+    )  # fmt: skip
+    if (
+        (capacity is not None and type(capacity) is not int)
+        or (included is not None and type(included) is not int)
+        or (dedicated is not None and type(dedicated) is not int)
+        or (cycles is not None and type(cycles) is not int)
+    ):
+        return None
     created, expires = _quick_moment(get("created_at")), _quick_moment(get("expires_at"))
     if created is False or expires is False:
         return None
-    return DidAttributes(
-        number=number,
-        description=description,
-        blocked=get("blocked", False),
-        awaiting_registration=get("awaiting_registration", False),
-        terminated=get("terminated", False),
-        capacity_limit=get("capacity_limit"),
-        channels_included_count=get("channels_included_count"),
-        dedicated_channels_count=get("dedicated_channels_count"),
-        billing_cycles_count=get("billing_cycles_count"),
-        created_at=created,
-        expires_at=expires,
+    # DidAttributes has neither converters nor validators: its fields are set as they are.
+    return _new_did_attributes(
+        number, description, blocked, awaiting, terminated, capacity, included, dedicated, cycles, created, expires
     )

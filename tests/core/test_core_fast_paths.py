@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from didkit import Capability, InvalidInputError, Money, ResponseFormatError
 from didkit.engine.steps import decode_json
+from didkit.jsonapi import ResourceIdentifier
 from didkit.model import DID
 from didkit.schema import SchemaSet, SchemaValidator, fast_path_is_exact
 from didkit.validation import lenient_e164, region_of, split_e164
@@ -347,3 +348,63 @@ def test_quick_resources_are_the_checked_ones(value: Any) -> None:
         assert [type(r.data) for r in quick.relationships.values()] == [
             type(r.data) for r in checked.relationships.values()
         ]
+        # Built by the plain constructors: the same classes, every field the same object or an
+        # equal one of the same type, and still frozen.
+        import attrs
+
+        pairs: list[tuple[Any, Any]] = [(quick, checked)]
+        pairs += [(quick.relationships[name], rel) for name, rel in checked.relationships.items()]
+        for ours, theirs in pairs:
+            assert type(ours) is type(theirs)
+            for field in attrs.fields(type(theirs)):
+                mine, reference = getattr(ours, field.name), getattr(theirs, field.name)
+                assert type(mine) is type(reference)
+                assert mine == reference
+                if isinstance(reference, dict) and reference and field.name != "relationships":
+                    assert mine is reference
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                ours.meta = {}
+            for item in ours.data if isinstance(getattr(ours, "data", None), tuple) else ():
+                assert type(item) is ResourceIdentifier and item == ResourceIdentifier(item.type, item.id)
+                assert hash(item) == hash(ResourceIdentifier(item.type, item.id))
+
+
+def test_plain_constructors_match_the_generated_init() -> None:
+    import attrs
+
+    from didkit.jsonapi import (
+        Relationship,
+        Resource,
+        _new_identifier,
+        _new_relationship,
+        _new_resource,
+        _plain_constructor,
+    )
+
+    identifier = _new_identifier("t", "1")
+    assert identifier == ResourceIdentifier("t", "1") and hash(identifier) == hash(ResourceIdentifier("t", "1"))
+    links, meta = {"self": "s"}, {"m": 1}
+    rel = _new_relationship(True, identifier, links, meta)
+    assert rel == Relationship(True, identifier, links, meta) and rel.links is links and rel.meta is meta
+    resource = _new_resource("t", "1", {}, {"r": rel}, {}, {}, {"type": "t"})
+    assert resource == Resource("t", "1", {}, {"r": rel}, {}, {}, {"type": "t"})
+    assert repr(resource) == repr(Resource("t", "1", {}, {"r": rel}, {}, {}, {"type": "t"}))
+
+    @attrs.frozen
+    class Converted:
+        value: int = attrs.field(converter=int)
+
+    @attrs.frozen(cache_hash=True)
+    class Cached:
+        value: int
+
+    @attrs.define
+    class Hooked:
+        value: int
+
+        def __attrs_post_init__(self) -> None:
+            pass
+
+    for cls in (Converted, Cached, Hooked):
+        with pytest.raises(TypeError):
+            _plain_constructor(cls)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -530,6 +530,18 @@ def group_trunks(document: Document, group: Resource) -> list[Trunk] | None:
 Memo = dict[tuple[str, str, str], Any]
 """What one page's DIDs share, worked out once: their included groups and trunks."""
 
+_T = TypeVar("_T")
+
+
+def _shared(memo: Memo | None, key: tuple[str, str, str], compute: Callable[[], _T]) -> _T:
+    """``compute()`` once per page (``memo``), or every time without one."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    found: _T = memo[key]
+    return found
+
 
 def destinations_of(
     document: Document, resource: Resource, digits: str, memo: Memo | None = None
@@ -537,22 +549,11 @@ def destinations_of(
     """A DID's destinations from its included voice-in trunk or trunk group."""
     trunk = document.related(resource, "voice_in_trunk")
     if isinstance(trunk, Resource):
-        key = ("trunk", trunk.type, trunk.id)
-        found: Trunk | None = memo.get(key) if memo is not None else None
-        if found is None:
-            found = trunk_from(document, trunk)
-            if memo is not None:
-                memo[key] = found
+        found = _shared(memo, ("trunk", trunk.type, trunk.id), lambda: trunk_from(document, trunk))
         return (found.destination(digits),)
     group = document.related(resource, "voice_in_trunk_group")
     if isinstance(group, Resource):
-        key = ("trunks", group.type, group.id)
-        if memo is not None and key in memo:
-            trunks = memo[key]
-        else:
-            trunks = group_trunks(document, group) or []
-            if memo is not None:
-                memo[key] = trunks
+        trunks = _shared(memo, ("trunks", group.type, group.id), lambda: group_trunks(document, group) or [])
         return tuple(t.destination(digits, priority) for priority, t in enumerate(trunks, start=1))
     return ()
 
@@ -612,12 +613,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
     region = city = None
     group = document.related(resource, "did_group")
     if isinstance(group, Resource):
-        key = ("did_group", group.type, group.id)
-        facts: _GroupFacts | None = memo.get(key) if memo is not None else None
-        if facts is None:
-            facts = _GroupFacts(document, group)
-            if memo is not None:
-                memo[key] = facts
+        facts = _shared(memo, ("did_group", group.type, group.id), lambda: _GroupFacts(document, group))
         capabilities = facts.capabilities
         country = country or facts.country
         region = facts.region

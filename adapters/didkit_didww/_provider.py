@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from didkit import DID, DestinationKind, NumberType, ProviderCapabilities
+from didkit import DestinationKind, NumberType, ProviderCapabilities
 from didkit.adapter import AsyncProvider, OperationContext, ProviderSpec, SyncProvider
 from didkit.jsonapi import MEDIA_TYPE
 
@@ -75,15 +75,6 @@ class AsyncDidwwProvider(AsyncProvider):
 
     spec = DIDWW_SPEC
 
-    @property
-    def _didww(self) -> DidwwOperations:
-        return cast(DidwwOperations, self.operations)
-
-    def list_numbers(self, **filters: Any) -> AsyncIterator[DID]:
-        """Owned numbers; see :meth:`DidwwProvider.list_numbers`."""
-        self._didww.list_params(filters)
-        return super().list_numbers(**filters)
-
 
 class DidwwProvider(SyncProvider):
     """DIDWW (API v3, version 2026-04-16) as a :class:`didkit.NumberProvider`.
@@ -100,21 +91,11 @@ class DidwwProvider(SyncProvider):
     ``capacity_limit``; DIDWW has no per-number SMS webhook. A ``SIP_URI`` or ``PSTN``
     destination routes through a voice-in trunk (an existing one with the same target, or a new
     one); several destinations through a voice-in trunk group, in priority order.
+
+    ``list_numbers(**filters)`` takes DIDWW's ``filter[...]`` names (``terminated=False``,
+    ``number="+1212…"``, ``order_id=…`` or ``**{"order.id": …}``), plus ``include=`` and ``sort=``
+    (``"-created_at"``); all are checked against DIDWW's spec at the call, before any request.
     """
 
     spec = DIDWW_SPEC
     async_class = AsyncDidwwProvider
-
-    @property
-    def _didww(self) -> DidwwOperations:
-        return cast(DidwwOperations, self.operations)
-
-    def list_numbers(self, **filters: Any) -> Iterator[DID]:
-        """Every owned number, pages fetched lazily.
-
-        Keyword arguments are DIDWW's ``filter[...]`` names (``terminated=False``,
-        ``number="+1212…"``, ``order_id=…`` or ``**{"order.id": …}``), plus ``include=`` and
-        ``sort=`` (``"-created_at"``); all are checked against DIDWW's spec before any request.
-        """
-        self._didww.list_params(filters)
-        return super().list_numbers(**filters)

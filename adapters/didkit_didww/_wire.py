@@ -84,6 +84,11 @@ def parse_datetime(value: Any) -> datetime:
             return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)
         except ValueError:
             pass  # not a real date: the full parser words the error
+    return parse_datetime_full(value)
+
+
+def parse_datetime_full(value: Any) -> datetime:
+    """:func:`parse_datetime` without its fast path: every accepted form, and every error."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):

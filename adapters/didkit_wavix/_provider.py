@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from didkit import (
-    DID,
     DestinationKind,
     NumberType,
     ProviderCapabilities,
 )
 from didkit.adapter import AsyncProvider, OperationContext, ProviderSpec, SyncProvider
 
-from ._operations import WavixOperations, check_number_filters
+from ._operations import WavixOperations
 
 if TYPE_CHECKING:
     from didkit.sandbox import Emulator
@@ -71,22 +70,14 @@ class AsyncWavixProvider(AsyncProvider):
 
     spec = WAVIX_SPEC
 
-    def list_numbers(self, **filters: Any) -> AsyncIterator[DID]:
-        """Owned numbers, 100 a page, fetched lazily. Filters: ``search``, ``label``,
-        ``label_present``, ``city_id``; anything else raises :class:`~didkit.InvalidInputError` now."""
-        check_number_filters(filters)
-        return super().list_numbers(**filters)
-
 
 class WavixProvider(SyncProvider):
-    """Wavix (:class:`~didkit.NumberProvider`): ``didkit.connect("wavix", api_key=...)``."""
+    """Wavix (:class:`~didkit.NumberProvider`): ``didkit.connect("wavix", api_key=...)``.
+
+    ``list_numbers`` takes Wavix's filters ``search``, ``label``, ``label_present`` and
+    ``city_id`` (100 numbers a page, fetched lazily); anything else raises
+    :class:`~didkit.InvalidInputError` at the call, before any request.
+    """
 
     spec = WAVIX_SPEC
     async_class: ClassVar[type[AsyncWavixProvider]] = AsyncWavixProvider
-
-    def list_numbers(self, **filters: Any) -> Iterator[DID]:
-        """Owned numbers, 100 a page, fetched lazily. Filters: ``search``, ``label``,
-        ``label_present``, ``city_id``; anything else raises :class:`~didkit.InvalidInputError` now."""
-        check_number_filters(filters)
-        return super().list_numbers(**filters)
-

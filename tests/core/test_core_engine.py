@@ -317,9 +317,6 @@ def test_secret_never_in_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) 
 def test_secret_redacted_from_carrier_messages() -> None:
     from didkit.engine import error_for_status
 
-    class Echo(ToyProvider):
-        pass
-
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(418, text="x")
 

@@ -11,9 +11,8 @@ reprs, ``raw``), or the same error (type, message, field).
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -34,28 +33,7 @@ from didkit.validation import normalize_sip_uri, region_of
 
 # -- references -----------------------------------------------------------------------------------
 
-_FRACTION = re.compile(r"\.(\d+)")
-
-
-def reference_parse_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        text = text.replace(" ", "T", 1)
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not an ISO 8601 timestamp") from None
-    else:
-        raise TypeError(f"expected a timestamp, got {value!r}")
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+reference_parse_datetime = wire.parse_datetime_full  # what the fast path must agree with
 
 
 def reference_converter() -> cattrs.Converter:

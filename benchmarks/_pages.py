@@ -1,18 +1,33 @@
 """Carrier-shaped pages of owned numbers for the listing benchmarks.
 
 Records are cloned from what the project's own emulators answer (so they have the carriers' real
-shape), with unique ids and valid numbers; pagination fields are recomputed per page.
+shape), with unique ids, valid numbers and purchase times, and renewal dates spread over a month
+(so no cache of repeated values flatters didkit); pagination fields are recomputed per page.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 
 PER_PAGE = 100
+
+
+def _moment(i: int) -> str:
+    """A distinct purchase time per record (a real fleet's numbers were not all bought at once)."""
+    return (_EPOCH + timedelta(minutes=37 * i, seconds=i % 60)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _renewal(i: int) -> str:
+    """Renewal days spread over a month, as billing cycles are."""
+    return (_EPOCH + timedelta(days=400 + i % 28)).strftime("%Y-%m-%d")
+
+
+_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 def _us_number(i: int) -> str:
@@ -36,6 +51,8 @@ def wavix_pages(count: int) -> dict[int, bytes]:
             item = copy.deepcopy(templates[i % len(templates)])
             item["id"] = 100_000 + i
             item["number"] = _us_number(i)
+            item["added"] = _moment(i)
+            item["paid_until"] = _renewal(i)
             for doc in item.get("documents") or []:
                 doc["did_number"] = item["number"]
             items.append(item)
@@ -63,6 +80,8 @@ def didww_pages(count: int, base_url: str) -> dict[int, bytes]:
             item = copy.deepcopy(templates[i % len(templates)])
             item["id"] = f"00000000-0000-4000-8000-{i:012d}"
             item["attributes"]["number"] = _us_number(i)
+            item["attributes"]["created_at"] = _moment(i)
+            item["attributes"]["expires_at"] = _renewal(i) + "T09:00:00.000Z"
             data.append(item)
 
         def link(n: int) -> str:

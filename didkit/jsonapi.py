@@ -12,11 +12,12 @@ from one that is explicitly empty (``null``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from ._construct import plain_constructor as _plain_constructor
 from .engine import HttpRequest, HttpResponse, error_class_for, error_for_status
 from .errors import ProviderError, ResponseFormatError
 
@@ -98,31 +99,6 @@ class ErrorObject:
         return f"{base} ({self.pointer})" if self.pointer else base
 
 
-def _plain_constructor(cls: type[Any]) -> Any:
-    """A constructor for ``cls`` (a slotted attrs class) taking every field positionally, which
-    sets the slots directly instead of going through the generated ``__init__`` and the frozen
-    ``__setattr__``. Only for classes whose ``__init__`` does nothing else (no converters,
-    validators or post-init hook), which is checked here."""
-    fields = attrs.fields(cls)
-    if (
-        "__slots__" not in cls.__dict__
-        or "_attrs_cached_hash" in cls.__slots__
-        or hasattr(cls, "__attrs_post_init__")
-        or hasattr(cls, "__attrs_pre_init__")
-        or any(f.converter is not None or f.validator is not None or not f.init or f.alias != f.name for f in fields)
-    ):
-        raise TypeError(f"{cls.__name__} needs its own __init__")
-    setters = tuple(cls.__dict__[f.name].__set__ for f in fields)
-    names = [f.name for f in fields]
-    params = ", ".join(names)
-    body = "".join(f"    _s{i}(self, {name})\n" for i, name in enumerate(names))
-    source = f"def make({params}):\n    self = _new(_cls)\n{body}    return self\n"
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    namespace.update({f"_s{i}": setter for i, setter in enumerate(setters)})
-    exec(source, namespace)  # noqa: S102 - generated from the class's own field names
-    return namespace["make"]
-
-
 _new_identifier: Callable[[str, str], ResourceIdentifier] = _plain_constructor(ResourceIdentifier)
 _new_relationship: Callable[
     [bool, ResourceIdentifier | tuple[ResourceIdentifier, ...] | None, Mapping[str, Any], Mapping[str, Any]],
@@ -132,6 +108,98 @@ _new_resource: Callable[
     [str, str, Mapping[str, Any], Mapping[str, Relationship], Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]],
     Resource,
 ] = _plain_constructor(Resource)
+
+
+def _quick_relationship_ok(value: Any) -> bool:
+    """Whether :meth:`_Parser.quick_relationship` takes ``value`` (builds it, not ``None``), told
+    without building anything: what :meth:`_Parser.quick_resource` checks of every relationship
+    before it defers building them."""
+    if type(value) is not dict:
+        return False
+    links, meta = value.get("links"), value.get("meta")
+    if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
+        return False
+    data = value.get("data")
+    if data is None:
+        return True
+    if type(data) is dict:
+        kind, ident = data.get("type"), data.get("id")
+        return type(kind) is str and kind != "" and type(ident) is str and ident != ""
+    if type(data) is list:
+        for item in data:
+            if type(item) is not dict:
+                return False
+            kind, ident = item.get("type"), item.get("id")
+            if type(kind) is not str or not kind or type(ident) is not str or not ident:
+                return False
+        return True
+    return False
+
+
+class _Relationships(Mapping[str, Relationship]):
+    """A resource's relationships, each :class:`Relationship` built the first time it is read.
+
+    Parsing has already checked every one (a malformed relationship fails the parse, exactly as
+    when they were built at once); only building is deferred, because a listed resource carries
+    a dozen relationships and its reader looks at two or three."""
+
+    __slots__ = ("_built", "_parser", "_raw")
+
+    def __init__(self, raw: dict[str, Any], parser: _Parser) -> None:
+        self._raw = raw
+        self._parser = parser
+        self._built: dict[str, Relationship] = {}
+
+    def __getitem__(self, name: str) -> Relationship:
+        built = self._built.get(name)
+        if built is None:
+            value = self._raw[name]
+            # Checked at parse time; the slow path words an error should the caller have
+            # changed the decoded document since.
+            built = self._parser.quick_relationship(value) or self._parser.relationship(
+                value, f"relationships.{name}"
+            )
+            self._built[name] = built
+        return built
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self._raw else default
+
+    def to_one_key(self, name: str) -> tuple[str, str] | NotIncluded | bool | None:
+        """What :meth:`Document.related` needs of a to-one relationship, read without building
+        it: the related resource's ``(type, id)``, ``None`` for a ``null`` linkage,
+        :data:`NOT_INCLUDED` when none was sent; ``False`` for anything else (to-many), which
+        the built :class:`Relationship` answers."""
+        value = self._raw.get(name, self)
+        if value is self:
+            return NOT_INCLUDED
+        if type(value) is not dict:
+            return False
+        links, meta = value.get("links"), value.get("meta")
+        if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
+            return False
+        if "data" not in value:
+            return NOT_INCLUDED
+        data = value["data"]
+        if data is None:
+            return None
+        if type(data) is dict:
+            kind, ident = data.get("type"), data.get("id")
+            if type(kind) is str and kind and type(ident) is str and ident:
+                return kind, ident
+        return False
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 class _Parser:
@@ -248,44 +316,16 @@ class _Parser:
             links = {}
         elif type(links) is not dict:
             return None
-        relationships: dict[str, Relationship] = {}
-        if rels is not None:
+        relationships: Mapping[str, Relationship]
+        if rels is None:
+            relationships = {}
+        else:
             if type(rels) is not dict:
                 return None
-            # quick_relationship, inlined for the shapes nearly every relationship has.
-            quick_relationship, new_relationship, new_identifier = (
-                self.quick_relationship, _new_relationship, _new_identifier
-            )  # fmt: skip
-            for name, rel in rels.items():
-                if type(rel) is not dict:
+            for rel in rels.values():
+                if not _quick_relationship_ok(rel):
                     return None
-                rel_links, rel_meta = rel.get("links"), rel.get("meta")
-                if rel_links is None:
-                    rel_links = {}
-                elif type(rel_links) is not dict:
-                    return None
-                if rel_meta is None:
-                    rel_meta = {}
-                elif type(rel_meta) is not dict:
-                    return None
-                if "data" not in rel:
-                    relationships[name] = new_relationship(False, None, rel_links, rel_meta)
-                    continue
-                data = rel["data"]
-                if data is None:
-                    relationships[name] = new_relationship(True, None, rel_links, rel_meta)
-                elif type(data) is dict:
-                    data_kind, data_id = data.get("type"), data.get("id")
-                    if type(data_kind) is not str or not data_kind or type(data_id) is not str or not data_id:
-                        return None
-                    relationships[name] = new_relationship(
-                        True, new_identifier(data_kind, data_id), rel_links, rel_meta
-                    )
-                else:
-                    parsed = quick_relationship(rel)
-                    if parsed is None:
-                        return None
-                    relationships[name] = parsed
+            relationships = _Relationships(rels, self)
         return _new_resource(kind, ident, attributes, relationships, meta, links, value)
 
     def checked_resource(self, value: Any, field: str) -> Resource:
@@ -407,7 +447,16 @@ class Document:
     def related(self, resource: Resource, name: str) -> Resource | NotIncluded | None:
         """The to-one related resource: ``None`` when the linkage is ``null``,
         :data:`NOT_INCLUDED` when the linkage or the resource was not sent."""
-        rel = resource.relationships.get(name)
+        relationships = resource.relationships
+        if type(relationships) is _Relationships:
+            key = relationships.to_one_key(name)
+            if type(key) is tuple:
+                return self.included.get(key, NOT_INCLUDED)
+            if key is None:
+                return None
+            if key is NOT_INCLUDED:
+                return NOT_INCLUDED
+        rel = relationships.get(name)
         if rel is None or not rel.present:
             return NOT_INCLUDED
         if rel.data is None:

@@ -7,13 +7,14 @@ Conversion from carrier payloads lives in the adapters, not here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
+from ._construct import plain_constructor
 from .errors import InvalidInputError
 from .validation import digits_only, normalize_country, normalize_e164, normalize_sip_uri
 
@@ -405,6 +406,31 @@ class DID:
             raise InvalidInputError("DID.created_at must be timezone-aware")
         if self.expires_at is not None and self.expires_at.tzinfo is None:
             raise InvalidInputError("DID.expires_at must be timezone-aware")
+
+
+def _plain_capabilities(values: Any) -> bool:
+    if type(values) is not frozenset:
+        return False
+    for value in values:  # noqa: SIM110 - a loop costs less than all() over a generator here
+        if type(value) is not Capability:
+            return False
+    return True
+
+
+new_did: Callable[..., DID] = plain_constructor(
+    DID,
+    guard=(
+        "_plain_capabilities(capabilities)"
+        " and (created_at is None or created_at.tzinfo is not None)"
+        " and (expires_at is None or expires_at.tzinfo is not None)"
+    ),
+    names={"_plain_capabilities": _plain_capabilities},
+)
+"""``DID(...)`` with every field given positionally, in the order of ``attrs.fields(DID)``, for
+adapters' listing paths: the same object in half the time where the values are already what
+``DID``'s converter and checks keep as they are (a frozenset of :class:`Capability`, aware
+datetimes); ``DID(...)`` itself, with its conversions and errors, otherwise. Its callers' tests
+compare what it builds with ``DID(...)`` field by field."""
 
 
 @attrs.frozen

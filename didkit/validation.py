@@ -127,23 +127,44 @@ def split_e164(digits: str) -> tuple[int, str, bool] | None:
 
 def region_of(number: str) -> str | None:
     """The ISO country of an E.164 number, if ``phonenumbers`` knows it."""
-    import phonenumbers
-
     parts = split_e164(number[1:]) if isinstance(number, str) and number.startswith("+") else None
     if parts is None:
+        import phonenumbers
+
         try:
             parsed = phonenumbers.parse(number, None)
         except phonenumbers.NumberParseException:
             return None
         region = phonenumbers.region_code_for_number(parsed)
         return region if region and region != "ZZ" else None
-    code, national, _ = parts
+    return _region_of_parts(parts[0], parts[1])
+
+
+def _region_of_parts(code: int, national: str) -> str | None:
     if code == 0:
         return None
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code]
+    regions = _regions_for_code(code)
     if len(regions) == 1:
         return regions[0] if regions[0] != "ZZ" else None
     return _region_among(code, national)
+
+
+@cache
+def _regions_for_code(code: int) -> tuple[str, ...]:
+    import phonenumbers
+
+    return tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code])
+
+
+def lenient_e164_and_region(value: Any) -> tuple[str, str | None] | None:
+    """``(lenient_e164(value), region_of(that number))``, splitting the number once; ``None``
+    where :func:`lenient_e164` gives ``None``. What carriers' listings call for every number."""
+    if type(value) is str and value.isdigit() and value.isascii() and value[:1] != "0":
+        parts = split_e164(value)  # the usual shape: lenient_e164 would change nothing
+        if parts is not None:
+            return ("+" + value, _region_of_parts(parts[0], parts[1])) if parts[2] else None
+    number = lenient_e164(value)
+    return None if number is None else (number, region_of(number))
 
 
 def _region_among(code: int, national: str) -> str | None:

@@ -28,7 +28,8 @@ from didkit import (
 )
 from didkit.errors import InvalidInputError, ResponseFormatError
 from didkit.jsonapi import NOT_INCLUDED, Document, Resource
-from didkit.validation import lenient_e164, normalize_sip_uri, region_of
+from didkit.model import new_did
+from didkit.validation import lenient_e164, lenient_e164_and_region, normalize_sip_uri, region_of
 
 from ._wire import (
     PROVIDER,
@@ -600,16 +601,21 @@ class _GroupFacts:
         return _related_name(self.document, self.group, "city")
 
 
+_NO_CAPABILITIES: frozenset[Capability] = frozenset()
+
+
 def did_from(document: Document, resource: Resource, memo: Memo | None = None) -> DID:
     """The DID of a ``dids`` resource. ``memo`` (one per document) shares what DIDs of one page
     have in common, their included DID group and trunks, instead of reading them for each."""
     attrs_ = quick_did_attributes(resource.attributes) or attributes(document, resource, DidAttributes)
-    number = lenient_e164(attrs_.number)
-    if number is None:
+    known = lenient_e164_and_region(attrs_.number)
+    if known is None:
         number = did_number(attrs_.number, f"{field_of(document, resource)}.attributes.number")
+        country = region_of(number)
+    else:
+        number, country = known
     digits = number[1:]
-    capabilities: frozenset[Capability] = frozenset()
-    country = region_of(number)
+    capabilities: frozenset[Capability] = _NO_CAPABILITIES
     region = city = None
     group = document.related(resource, "did_group")
     if isinstance(group, Resource):
@@ -621,23 +627,26 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
     channels: int | None = None
     if attrs_.channels_included_count is not None or attrs_.dedicated_channels_count is not None:
         channels = (attrs_.channels_included_count or 0) + (attrs_.dedicated_channels_count or 0)
-    return DID(
-        id=resource.id,
-        provider=PROVIDER,
-        number=number,
-        country=country,
-        region=region,
-        city=city,
-        status=status_for(attrs_),
-        capabilities=capabilities,
-        channels=channels,
-        destinations=destinations_of(document, resource, digits, memo),
-        label=attrs_.description,
-        created_at=attrs_.created_at,
-        expires_at=attrs_.expires_at,
-        auto_renew=attrs_.billing_cycles_count != 0,
-        sms_webhook_url=None,
-        raw=resource.raw,
+    return new_did(
+        resource.id,  # id
+        PROVIDER,  # provider
+        number,  # number
+        country,  # country
+        region,  # region
+        city,  # city
+        status_for(attrs_),  # status
+        capabilities,  # capabilities
+        channels,  # channels
+        destinations_of(document, resource, digits, memo),  # destinations
+        None,  # setup_price
+        None,  # monthly_price
+        None,  # per_minute_price
+        attrs_.description,  # label
+        attrs_.created_at,  # created_at
+        attrs_.expires_at,  # expires_at
+        attrs_.billing_cycles_count != 0,  # auto_renew
+        None,  # sms_webhook_url
+        resource.raw,  # raw
     )
 
 

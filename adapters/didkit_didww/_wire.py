@@ -17,8 +17,8 @@ import attrs
 import cattrs
 from cattrs.errors import BaseValidationError
 
+from didkit._construct import plain_constructor as _plain_constructor
 from didkit.errors import ResponseFormatError
-from didkit.jsonapi import _plain_constructor
 
 T = TypeVar("T")
 

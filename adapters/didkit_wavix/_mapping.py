@@ -35,6 +35,7 @@ from didkit import (
     NumberType,
     Region,
 )
+from didkit.model import new_did
 from didkit.validation import country_code_for_name, lenient_e164, normalize_e164, region_of
 
 from ._matching import subdivision_code
@@ -402,24 +403,24 @@ def did_from_item(item: Any, *, provider: str) -> DID | None:
     capabilities = _CAPABILITIES.get(key)
     if capabilities is None:
         capabilities = _CAPABILITIES[key] = _capabilities(sms, cnam)
-    return DID(
-        id=str(ident),
-        provider=provider,
-        number=number,
-        country=_iso(short_name, country, number),
-        region=state or None,
-        city=city or None,
-        status=_STATUS.get(status) or status_of(status),  # type: ignore[arg-type]
-        capabilities=capabilities,
-        channels=channels,
-        destinations=destinations,
-        setup_price=setup,
-        monthly_price=monthly,
-        per_minute_price=per_minute,
-        label=label or None,
-        created_at=added,
-        expires_at=paid_until,
-        auto_renew=None,
-        sms_webhook_url=relay or None,
-        raw=item,
+    return new_did(
+        str(ident),  # id
+        provider,  # provider
+        number,  # number
+        _iso(short_name, country, number),  # country
+        state or None,  # region
+        city or None,  # city
+        _STATUS.get(status) or status_of(status),  # type: ignore[arg-type]  # status
+        capabilities,  # capabilities
+        channels,  # channels
+        destinations,  # destinations
+        setup,  # setup_price
+        monthly,  # monthly_price
+        per_minute,  # per_minute_price
+        label or None,  # label
+        added,  # created_at
+        paid_until,  # expires_at
+        None,  # auto_renew
+        relay or None,  # sms_webhook_url
+        item,  # raw
     )

@@ -5,9 +5,11 @@ rate limiting, timeouts, error mapping and request logging live here, once."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import random
+import ssl
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -50,6 +52,16 @@ class EngineConfig:
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = attrs.field(factory=random.Random)
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """The TLS context of every client didkit builds, made once per process: building one
+    (loading the CA bundle) costs ~45 ms, which a process creating several providers, or
+    re-creating one, would otherwise pay each time. It is httpx's default context (certifi's CA
+    bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` as set when it is first made); pass your own
+    ``client`` for anything else."""
+    return httpx.create_ssl_context()
 
 
 class _RunnerBase:
@@ -147,7 +159,9 @@ class SyncRunner(_RunnerBase):
     ) -> None:
         super().__init__(config)
         self._owns_client = client is None
-        self.client = client or httpx.Client(transport=transport, timeout=config.timeout)
+        self.client = client or httpx.Client(
+            transport=transport, timeout=config.timeout, verify=True if transport else shared_ssl_context()
+        )
 
     def close(self) -> None:
         if self._owns_client:
@@ -252,7 +266,9 @@ class AsyncRunner(_RunnerBase):
     ) -> None:
         super().__init__(config)
         self._owns_client = client is None
-        self.client = client or httpx.AsyncClient(transport=transport, timeout=config.timeout)
+        self.client = client or httpx.AsyncClient(
+            transport=transport, timeout=config.timeout, verify=True if transport else shared_ssl_context()
+        )
 
     async def aclose(self) -> None:
         if self._owns_client:

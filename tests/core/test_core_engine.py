@@ -397,3 +397,26 @@ def test_missing_key_and_bad_options_are_configuration_errors(monkeypatch: pytes
         ToyProvider(base_url="ftp://x")
     with pytest.raises(InvalidInputError):
         ToyProvider(timeout=0)
+
+
+def test_clients_didkit_builds_share_one_verifying_tls_context() -> None:
+    """Building a TLS context costs ~45 ms; the clients didkit builds share one, which still
+    verifies certificates and host names."""
+    import ssl
+
+    from didkit.engine.runner import AsyncRunner, EngineConfig, SyncRunner, shared_ssl_context
+
+    config = EngineConfig(provider="toy", base_url="https://toy.example")
+    first, second = SyncRunner(config), SyncRunner(config)
+    async_runner = AsyncRunner(config)
+    try:
+        contexts = [
+            runner.client._transport._pool._ssl_context  # type: ignore[attr-defined]
+            for runner in (first, second, async_runner)
+        ]
+        assert all(context is shared_ssl_context() for context in contexts)
+        assert contexts[0].verify_mode == ssl.CERT_REQUIRED and contexts[0].check_hostname
+    finally:
+        first.close()
+        second.close()
+        asyncio.run(async_runner.aclose())

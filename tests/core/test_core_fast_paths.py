@@ -12,6 +12,7 @@ import json
 import math
 import random
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 
 from didkit import Capability, InvalidInputError, Money, ResponseFormatError
 from didkit.engine.steps import decode_json
-from didkit.jsonapi import ResourceIdentifier
+from didkit.jsonapi import Resource, ResourceIdentifier
 from didkit.model import DID
 from didkit.schema import SchemaSet, SchemaValidator, fast_path_is_exact
 from didkit.validation import lenient_e164, region_of, split_e164
@@ -329,6 +330,49 @@ resources = st.one_of(
 )
 
 
+@given(relationship_values)
+@settings(max_examples=400)
+def test_relationships_checked_without_building_are_those_built(value: Any) -> None:
+    """What quick_resource checks of a relationship before deferring it is exactly what the
+    deferred build will take, so deferring never moves an error from parse time to read time."""
+    from didkit.jsonapi import _Parser, _quick_relationship_ok
+
+    assert _quick_relationship_ok(value) == (_Parser("p", 200, None).quick_relationship(value) is not None)
+
+
+def test_deferred_relationships_are_built_once_and_read_only() -> None:
+    from didkit.jsonapi import Document, Relationship
+
+    raw = {
+        "data": [
+            {
+                "type": "dids",
+                "id": "1",
+                "relationships": {
+                    "did_group": {"data": {"type": "did_groups", "id": "g"}, "links": {"self": "s"}},
+                    "order": {"links": {"related": "r"}},
+                    "trunk": {"data": None},
+                },
+            }
+        ]
+    }
+    resource = Document.parse(raw, provider="p").resources()[0]
+    group = resource.relationships["did_group"]
+    assert group == Relationship(True, ResourceIdentifier("did_groups", "g"), {"self": "s"}, {})
+    assert resource.relationships["did_group"] is group
+    assert resource.relationships["order"] == Relationship(False, None, {"related": "r"}, {})
+    assert "x" not in resource.relationships and resource.relationships.get("x") is None
+    with pytest.raises(KeyError):
+        resource.relationships["x"]
+    with pytest.raises(TypeError):
+        resource.relationships["x"] = group  # type: ignore[index]
+    # Changing the decoded document afterwards cannot smuggle a malformed relationship past the
+    # parser: reading it words the error.
+    raw["data"][0]["relationships"]["trunk"]["data"] = {"type": "trunks"}  # type: ignore[index]
+    with pytest.raises(ResponseFormatError, match=r"relationships\.trunk\.data\.id"):
+        resource.relationships["trunk"]
+
+
 @given(resources)
 @settings(max_examples=600)
 def test_quick_resources_are_the_checked_ones(value: Any) -> None:
@@ -344,6 +388,21 @@ def test_quick_resources_are_the_checked_ones(value: Any) -> None:
     if quick is not None:
         assert quick == checked
         assert repr(quick) == repr(checked)
+        # Document.related reads deferred relationships without building them: the same answers.
+        from didkit.jsonapi import Document
+
+        target = Resource("t", "r")
+        keys = [(kind, ident) for kind in ("a", "d1") for ident in ("a", "d1")]
+        document = Document(data=None, included=dict.fromkeys(keys, target))
+        for name in checked.relationships:
+
+            def related(resource: Resource) -> Any:
+                try:
+                    return document.related(resource, name)  # noqa: B023
+                except ResponseFormatError as exc:
+                    return (type(exc), str(exc), exc.field)
+
+            assert related(quick) == related(checked)
         assert quick.raw is checked.raw
         assert [type(r.data) for r in quick.relationships.values()] == [
             type(r.data) for r in checked.relationships.values()
@@ -358,6 +417,13 @@ def test_quick_resources_are_the_checked_ones(value: Any) -> None:
             assert type(ours) is type(theirs)
             for field in attrs.fields(type(theirs)):
                 mine, reference = getattr(ours, field.name), getattr(theirs, field.name)
+                if field.name == "relationships":
+                    # Built as they are read: a read-only mapping equal to the checked dict.
+                    assert isinstance(mine, Mapping) and (type(mine) is not dict or mine == {})
+                    assert dict(mine) == reference and len(mine) == len(reference)
+                    assert list(mine) == list(reference) and all(name in mine for name in reference)
+                    assert mine.get("no such relationship") is None
+                    continue
                 assert type(mine) is type(reference)
                 assert mine == reference
                 if isinstance(reference, dict) and reference and field.name != "relationships":
@@ -372,13 +438,13 @@ def test_quick_resources_are_the_checked_ones(value: Any) -> None:
 def test_plain_constructors_match_the_generated_init() -> None:
     import attrs
 
+    from didkit._construct import plain_constructor as _plain_constructor
     from didkit.jsonapi import (
         Relationship,
         Resource,
         _new_identifier,
         _new_relationship,
         _new_resource,
-        _plain_constructor,
     )
 
     identifier = _new_identifier("t", "1")
@@ -408,3 +474,43 @@ def test_plain_constructors_match_the_generated_init() -> None:
     for cls in (Converted, Cached, Hooked):
         with pytest.raises(TypeError):
             _plain_constructor(cls)
+
+
+@given(
+    capabilities=st.one_of(
+        st.frozensets(st.sampled_from(list(Capability))),
+        st.frozensets(st.sampled_from(["voice", "sms"])),
+        st.lists(st.sampled_from(list(Capability))),
+        st.just(frozenset({"fax"})),
+        st.none(),
+    ),
+    created=st.one_of(st.none(), st.datetimes(), st.datetimes(timezones=st.timezones())),
+    expires=st.one_of(st.none(), st.datetimes(), st.datetimes(timezones=st.timezones())),
+)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_new_did_is_did(capabilities: Any, created: Any, expires: Any) -> None:
+    """new_did (slots set directly where DID's converter and checks would keep the values) gives
+    what DID(...) gives: the same object, or the same error."""
+    import attrs
+
+    from didkit.model import NumberStatus, new_did
+
+    values = {
+        "id": "1", "provider": "p", "number": "+12125550100", "country": "US", "region": None, "city": "X",
+        "status": NumberStatus.ACTIVE, "capabilities": capabilities, "channels": 2, "destinations": (),
+        "setup_price": Money("1", "USD"), "monthly_price": None, "per_minute_price": None, "label": None,
+        "created_at": created, "expires_at": expires, "auto_renew": True, "sms_webhook_url": None, "raw": {"id": 1},
+    }  # fmt: skip
+    assert list(values) == [field.name for field in attrs.fields(DID)]
+
+    def outcome(make: Any) -> Any:
+        try:
+            did = make()
+        except Exception as exc:
+            return type(exc), str(exc)
+        fields = [(f.name, type(getattr(did, f.name)), getattr(did, f.name)) for f in attrs.fields(DID)]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            did.label = "changed"
+        return type(did), fields, repr(did), hash(did)
+
+    assert outcome(lambda: new_did(*values.values())) == outcome(lambda: DID(**values))

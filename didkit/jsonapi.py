@@ -3,10 +3,12 @@
 (``filter``, ``include``, ``sort``, ``fields``, ``page``) and request documents, and map
 ``errors[]`` to typed didkit errors.
 
-Parsing checks the document's structure as it goes: anything malformed is a
+Parsing checks the document's structure: anything malformed is a
 :class:`~didkit.ResponseFormatError` naming the field (``data[2].id``), never a
-``KeyError``/``TypeError``. A relationship that was not sent ("not included") is told apart
-from one that is explicitly empty (``null``).
+``KeyError``/``TypeError``. A resource's relationships are checked when they are read (a page of
+listed resources carries a dozen each, and readers look at two or three), with the same errors.
+A relationship that was not sent ("not included") is told apart from one that is explicitly
+empty (``null``).
 """
 
 from __future__ import annotations
@@ -110,54 +112,27 @@ _new_resource: Callable[
 ] = _plain_constructor(Resource)
 
 
-def _quick_relationship_ok(value: Any) -> bool:
-    """Whether :meth:`_Parser.quick_relationship` takes ``value`` (builds it, not ``None``), told
-    without building anything: what :meth:`_Parser.quick_resource` checks of every relationship
-    before it defers building them."""
-    if type(value) is not dict:
-        return False
-    links, meta = value.get("links"), value.get("meta")
-    if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
-        return False
-    data = value.get("data")
-    if data is None:
-        return True
-    if type(data) is dict:
-        kind, ident = data.get("type"), data.get("id")
-        return type(kind) is str and kind != "" and type(ident) is str and ident != ""
-    if type(data) is list:
-        for item in data:
-            if type(item) is not dict:
-                return False
-            kind, ident = item.get("type"), item.get("id")
-            if type(kind) is not str or not kind or type(ident) is not str or not ident:
-                return False
-        return True
-    return False
-
-
 class _Relationships(Mapping[str, Relationship]):
-    """A resource's relationships, each :class:`Relationship` built the first time it is read.
+    """A resource's relationships, each checked and built as a :class:`Relationship` the first
+    time it is read: a listed resource carries a dozen relationships and its reader looks at two
+    or three. A malformed one is a :class:`~didkit.ResponseFormatError` naming the field
+    (``data[3].relationships.order.data.id``) when it is read, as it would have been at parse
+    time."""
 
-    Parsing has already checked every one (a malformed relationship fails the parse, exactly as
-    when they were built at once); only building is deferred, because a listed resource carries
-    a dozen relationships and its reader looks at two or three."""
+    __slots__ = ("_built", "_field", "_parser", "_raw")
 
-    __slots__ = ("_built", "_parser", "_raw")
-
-    def __init__(self, raw: dict[str, Any], parser: _Parser) -> None:
+    def __init__(self, raw: dict[str, Any], parser: _Parser, field: str) -> None:
         self._raw = raw
         self._parser = parser
+        self._field = field
         self._built: dict[str, Relationship] = {}
 
     def __getitem__(self, name: str) -> Relationship:
         built = self._built.get(name)
         if built is None:
             value = self._raw[name]
-            # Checked at parse time; the slow path words an error should the caller have
-            # changed the decoded document since.
             built = self._parser.quick_relationship(value) or self._parser.relationship(
-                value, f"relationships.{name}"
+                value, f"{self._field}.relationships.{name}"
             )
             self._built[name] = built
         return built
@@ -290,12 +265,13 @@ class _Parser:
         return Relationship(True, self.identifier(data, f"{field}.data"), links, meta)
 
     def resource(self, value: Any, field: str) -> Resource:
-        quick = self.quick_resource(value)
+        quick = self.quick_resource(value, field)
         return quick if quick is not None else self.checked_resource(value, field)
 
-    def quick_resource(self, value: Any) -> Resource | None:
-        """:meth:`checked_resource` for the usual shapes (plain dicts, string ids); ``None`` when
-        only the checked path can tell (it also words any error)."""
+    def quick_resource(self, value: Any, field: str = "data") -> Resource | None:
+        """:meth:`checked_resource` for the usual shapes (plain dicts, string ids), with its
+        relationships checked as they are read; ``None`` when only the checked path can tell
+        (it also words any error). ``field`` is where the resource sits, for those errors."""
         if type(value) is not dict:
             return None
         get = value.get
@@ -322,10 +298,7 @@ class _Parser:
         else:
             if type(rels) is not dict:
                 return None
-            for rel in rels.values():
-                if not _quick_relationship_ok(rel):
-                    return None
-            relationships = _Relationships(rels, self)
+            relationships = _Relationships(rels, self, field)
         return _new_resource(kind, ident, attributes, relationships, meta, links, value)
 
     def checked_resource(self, value: Any, field: str) -> Resource:

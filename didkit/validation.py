@@ -168,41 +168,42 @@ def lenient_e164_and_region(value: Any) -> tuple[str, str | None] | None:
 
 
 def _region_among(code: int, national: str) -> str | None:
+    size = len(national)
     for region, leading, general, kinds in _region_plans(code):
         if leading is not None:
             if leading.match(national):
-                return region if region != "ZZ" else None
-        elif _matches(national, general) and any(_matches(national, kind) for kind in kinds):
-            return region if region != "ZZ" else None
+                return region
+            continue
+        if general is None:
+            continue
+        lengths, pattern = general
+        if (lengths and size not in lengths) or pattern.fullmatch(national) is None:
+            continue
+        for lengths, pattern in kinds:
+            if (not lengths or size in lengths) and pattern.fullmatch(national) is not None:
+                return region
     return None
 
 
-_Desc = tuple[frozenset[int], "re.Pattern[str] | None"]
-
-
-def _matches(national: str, desc: _Desc | None) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    if lengths and len(national) not in lengths:
-        return False
-    return pattern is not None and pattern.fullmatch(national) is not None
+_Desc = tuple[frozenset[int], "re.Pattern[str]"]
+_RegionPlan = tuple["str | None", "re.Pattern[str] | None", "_Desc | None", tuple[_Desc, ...]]
 
 
 @cache
-def _region_plans(code: int) -> tuple[tuple[str, re.Pattern[str] | None, _Desc | None, tuple[_Desc | None, ...]], ...]:
+def _region_plans(code: int) -> tuple[_RegionPlan, ...]:
     """How ``phonenumbers.region_code_for_number`` picks among the regions sharing a calling code:
     the first whose leading digits match, or (without those) whose patterns know the number as
-    some type. Compiled once per code, so telling +1 212 from +1 416 costs a few regex matches."""
+    some type. Compiled once per code, so telling +1 212 from +1 416 costs a few regex matches.
+    A plan's region is ``None`` for the library's "ZZ"; descriptions without a pattern, which
+    can match nothing, are left out."""
     import phonenumbers
 
     def desc(value: Any) -> _Desc | None:
-        if value is None:
+        if value is None or not value.national_number_pattern:
             return None
-        pattern = value.national_number_pattern
-        return frozenset(value.possible_length or ()), re.compile(pattern) if pattern else None
+        return frozenset(value.possible_length or ()), re.compile(value.national_number_pattern)
 
-    plans = []
+    plans: list[_RegionPlan] = []
     for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code]:
         metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper(), None)
         if metadata is None:
@@ -216,7 +217,8 @@ def _region_plans(code: int) -> tuple[tuple[str, re.Pattern[str] | None, _Desc |
             metadata.toll_free, metadata.premium_rate, metadata.shared_cost, metadata.voip,
             metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail,
         ]  # fmt: skip
-        plans.append((region, leading, desc(metadata.general_desc), tuple(desc(kind) for kind in kinds)))
+        described = tuple(found for found in map(desc, kinds) if found is not None)
+        plans.append((region if region != "ZZ" else None, leading, desc(metadata.general_desc), described))
     return tuple(plans)
 
 

@@ -26,6 +26,7 @@ from didkit import (
     OrderStatus,
     Region,
 )
+from didkit._construct import plain_constructor
 from didkit.errors import InvalidInputError, ResponseFormatError
 from didkit.jsonapi import NOT_INCLUDED, Document, Resource
 from didkit.model import new_did
@@ -544,18 +545,68 @@ def _shared(memo: Memo | None, key: tuple[str, str, str], compute: Callable[[], 
     return found
 
 
+_new_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(Destination)
+
+
+class _Route:
+    """How one trunk routes every DID of a page, worked out once: the same destination for each
+    DID, or a SIP URI whose user part holds the DID's digits, or, where the digits could decide
+    whether the URI is valid at all, :meth:`Trunk.destination` for each DID."""
+
+    __slots__ = ("constant", "head", "priority", "tail", "trunk", "user")
+
+    def __init__(self, trunk: Trunk, priority: int) -> None:
+        self.trunk = trunk
+        self.priority = priority
+        self.constant: Destination | None = None
+        self.user: str | None = None
+        self.head = self.tail = ""
+        config = trunk.sip if trunk.kind == "sip" else None
+        username = (config.username or "") if config is not None else ""
+        if config is None or not config.host or not any(mark in username for mark in SIP_PLACEHOLDERS):
+            return  # the digits change nothing: the first DID's destination is every DID's
+        if _valid_for_any_digits(config):
+            transport = config.transport_protocol_id or _TRANSPORT_UDP
+            scheme = "sips" if transport == _TRANSPORT_TLS else "sip"
+            bare = SipTarget(scheme=scheme, user=None, host=config.host, port=config.port, transport=transport).uri
+            self.user, self.head, self.tail = username, f"{scheme}:", "@" + bare[len(scheme) + 1 :]
+
+    def destination(self, digits: str) -> Destination:
+        if self.user is not None and digits.isascii() and digits.isdigit():
+            user = self.user
+            for placeholder in SIP_PLACEHOLDERS:
+                user = user.replace(placeholder, digits)
+            return _new_destination(DestinationKind.SIP_URI, self.head + user + self.tail, self.priority, self.trunk.id)
+        if self.user is None:
+            if self.constant is None:
+                self.constant = self.trunk.destination(digits, self.priority)
+            return self.constant
+        return self.trunk.destination(digits, self.priority)
+
+
 def destinations_of(
     document: Document, resource: Resource, digits: str, memo: Memo | None = None
 ) -> tuple[Destination, ...]:
     """A DID's destinations from its included voice-in trunk or trunk group."""
     trunk = document.related(resource, "voice_in_trunk")
     if isinstance(trunk, Resource):
-        found = _shared(memo, ("trunk", trunk.type, trunk.id), lambda: trunk_from(document, trunk))
-        return (found.destination(digits),)
+        key = ("trunk", trunk.type, trunk.id)
+        routes = memo.get(key) if memo is not None else None
+        if routes is None:
+            routes = (_Route(trunk_from(document, trunk), 1),)
+            if memo is not None:
+                memo[key] = routes
+        return (routes[0].destination(digits),)
     group = document.related(resource, "voice_in_trunk_group")
     if isinstance(group, Resource):
-        trunks = _shared(memo, ("trunks", group.type, group.id), lambda: group_trunks(document, group) or [])
-        return tuple(t.destination(digits, priority) for priority, t in enumerate(trunks, start=1))
+        key = ("trunks", group.type, group.id)
+        routes = memo.get(key) if memo is not None else None
+        if routes is None:
+            trunks = group_trunks(document, group) or []
+            routes = tuple(_Route(t, priority) for priority, t in enumerate(trunks, start=1))
+            if memo is not None:
+                memo[key] = routes
+        return tuple(route.destination(digits) for route in routes)
     return ()
 
 

@@ -27,7 +27,7 @@ from didkit.engine.steps import decode_json
 from didkit.jsonapi import Resource, ResourceIdentifier
 from didkit.model import DID
 from didkit.schema import SchemaSet, SchemaValidator, fast_path_is_exact
-from didkit.validation import lenient_e164, region_of, split_e164
+from didkit.validation import lenient_e164, lenient_e164_and_region, region_of, split_e164
 
 # -- the references (the implementations the fast paths replaced) ---------------------------------
 
@@ -98,7 +98,10 @@ def test_lenient_e164_and_region_of_agree_with_phonenumbers_on_every_calling_cod
     fast = 0
     for digits in NUMBERS:
         for text in (digits, "+" + digits, "00" + digits, f" +{digits[:3]} {digits[3:]} "):
-            assert lenient_e164(text) == reference_lenient_e164(text), text
+            expected = reference_lenient_e164(text)
+            assert lenient_e164(text) == expected, text
+            both = None if expected is None else (expected, reference_region_of(expected))
+            assert lenient_e164_and_region(text) == both, text
         assert region_of("+" + digits) == reference_region_of("+" + digits), digits
         fast += split_e164(digits) is not None
     assert fast > len(NUMBERS) * 0.7  # the table answers most of them itself
@@ -107,7 +110,9 @@ def test_lenient_e164_and_region_of_agree_with_phonenumbers_on_every_calling_cod
 @given(st.one_of(st.text(max_size=20), st.integers(), st.from_regex(r"\A\+?[0-9٠-٩ ()\-.]{5,18}\Z")))
 @settings(max_examples=400)
 def test_lenient_e164_and_region_of_agree_on_any_text(value: Any) -> None:
-    assert lenient_e164(value) == reference_lenient_e164(value)
+    expected = reference_lenient_e164(value)
+    assert lenient_e164(value) == expected
+    assert lenient_e164_and_region(value) == (None if expected is None else (expected, reference_region_of(expected)))
     if isinstance(value, str):
         assert region_of(value) == reference_region_of(value)
 
@@ -330,16 +335,6 @@ resources = st.one_of(
 )
 
 
-@given(relationship_values)
-@settings(max_examples=400)
-def test_relationships_checked_without_building_are_those_built(value: Any) -> None:
-    """What quick_resource checks of a relationship before deferring it is exactly what the
-    deferred build will take, so deferring never moves an error from parse time to read time."""
-    from didkit.jsonapi import _Parser, _quick_relationship_ok
-
-    assert _quick_relationship_ok(value) == (_Parser("p", 200, None).quick_relationship(value) is not None)
-
-
 def test_deferred_relationships_are_built_once_and_read_only() -> None:
     from didkit.jsonapi import Document, Relationship
 
@@ -366,11 +361,12 @@ def test_deferred_relationships_are_built_once_and_read_only() -> None:
         resource.relationships["x"]
     with pytest.raises(TypeError):
         resource.relationships["x"] = group  # type: ignore[index]
-    # Changing the decoded document afterwards cannot smuggle a malformed relationship past the
-    # parser: reading it words the error.
+    # A malformed relationship is checked when read, and the error names it where it sits.
     raw["data"][0]["relationships"]["trunk"]["data"] = {"type": "trunks"}  # type: ignore[index]
-    with pytest.raises(ResponseFormatError, match=r"relationships\.trunk\.data\.id"):
+    with pytest.raises(ResponseFormatError, match=r"'data\[0\]\.relationships\.trunk\.data\.id'"):
         resource.relationships["trunk"]
+    with pytest.raises(ResponseFormatError, match=r"'data\[0\]\.relationships\.trunk\.data\.id'"):
+        Document.parse(raw, provider="p").related(Document.parse(raw, provider="p").resources()[0], "trunk")
 
 
 @given(resources)
@@ -379,11 +375,20 @@ def test_quick_resources_are_the_checked_ones(value: Any) -> None:
     from didkit.jsonapi import _Parser
 
     parser = _Parser("p", 200, None)
-    quick = parser.quick_resource(value)
+    quick = parser.quick_resource(value, "data[0]")
     try:
         checked = parser.checked_resource(value, "data[0]")
-    except ResponseFormatError:
-        assert quick is None
+    except ResponseFormatError as exc:
+        refused = (str(exc), exc.field)
+    else:
+        refused = None
+    if refused is not None:
+        # Relationships are checked when read: the quick path may take the resource, and then
+        # reading its relationships gives the checked path's error (type, wording, field).
+        if quick is not None:
+            with pytest.raises(ResponseFormatError) as raised:
+                dict(quick.relationships)
+            assert (str(raised.value), raised.value.field) == refused
         return
     if quick is not None:
         assert quick == checked

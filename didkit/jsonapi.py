@@ -37,6 +37,7 @@ __all__ = [
     "resource_document",
     "to_many",
     "to_one",
+    "to_one_key",
 ]
 
 MEDIA_TYPE = "application/vnd.api+json"
@@ -112,6 +113,31 @@ _new_resource: Callable[
 ] = _plain_constructor(Resource)
 
 
+def to_one_key(relationships: Mapping[str, Any], name: str) -> tuple[str, str] | NotIncluded | bool | None:
+    """What a reader of a to-one relationship needs, read from a resource's raw ``relationships``
+    object without building anything: the related resource's ``(type, id)``, ``None`` for a
+    ``null`` linkage, :data:`NOT_INCLUDED` when none was sent; ``False`` for anything else
+    (to-many, or malformed), which only :meth:`Document.related` can answer or word."""
+    value = relationships.get(name, relationships)
+    if value is relationships:
+        return NOT_INCLUDED
+    if type(value) is not dict:
+        return False
+    links, meta = value.get("links"), value.get("meta")
+    if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
+        return False
+    if "data" not in value:
+        return NOT_INCLUDED
+    data = value["data"]
+    if data is None:
+        return None
+    if type(data) is dict:
+        kind, ident = data.get("type"), data.get("id")
+        if type(kind) is str and kind and type(ident) is str and ident:
+            return kind, ident
+    return False
+
+
 class _Relationships(Mapping[str, Relationship]):
     """A resource's relationships, each checked and built as a :class:`Relationship` the first
     time it is read: a listed resource carries a dozen relationships and its reader looks at two
@@ -141,28 +167,8 @@ class _Relationships(Mapping[str, Relationship]):
         return self[name] if name in self._raw else default
 
     def to_one_key(self, name: str) -> tuple[str, str] | NotIncluded | bool | None:
-        """What :meth:`Document.related` needs of a to-one relationship, read without building
-        it: the related resource's ``(type, id)``, ``None`` for a ``null`` linkage,
-        :data:`NOT_INCLUDED` when none was sent; ``False`` for anything else (to-many), which
-        the built :class:`Relationship` answers."""
-        value = self._raw.get(name, self)
-        if value is self:
-            return NOT_INCLUDED
-        if type(value) is not dict:
-            return False
-        links, meta = value.get("links"), value.get("meta")
-        if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
-            return False
-        if "data" not in value:
-            return NOT_INCLUDED
-        data = value["data"]
-        if data is None:
-            return None
-        if type(data) is dict:
-            kind, ident = data.get("type"), data.get("id")
-            if type(kind) is str and kind and type(ident) is str and ident:
-                return kind, ident
-        return False
+        """:func:`to_one_key` of this resource's relationship ``name``."""
+        return to_one_key(self._raw, name)
 
     def __contains__(self, name: object) -> bool:
         return name in self._raw
@@ -387,6 +393,49 @@ class Document:
             provider=provider,
             raw=top,
         )
+
+    @classmethod
+    def parse_without_data(
+        cls,
+        obj: Any,
+        *,
+        provider: str,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> tuple[Document, list[dict[str, Any]]] | None:
+        """For hot paths that read a collection's resources straight from the decoded JSON: the
+        document as :meth:`parse` gives it but with ``data=()``, and ``data``'s raw resource
+        objects, each one that :meth:`parse` takes as it is (an object with a non-empty string
+        ``type`` and ``id``; ``attributes``, ``meta``, ``links`` and ``relationships`` objects
+        or absent; read relationships with :func:`to_one_key`). ``None`` when ``data`` is
+        anything else: :meth:`parse` the document then, which also words any error."""
+        if type(obj) is not dict or obj.get("errors") is not None:
+            return None
+        items = obj.get("data")
+        if type(items) is not list:
+            return None
+        for item in items:
+            if type(item) is not dict:
+                return None
+            get = item.get
+            kind, ident, attributes, rels, meta, links = (
+                get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
+            )  # fmt: skip
+            if (
+                type(kind) is not str
+                or not kind
+                or type(ident) is not str
+                or not ident
+                or (attributes is not None and type(attributes) is not dict)
+                or (rels is not None and type(rels) is not dict)
+                or (meta is not None and type(meta) is not dict)
+                or (links is not None and type(links) is not dict)
+            ):
+                return None
+        rest = cls.parse(
+            {**obj, "data": []}, provider=provider, status_code=status_code, request_id=request_id
+        )
+        return attrs.evolve(rest, data=(), raw=obj), items
 
     @classmethod
     def from_response(cls, response: HttpResponse) -> Document:

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -28,7 +28,7 @@ from didkit import (
 )
 from didkit._construct import plain_constructor
 from didkit.errors import InvalidInputError, ResponseFormatError
-from didkit.jsonapi import NOT_INCLUDED, Document, Resource
+from didkit.jsonapi import NOT_INCLUDED, Document, NotIncluded, Resource, to_one_key
 from didkit.model import new_did
 from didkit.validation import lenient_e164, lenient_e164_and_region, normalize_sip_uri, region_of
 
@@ -532,18 +532,6 @@ def group_trunks(document: Document, group: Resource) -> list[Trunk] | None:
 Memo = dict[tuple[str, str, str], Any]
 """What one page's DIDs share, worked out once: their included groups and trunks."""
 
-_T = TypeVar("_T")
-
-
-def _shared(memo: Memo | None, key: tuple[str, str, str], compute: Callable[[], _T]) -> _T:
-    """``compute()`` once per page (``memo``), or every time without one."""
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    found: _T = memo[key]
-    return found
-
 
 _new_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(Destination)
 
@@ -584,29 +572,37 @@ class _Route:
         return self.trunk.destination(digits, self.priority)
 
 
+def _trunk_routes(document: Document, trunk: Resource, memo: Memo | None) -> tuple[_Route, ...]:
+    key = ("trunk", trunk.type, trunk.id)
+    routes: tuple[_Route, ...] | None = memo.get(key) if memo is not None else None
+    if routes is None:
+        routes = (_Route(trunk_from(document, trunk), 1),)
+        if memo is not None:
+            memo[key] = routes
+    return routes
+
+
+def _group_routes(document: Document, group: Resource, memo: Memo | None) -> tuple[_Route, ...]:
+    key = ("trunks", group.type, group.id)
+    routes: tuple[_Route, ...] | None = memo.get(key) if memo is not None else None
+    if routes is None:
+        trunks = group_trunks(document, group) or []
+        routes = tuple(_Route(t, priority) for priority, t in enumerate(trunks, start=1))
+        if memo is not None:
+            memo[key] = routes
+    return routes
+
+
 def destinations_of(
     document: Document, resource: Resource, digits: str, memo: Memo | None = None
 ) -> tuple[Destination, ...]:
     """A DID's destinations from its included voice-in trunk or trunk group."""
     trunk = document.related(resource, "voice_in_trunk")
     if isinstance(trunk, Resource):
-        key = ("trunk", trunk.type, trunk.id)
-        routes = memo.get(key) if memo is not None else None
-        if routes is None:
-            routes = (_Route(trunk_from(document, trunk), 1),)
-            if memo is not None:
-                memo[key] = routes
-        return (routes[0].destination(digits),)
+        return (_trunk_routes(document, trunk, memo)[0].destination(digits),)
     group = document.related(resource, "voice_in_trunk_group")
     if isinstance(group, Resource):
-        key = ("trunks", group.type, group.id)
-        routes = memo.get(key) if memo is not None else None
-        if routes is None:
-            trunks = group_trunks(document, group) or []
-            routes = tuple(_Route(t, priority) for priority, t in enumerate(trunks, start=1))
-            if memo is not None:
-                memo[key] = routes
-        return tuple(route.destination(digits) for route in routes)
+        return tuple(route.destination(digits) for route in _group_routes(document, group, memo))
     return ()
 
 
@@ -655,6 +651,16 @@ class _GroupFacts:
 _NO_CAPABILITIES: frozenset[Capability] = frozenset()
 
 
+def _group_facts(document: Document, group: Resource, memo: Memo | None) -> _GroupFacts:
+    key = ("did_group", group.type, group.id)
+    facts: _GroupFacts | None = memo.get(key) if memo is not None else None
+    if facts is None:
+        facts = _GroupFacts(document, group)
+        if memo is not None:
+            memo[key] = facts
+    return facts
+
+
 def did_from(document: Document, resource: Resource, memo: Memo | None = None) -> DID:
     """The DID of a ``dids`` resource. ``memo`` (one per document) shares what DIDs of one page
     have in common, their included DID group and trunks, instead of reading them for each."""
@@ -670,7 +676,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
     region = city = None
     group = document.related(resource, "did_group")
     if isinstance(group, Resource):
-        facts = _shared(memo, ("did_group", group.type, group.id), lambda: _GroupFacts(document, group))
+        facts = _group_facts(document, group, memo)
         capabilities = facts.capabilities
         country = country or facts.country
         region = facts.region
@@ -728,3 +734,94 @@ def order_from(document: Document, resource: Resource, numbers: Sequence[DID] = 
         created_at=attrs_.created_at,
         raw=resource.raw,
     )
+
+
+def _included(document: Document, relationships: Mapping[str, Any], name: str) -> Resource | NotIncluded | bool | None:
+    """``document.related`` for a raw relationships object; ``False`` where only it can tell."""
+    key = to_one_key(relationships, name)
+    if type(key) is tuple:
+        return document.included.get(key, NOT_INCLUDED)
+    return key  # type: ignore[return-value]
+
+
+def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> list[DID] | None:
+    """:func:`did_from` for every DID of a page, read straight from the decoded resources
+    (:meth:`Document.parse_without_data`) instead of through a :class:`Resource` each: listing
+    is the hot path. ``None`` as soon as a DID is anything but the usual shape, or any part of it
+    is malformed: then :meth:`Document.parse` and :func:`did_from` decide, and word the error.
+    Tests hold the two to the same DIDs."""
+    memo: Memo = {}
+    dids: list[DID] = []
+    try:
+        for item in items:
+            attrs_ = quick_did_attributes(item.get("attributes"))
+            if attrs_ is None:
+                return None
+            known = lenient_e164_and_region(attrs_.number)
+            if known is None:
+                return None
+            number, country = known
+            rels = item.get("relationships") or _NO_RELATIONSHIPS
+            capabilities: frozenset[Capability] = _NO_CAPABILITIES
+            region = city = None
+            group = _included(document, rels, "did_group")
+            if group is False:
+                return None
+            if isinstance(group, Resource):
+                facts = _group_facts(document, group, memo)
+                capabilities = facts.capabilities
+                country = country or facts.country
+                region = facts.region
+                city = facts.city
+            destinations = _raw_destinations(document, rels, number[1:], memo)
+            if destinations is None:
+                return None
+            channels: int | None = None
+            if attrs_.channels_included_count is not None or attrs_.dedicated_channels_count is not None:
+                channels = (attrs_.channels_included_count or 0) + (attrs_.dedicated_channels_count or 0)
+            dids.append(
+                new_did(
+                    item["id"],  # id
+                    PROVIDER,  # provider
+                    number,  # number
+                    country,  # country
+                    region,  # region
+                    city,  # city
+                    status_for(attrs_),  # status
+                    capabilities,  # capabilities
+                    channels,  # channels
+                    destinations,  # destinations
+                    None,  # setup_price
+                    None,  # monthly_price
+                    None,  # per_minute_price
+                    attrs_.description,  # label
+                    attrs_.created_at,  # created_at
+                    attrs_.expires_at,  # expires_at
+                    attrs_.billing_cycles_count != 0,  # auto_renew
+                    None,  # sms_webhook_url
+                    item,  # raw
+                )
+            )
+    except ResponseFormatError:
+        return None  # a malformed group or trunk: the reference path words it, for the right DID
+    return dids
+
+
+_NO_RELATIONSHIPS: Mapping[str, Any] = {}
+
+
+def _raw_destinations(
+    document: Document, relationships: Mapping[str, Any], digits: str, memo: Memo
+) -> tuple[Destination, ...] | None:
+    """:func:`destinations_of` for a raw relationships object; ``None`` where only it can tell."""
+    trunk = _included(document, relationships, "voice_in_trunk")
+    if trunk is False:
+        return None
+    if isinstance(trunk, Resource):
+        return (_trunk_routes(document, trunk, memo)[0].destination(digits),)
+    group = _included(document, relationships, "voice_in_trunk_group")
+    if group is False:
+        return None
+    if isinstance(group, Resource):
+        return tuple(route.destination(digits) for route in _group_routes(document, group, memo))
+    return ()

@@ -35,6 +35,7 @@ from ._mapping import (
     city_from,
     country_from,
     did_from,
+    dids_from_page,
     group_from,
     group_trunks,
     number_offer,
@@ -163,13 +164,25 @@ class DidwwOperations(ProviderOperations):
 
     def read(self, response: HttpResponse, schema: str) -> Document:
         """Decode, validate against our schema, parse, and check the API version."""
+        document = Document.parse(
+            self.validated(response, schema),
+            provider=PROVIDER,
+            status_code=response.status_code,
+            request_id=response.request_id,
+        )
+        self.check_version(document)
+        return document
+
+    def validated(self, response: HttpResponse, schema: str) -> Any:
+        """The decoded body, validated against our schema ``schema``."""
         body = response.json()
         SCHEMAS[schema].validate(
             body, provider=PROVIDER, status_code=response.status_code, request_id=response.request_id
         )
-        document = Document.parse(
-            body, provider=PROVIDER, status_code=response.status_code, request_id=response.request_id
-        )
+        return body
+
+    def check_version(self, document: Document) -> None:
+        """Warn (once per version) when DIDWW answers in an API version didkit does not speak."""
         version = document.meta.get("api_version")
         if isinstance(version, str) and version != catalog.API_VERSION and version not in self._warned_versions:
             self._warned_versions.add(version)
@@ -179,7 +192,6 @@ class DidwwOperations(ProviderOperations):
                 version,
                 catalog.API_VERSION,
             )
-        return document
 
     def _get(self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str) -> Operation[Document]:
         response = yield HttpRequest("GET", path, params=tuple(params), operation=operation)
@@ -563,9 +575,18 @@ class DidwwOperations(ProviderOperations):
         number = 1
         while True:
             page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            document = yield from self._get("/dids", page, "dids", "list numbers")
-            memo: Memo = {}
-            dids = [did_from(document, resource, memo) for resource in document.resources()]
+            response = yield HttpRequest("GET", "/dids", params=tuple(page), operation="list numbers")
+            body = self.validated(response, "dids")
+            where = {"provider": PROVIDER, "status_code": response.status_code, "request_id": response.request_id}
+            lean = Document.parse_without_data(body, **where)
+            dids = dids_from_page(*lean) if lean is not None else None
+            if lean is not None and dids is not None:
+                document = lean[0]
+            else:  # the reference path: a Resource per DID, and any error worded for its field
+                document = Document.parse(body, **where)
+                memo: Memo = {}
+                dids = [did_from(document, resource, memo) for resource in document.resources()]
+            self.check_version(document)
             if dids:
                 yield Emit(dids)
             following = next_page(document, number, size)

@@ -19,6 +19,7 @@ from cattrs.errors import BaseValidationError
 
 from didkit._construct import plain_constructor as _plain_constructor
 from didkit.errors import ResponseFormatError
+from didkit.validation import utc_millis_moment
 
 T = TypeVar("T")
 
@@ -79,6 +80,8 @@ _QUICK_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{
 def parse_datetime(value: Any) -> datetime:
     """An aware datetime from DIDWW's ISO 8601 text (``Z`` or an offset; any fraction digits;
     a bare date is midnight UTC; a naive time is taken as UTC)."""
+    if type(value) is str and (moment := utc_millis_moment(value)) is not None:
+        return moment
     if type(value) is str and _QUICK_MOMENT.fullmatch(value):  # what DIDWW sends: UTC, 0/3/6 digits
         try:
             return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)
@@ -290,6 +293,8 @@ def _quick_moment(value: Any) -> Any:
     """``parse_datetime`` for ``None`` and DIDWW's usual UTC text; ``False`` when unsure."""
     if value is None:
         return None
+    if type(value) is str and (moment := utc_millis_moment(value)) is not None:
+        return moment
     if type(value) is str and _QUICK_MOMENT.fullmatch(value):
         try:
             return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] == "Z" else value)

@@ -372,27 +372,47 @@ def did_from_item(item: Any, *, provider: str) -> DID | None:
     ident, number = get("id"), quick_phone(get("number"))
     if type(ident) is not int or number is None:
         return None
-    status, city, state, country, short_name = get("status"), get("city"), get("state"), get("country"), get(
-        "country_short_name"
-    )
-    label, relay = get("label"), get("sms_relay_url")
-    for text in (status, city, state, country, short_name, label, relay, get("call_status_url")):
-        if text is not None and type(text) is not str:
-            return None
-    sms, cnam = get("sms_enabled"), get("cnam")
-    for flag in (sms, cnam, get("call_recording_enabled"), get("transcription_enabled")):
-        if flag is not None and type(flag) is not bool:
-            return None
+    status, city, state, country, short_name = (
+        get("status"), get("city"), get("state"), get("country"), get("country_short_name")
+    )  # fmt: skip
+    label, relay, status_url = get("label"), get("sms_relay_url"), get("call_status_url")
+    # Unrolled rather than looped over a tuple: this runs for every number listed.
+    if (
+        (status is not None and type(status) is not str)
+        or (city is not None and type(city) is not str)
+        or (state is not None and type(state) is not str)
+        or (country is not None and type(country) is not str)
+        or (short_name is not None and type(short_name) is not str)
+        or (label is not None and type(label) is not str)
+        or (relay is not None and type(relay) is not str)
+        or (status_url is not None and type(status_url) is not str)
+    ):
+        return None
+    sms, cnam, recording, transcription = (
+        get("sms_enabled"), get("cnam"), get("call_recording_enabled"), get("transcription_enabled")
+    )  # fmt: skip
+    if (
+        (sms is not None and type(sms) is not bool)
+        or (cnam is not None and type(cnam) is not bool)
+        or (recording is not None and type(recording) is not bool)
+        or (transcription is not None and type(transcription) is not bool)
+    ):
+        return None
     channels, threshold, docs = get("channels"), get("transcription_threshold"), get("require_docs")
     if (channels is not None and type(channels) is not int) or (threshold is not None and type(threshold) is not int):
         return None
-    if docs and (type(docs) is not list or not all(quick_docref(ref) for ref in docs)):
+    if docs is not None and (type(docs) is not list or (docs and not all(quick_docref(ref) for ref in docs))):
         return None
-    if docs is not None and type(docs) is not list:
-        return None
-    setup, monthly, per_minute = _quick_money(get("activation_fee")), _quick_money(get("monthly_fee")), _quick_money(
-        get("per_min")
-    )
+    fee, monthly_fee, per_min = get("activation_fee"), get("monthly_fee"), get("per_min")
+    setup = _MONEY.get(fee) if type(fee) is str else None
+    if setup is None:
+        setup = _quick_money(fee)
+    monthly = _MONEY.get(monthly_fee) if type(monthly_fee) is str else None
+    if monthly is None:
+        monthly = _quick_money(monthly_fee)
+    per_minute = _MONEY.get(per_min) if type(per_min) is str else None
+    if per_minute is None:
+        per_minute = _quick_money(per_min)
     added, paid_until = quick_timestamp(get("added")), quick_timestamp(get("paid_until"))
     if setup is UNSURE or monthly is UNSURE or per_minute is UNSURE or added is UNSURE or paid_until is UNSURE:
         return None

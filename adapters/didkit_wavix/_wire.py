@@ -19,7 +19,7 @@ import cattrs
 
 from didkit import ResponseFormatError
 from didkit.engine import HttpResponse
-from didkit.validation import lenient_e164, split_e164
+from didkit.validation import lenient_e164, split_e164, utc_millis_moment
 
 T = TypeVar("T")
 
@@ -164,6 +164,9 @@ def quick_timestamp(value: Any) -> Any:
         return None
     if type(value) is not str:
         return UNSURE
+    moment = utc_millis_moment(value)
+    if moment is not None:
+        return moment
     if len(value) == 10:
         day = _QUICK_DAYS.get(value)
         if day is not None:

@@ -519,3 +519,28 @@ def test_new_did_is_did(capabilities: Any, created: Any, expires: Any) -> None:
         return type(did), fields, repr(did), hash(did)
 
     assert outcome(lambda: new_did(*values.values())) == outcome(lambda: DID(**values))
+
+
+_MILLIS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", re.ASCII)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789-T:.Z+ zW٣", min_size=23, max_size=25),
+        st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\Z"),
+    )
+)
+@settings(max_examples=800)
+def test_utc_millis_moment_is_the_pattern_and_fromisoformat(value: str) -> None:
+    from datetime import datetime, timezone
+
+    from didkit.validation import utc_millis_moment
+
+    expected = None
+    if _MILLIS.fullmatch(value):
+        try:
+            expected = datetime.fromisoformat(value[:-1]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            expected = None
+    found = utc_millis_moment(value)
+    assert found == expected and (found is None or found.utcoffset() is not None)

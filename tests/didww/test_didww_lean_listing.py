@@ -193,6 +193,7 @@ BASE = emulator_document()
 
 
 def compare(body: dict[str, Any]) -> None:
+    compare_page(body)
     try:
         document = Document.parse(body, provider="didww")
     except Exception:  # a document the JSON:API layer refuses never reaches the mapping
@@ -204,12 +205,70 @@ def compare(body: dict[str, Any]) -> None:
         assert outcome(lambda: mapping.did_from(document, resource, memo)) == expected  # noqa: B023
 
 
+def compare_page(body: dict[str, Any]) -> bool:
+    """The page-level lean path (raw resources, no Resource per DID) gives the reference DIDs of
+    every resource, or declines (``None``) wherever the reference path would raise; whether it
+    answered."""
+
+    def reference() -> list[DID]:
+        document = Document.parse(body, provider="didww")
+        return [reference_did_from(document, resource) for resource in document.resources()]
+
+    expected = outcome(reference)
+    lean = Document.parse_without_data(body, provider="didww")
+    dids = mapping.dids_from_page(*lean) if lean is not None else None
+    if dids is None:
+        return False
+    assert expected[0] == "value", expected
+    assert outcome(lambda: dids) == expected
+    assert all(did.raw is item for did, item in zip(dids, body["data"], strict=True))
+    return True
+
+
 def test_emulator_dids_match_the_reference() -> None:
     document = Document.parse(BASE, provider="didww")
     dids = [mapping.did_from(document, r, {}) for r in document.resources()]
     assert len(dids) == 4 and any(len(d.destinations) == 2 for d in dids)
     assert any(d.destinations and d.destinations[0].kind is DestinationKind.SIP_URI for d in dids)
     compare(BASE)
+    assert compare_page(BASE)  # the usual shapes take the lean page path
+
+
+def _rels(body: dict[str, Any], index: int) -> dict[str, Any]:
+    relationships: dict[str, Any] = body["data"][index]["relationships"]
+    return relationships
+
+
+def _group_of(body: dict[str, Any]) -> dict[str, Any]:
+    return next(r for r in body["included"] if r["type"] == "did_groups")
+
+
+def _trunk_of(body: dict[str, Any]) -> dict[str, Any]:
+    return next(r for r in body["included"] if r["type"] == "voice_in_trunks")
+
+
+@pytest.mark.parametrize(
+    ("breakage", "answers"),
+    [
+        (lambda body: _rels(body, 1)["did_group"].update({"data": [{"type": "x", "id": "x"}]}), False),
+        (lambda body: _rels(body, 2)["voice_in_trunk"].update({"data": {"type": "", "id": "x"}}), False),
+        (lambda body: body["data"][0]["attributes"].update({"number": "12"}), False),
+        (lambda body: body["data"][3].update({"id": 7}), False),
+        (lambda body: body.update({"errors": [{"detail": "x"}]}), False),
+        (lambda body: _group_of(body)["attributes"].update({"features": 5}), False),
+        (lambda body: _group_of(body)["attributes"].update({"features": "x"}), True),
+        (lambda body: _trunk_of(body).update({"attributes": None}), False),
+        (lambda body: body["data"][0].update({"relationships": None}), True),
+        (lambda body: body["data"][0]["relationships"].pop("voice_in_trunk"), True),
+    ],
+)
+def test_the_lean_page_path_declines_what_it_cannot_vouch_for(
+    breakage: Callable[[dict[str, Any]], Any], answers: bool
+) -> None:
+    body = copy.deepcopy(BASE)
+    breakage(body)
+    assert compare_page(body) is answers
+    compare(body)
 
 
 DRIFT = [
@@ -325,3 +384,16 @@ def test_memo_keeps_errors_where_they_were() -> None:
         assert outcome(lambda: mapping.did_from(document, resource, memo)) == expected  # noqa: B023
     assert document.related(document.resources()[0], "nothing") is NOT_INCLUDED
     assert NumberStatus.ACTIVE  # the enum the mapping uses is the public one
+
+
+@given(st.text(alphabet="0123456789-T:.Z+ zW٣", min_size=22, max_size=26), st.integers(0, 23))
+@settings(max_examples=600)
+def test_near_miss_timestamps_agree_with_the_full_parser(noise: str, at: int) -> None:
+    """Text shaped almost like ``2024-01-03T16:45:45.000Z``: the quick paths answer only where
+    the full parser gives the same moment (or the same error)."""
+    template = "2024-01-03T16:45:45.000Z"
+    for text in (noise, template[:at] + noise[:2] + template[at + 2 :], template[:at] + template[at + 1 :]):
+        assert outcome(lambda: wire.parse_datetime(text)) == outcome(lambda: reference_parse_datetime(text))  # noqa: B023
+        quick = wire._quick_moment(text)
+        if quick is not False:
+            assert repr(quick) == repr(reference_parse_datetime(text))

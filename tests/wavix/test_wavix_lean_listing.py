@@ -180,3 +180,23 @@ def test_every_field_with_every_drifted_value() -> None:
                 item["destination"] = [entry, {"destination": "32882", "transport": 5, "priority": 1, "trunk_id": 3}]
                 answered += check(item)
     assert answered > 1000  # most drift still takes the lean path
+
+
+@given(st.text(alphabet="0123456789-T:.Z+ zW٣", min_size=22, max_size=26))
+@settings(max_examples=600)
+def test_near_miss_timestamps_agree_with_the_full_parser(value: str) -> None:
+    """Text shaped almost like ``2024-01-03T16:45:45.000Z``: the quick parser answers only
+    where the full one gives the same moment."""
+    template = "2024-01-03T16:45:45.000Z"
+    for text in (value, template[: len(value)] if len(value) < 24 else value, _splice(template, value)):
+        quick = quick_timestamp(text)
+        if quick is not UNSURE:
+            assert repr(quick) == repr(parse_timestamp(text))
+
+
+def _splice(template: str, noise: str) -> str:
+    """The template with a few of its characters swapped for ``noise``'s."""
+    chars = list(template)
+    for index, char in enumerate(noise[:4]):
+        chars[(index * 7 + len(noise)) % len(chars)] = char
+    return "".join(chars)

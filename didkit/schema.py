@@ -13,6 +13,7 @@ schema, for an instance it cannot take, and whenever it says "invalid", the refe
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -125,6 +126,22 @@ class SchemaValidator:
     def __init__(self, schema: Mapping[str, Any], *, name: str = "response") -> None:
         self.schema = schema
         self.name = name
+        self._pruned: dict[tuple[str, ...], SchemaValidator] = {}
+
+    def without(self, *path: str) -> SchemaValidator:
+        """This schema with the subschema at ``path`` (keys into the schema, such as
+        ``("properties", "items", "items")``) accepting anything, under the same name: for a
+        caller that checks those parts itself, at least as strictly (its tests must hold it to
+        that). Made once per path."""
+        found = self._pruned.get(path)
+        if found is None:
+            pruned = copy.deepcopy(dict(self.schema))
+            parent: Any = pruned
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = {}
+            found = self._pruned[path] = SchemaValidator(pruned, name=self.name)
+        return found
 
     @cached_property
     def _validator(self) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidInputError
@@ -94,9 +94,10 @@ def _possible_by_parsing(digits: str) -> bool:
     return bool(phonenumbers.is_possible_number(parsed))
 
 
-_Plan = tuple[int, "re.Pattern[str] | None", frozenset[int]]
+_Plan = tuple[int, "re.Pattern[str] | str | None", frozenset[int]]
 _PLANS: dict[str, _Plan | None] = {}
 _UNKNOWN_CODE: _Plan = (0, None, frozenset())
+_NOT_YET: Any = object()
 
 
 def _calling_code_plan(prefix: str) -> _Plan | None:
@@ -120,7 +121,12 @@ def _calling_code_plan(prefix: str) -> _Plan | None:
                 return None
             lengths = frozenset(general.possible_length or ()) | frozenset(general.possible_length_local_only or ())
             national_prefix = metadata.national_prefix_for_parsing
-            plan = (code, re.compile(national_prefix) if national_prefix else None, lengths)
+            # Most are a plain digit string, for which re.match is str.startswith.
+            prefix_test: re.Pattern[str] | str | None = None
+            if national_prefix:
+                plain = re.fullmatch(r"[0-9]+", national_prefix) is not None
+                prefix_test = national_prefix if plain else re.compile(national_prefix)
+            plan = (code, prefix_test, lengths)
     _PLANS[prefix] = plan
     return plan
 
@@ -136,13 +142,19 @@ def split_e164(digits: str) -> tuple[int, str, bool] | None:
         return 0, "", False
     for size in (1, 2, 3):
         key = digits[:size]
-        plan = _PLANS[key] if key in _PLANS else _calling_code_plan(key)
+        plan = _PLANS.get(key, _NOT_YET)
+        if plan is _NOT_YET:
+            plan = _calling_code_plan(key)
         if plan is None:
             return None
         code, national_prefix, lengths = plan
         if code:
             national = digits[size:]
-            if national_prefix is not None and national_prefix.match(national):
+            if national_prefix is not None and (
+                national.startswith(national_prefix)
+                if type(national_prefix) is str
+                else national_prefix.match(national)
+            ):
                 return None
             return code, national, len(national) in lengths
     return 0, "", False
@@ -164,35 +176,17 @@ def region_of(number: str) -> str | None:
 
 
 def _region_of_parts(code: int, national: str) -> str | None:
+    """How ``phonenumbers.region_code_for_number`` picks the region of a number with a known
+    calling code: the code's only region, else among those sharing it (:func:`_region_plans`)."""
     if code == 0:
         return None
-    regions = _regions_for_code(code)
-    if len(regions) == 1:
-        return regions[0] if regions[0] != "ZZ" else None
-    return _region_among(code, national)
-
-
-@cache
-def _regions_for_code(code: int) -> tuple[str, ...]:
-    import phonenumbers
-
-    return tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code])
-
-
-def lenient_e164_and_region(value: Any) -> tuple[str, str | None] | None:
-    """``(lenient_e164(value), region_of(that number))``, splitting the number once; ``None``
-    where :func:`lenient_e164` gives ``None``. What carriers' listings call for every number."""
-    if type(value) is str and value.isdigit() and value.isascii() and value[:1] != "0":
-        parts = split_e164(value)  # the usual shape: lenient_e164 would change nothing
-        if parts is not None:
-            return ("+" + value, _region_of_parts(parts[0], parts[1])) if parts[2] else None
-    number = lenient_e164(value)
-    return None if number is None else (number, region_of(number))
-
-
-def _region_among(code: int, national: str) -> str | None:
+    plans: tuple[_RegionPlan, ...] | str | None = _REGION_PLANS.get(code, _NOT_YET)
+    if plans is _NOT_YET:
+        plans = _region_plans(code)
+    if not isinstance(plans, tuple):
+        return plans  # the code's only region (None for "ZZ")
     size = len(national)
-    for region, leading, general, kinds in _region_plans(code):
+    for region, leading, general, kinds in plans:
         if leading is not None:
             if leading.match(national):
                 return region
@@ -208,18 +202,36 @@ def _region_among(code: int, national: str) -> str | None:
     return None
 
 
+def lenient_e164_and_region(value: Any) -> tuple[str, str | None] | None:
+    """``(lenient_e164(value), region_of(that number))``, splitting the number once; ``None``
+    where :func:`lenient_e164` gives ``None``. What carriers' listings call for every number."""
+    if type(value) is str and value.isdigit() and value.isascii() and value[:1] != "0":
+        parts = split_e164(value)  # the usual shape: lenient_e164 would change nothing
+        if parts is not None:
+            return ("+" + value, _region_of_parts(parts[0], parts[1])) if parts[2] else None
+    number = lenient_e164(value)
+    return None if number is None else (number, region_of(number))
+
+
 _Desc = tuple[frozenset[int], "re.Pattern[str]"]
 _RegionPlan = tuple["str | None", "re.Pattern[str] | None", "_Desc | None", tuple[_Desc, ...]]
+_REGION_PLANS: dict[int, tuple[_RegionPlan, ...] | str | None] = {}
 
 
-@cache
-def _region_plans(code: int) -> tuple[_RegionPlan, ...]:
+def _region_plans(code: int) -> tuple[_RegionPlan, ...] | str | None:
     """How ``phonenumbers.region_code_for_number`` picks among the regions sharing a calling code:
     the first whose leading digits match, or (without those) whose patterns know the number as
-    some type. Compiled once per code, so telling +1 212 from +1 416 costs a few regex matches.
-    A plan's region is ``None`` for the library's "ZZ"; descriptions without a pattern, which
-    can match nothing, are left out."""
+    some type. Compiled once per code (kept in :data:`_REGION_PLANS`), so telling +1 212 from
+    +1 416 costs a few regex matches. A plan's region is ``None`` for the library's "ZZ";
+    descriptions without a pattern, which can match nothing, are left out. A code with one
+    region has that region (``None`` for "ZZ") instead of plans."""
     import phonenumbers
+
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code]
+    if len(regions) == 1:
+        only = regions[0] if regions[0] != "ZZ" else None
+        _REGION_PLANS[code] = only
+        return only
 
     def desc(value: Any) -> _Desc | None:
         if value is None or not value.national_number_pattern:
@@ -242,7 +254,8 @@ def _region_plans(code: int) -> tuple[_RegionPlan, ...]:
         ]  # fmt: skip
         described = tuple(found for found in map(desc, kinds) if found is not None)
         plans.append((region if region != "ZZ" else None, leading, desc(metadata.general_desc), described))
-    return tuple(plans)
+    _REGION_PLANS[code] = found = tuple(plans)
+    return found
 
 
 def normalize_sip_uri(value: str) -> str:

@@ -288,14 +288,18 @@ _CACHE_SIZE = 4096
 
 
 def _quick_money(value: Any) -> Any:
-    """``money(parse_amount(value))`` for a price sent as text, shared between records (prices
-    repeat; a :class:`Money` is immutable); :data:`UNSURE` when only the reference path can tell."""
+    """``money(parse_amount(value))`` for a price sent as plain decimal text (``"1.49"``, the
+    shape the schema allows), shared between records (prices repeat; a :class:`Money` is
+    immutable); :data:`UNSURE` for anything else, which the reference path decides."""
     if value is None:
         return None
     if type(value) is not str:
         return UNSURE
     found = _MONEY.get(value)
     if found is None:
+        whole, dot, fraction = (value[1:] if value[:1] == "-" else value).partition(".")
+        if not (whole.isascii() and whole.isdigit() and (not dot or (fraction.isascii() and fraction.isdigit()))):
+            return UNSURE
         try:
             amount = parse_amount(value)
         except ValueError:
@@ -364,7 +368,20 @@ def _quick_destinations(value: Any) -> tuple[Destination, ...] | None:
 _STATUS = {"active": NumberStatus.ACTIVE, "inactive": NumberStatus.PENDING}
 
 
-def did_from_item(item: Any, *, provider: str) -> DID | None:
+def dids_from_items(items: Any, provider: str) -> list[DID] | None:
+    """:func:`did_from_item` for every record of a page, or ``None`` unless it takes them all."""
+    if type(items) is not list:
+        return None
+    dids = []
+    for item in items:
+        did = did_from_item(item, provider)
+        if did is None:
+            return None
+        dids.append(did)
+    return dids
+
+
+def did_from_item(item: Any, provider: str) -> DID | None:
     """The DID of a ``/v1/numbers`` record, or ``None`` when only the reference path can tell."""
     if type(item) is not dict:
         return None

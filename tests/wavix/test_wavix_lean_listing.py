@@ -18,6 +18,7 @@ import attrs
 import httpx
 import pytest
 from didkit_wavix import _mapping as mapping
+from didkit_wavix._errors import SCHEMAS
 from didkit_wavix._wire import (
     UNSURE,
     WavixNumber,
@@ -67,6 +68,10 @@ def check(item: Any) -> bool:
     assert fingerprint(lean) == fingerprint(expected), item
     assert repr(lean) == repr(expected)
     assert lean.raw is item
+    # A page whose every record the lean path takes skips validating the records against the
+    # schema (the lean path checks every field it reads): so it must take none the schema refuses.
+    page = {"items": [item], "pagination": {"current_page": 1, "total_pages": 1}}
+    assert SCHEMAS["numbers"].is_valid(page), f"lean path accepted what the schema refuses: {item!r}"
     return True
 
 
@@ -200,3 +205,35 @@ def _splice(template: str, noise: str) -> str:
     for index, char in enumerate(noise[:4]):
         chars[(index * 7 + len(noise)) % len(chars)] = char
     return "".join(chars)
+
+
+def _listing(page: dict[str, Any]) -> Any:
+    from didkit_wavix import WavixProvider
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=page)
+
+    with WavixProvider(api_key="k", transport=httpx.MockTransport(handler)) as provider:
+        return list(provider.list_numbers())
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda page: page.pop("pagination"), "(document)"),  # the rest of the page is still validated
+        (lambda page: page["pagination"].update({"total_pages": "many"}), "pagination.total_pages"),
+        (lambda page: page["items"][1].update({"activation_fee": "1e3"}), "items[1].activation_fee"),
+        (lambda page: page["items"][0].update({"number": "12 abc"}), "items[0].number"),
+    ],
+)
+def test_pages_the_lean_path_takes_are_still_validated(change: Any, field: str) -> None:
+    """Records the lean path takes skip the schema (it checks every field it reads); the rest of
+    the page does not, and a record it declines meets the whole schema, as before."""
+    from didkit import ResponseFormatError
+
+    page: dict[str, Any] = {"items": copy.deepcopy(RECORDS[:3]), "pagination": {"current_page": 1, "total_pages": 1}}
+    assert [did.raw for did in _listing(copy.deepcopy(page))] == page["items"]
+    change(page)
+    with pytest.raises(ResponseFormatError) as raised:
+        _listing(page)
+    assert raised.value.field == field

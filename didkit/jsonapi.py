@@ -37,7 +37,6 @@ __all__ = [
     "resource_document",
     "to_many",
     "to_one",
-    "to_one_key",
 ]
 
 MEDIA_TYPE = "application/vnd.api+json"
@@ -113,31 +112,6 @@ _new_resource: Callable[
 ] = _plain_constructor(Resource)
 
 
-def to_one_key(relationships: Mapping[str, Any], name: str) -> tuple[str, str] | NotIncluded | bool | None:
-    """What a reader of a to-one relationship needs, read from a resource's raw ``relationships``
-    object without building anything: the related resource's ``(type, id)``, ``None`` for a
-    ``null`` linkage, :data:`NOT_INCLUDED` when none was sent; ``False`` for anything else
-    (to-many, or malformed), which only :meth:`Document.related` can answer or word."""
-    value = relationships.get(name, relationships)
-    if value is relationships:
-        return NOT_INCLUDED
-    if type(value) is not dict:
-        return False
-    links, meta = value.get("links"), value.get("meta")
-    if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
-        return False
-    if "data" not in value:
-        return NOT_INCLUDED
-    data = value["data"]
-    if data is None:
-        return None
-    if type(data) is dict:
-        kind, ident = data.get("type"), data.get("id")
-        if type(kind) is str and kind and type(ident) is str and ident:
-            return kind, ident
-    return False
-
-
 class _Relationships(Mapping[str, Relationship]):
     """A resource's relationships, each checked and built as a :class:`Relationship` the first
     time it is read: a listed resource carries a dozen relationships and its reader looks at two
@@ -165,10 +139,6 @@ class _Relationships(Mapping[str, Relationship]):
 
     def get(self, name: str, default: Any = None) -> Any:
         return self[name] if name in self._raw else default
-
-    def to_one_key(self, name: str) -> tuple[str, str] | NotIncluded | bool | None:
-        """:func:`to_one_key` of this resource's relationship ``name``."""
-        return to_one_key(self._raw, name)
 
     def __contains__(self, name: object) -> bool:
         return name in self._raw
@@ -407,7 +377,7 @@ class Document:
         document as :meth:`parse` gives it but with ``data=()``, and ``data``'s raw resource
         objects, each one that :meth:`parse` takes as it is (an object with a non-empty string
         ``type`` and ``id``; ``attributes``, ``meta``, ``links`` and ``relationships`` objects
-        or absent; read relationships with :func:`to_one_key`). ``None`` when ``data`` is
+        or absent; read to-one relationships with :meth:`linked`). ``None`` when ``data`` is
         anything else: :meth:`parse` the document then, which also words any error."""
         if type(obj) is not dict or obj.get("errors") is not None:
             return None
@@ -471,13 +441,9 @@ class Document:
         :data:`NOT_INCLUDED` when the linkage or the resource was not sent."""
         relationships = resource.relationships
         if type(relationships) is _Relationships:
-            key = relationships.to_one_key(name)
-            if type(key) is tuple:
-                return self.included.get(key, NOT_INCLUDED)
-            if key is None:
-                return None
-            if key is NOT_INCLUDED:
-                return NOT_INCLUDED
+            found = self.linked(relationships._raw, name)
+            if found is not False:
+                return found  # type: ignore[return-value]
         rel = relationships.get(name)
         if rel is None or not rel.present:
             return NOT_INCLUDED
@@ -490,6 +456,30 @@ class Document:
                 field=f"relationships.{name}.data",
             )
         return self.get_included(rel.data)
+
+    def linked(self, relationships: Mapping[str, Any], name: str) -> Resource | NotIncluded | bool | None:
+        """:meth:`related`, read from a resource's raw ``relationships`` object without building
+        anything: the included resource, ``None`` for a ``null`` linkage, :data:`NOT_INCLUDED`
+        when none was sent or the resource is not included; ``False`` for anything else
+        (to-many, or malformed), which only :meth:`related` can answer or word."""
+        value = relationships.get(name, relationships)
+        if value is relationships:
+            return NOT_INCLUDED
+        if type(value) is not dict:
+            return False
+        links, meta = value.get("links"), value.get("meta")
+        if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
+            return False
+        if "data" not in value:
+            return NOT_INCLUDED
+        data = value["data"]
+        if data is None:
+            return None
+        if type(data) is dict:
+            kind, ident = data.get("type"), data.get("id")
+            if type(kind) is str and kind and type(ident) is str and ident:
+                return self.included.get((kind, ident), NOT_INCLUDED)
+        return False
 
     def related_many(self, resource: Resource, name: str) -> tuple[Resource, ...] | NotIncluded:
         """The to-many related resources (those included), or :data:`NOT_INCLUDED`."""

@@ -28,7 +28,7 @@ from didkit import (
 )
 from didkit._construct import plain_constructor
 from didkit.errors import InvalidInputError, ResponseFormatError
-from didkit.jsonapi import NOT_INCLUDED, Document, NotIncluded, Resource, to_one_key
+from didkit.jsonapi import NOT_INCLUDED, Document, Resource
 from didkit.model import new_did
 from didkit.validation import lenient_e164, lenient_e164_and_region, normalize_sip_uri, region_of
 
@@ -736,14 +736,6 @@ def order_from(document: Document, resource: Resource, numbers: Sequence[DID] = 
     )
 
 
-def _included(document: Document, relationships: Mapping[str, Any], name: str) -> Resource | NotIncluded | bool | None:
-    """``document.related`` for a raw relationships object; ``False`` where only it can tell."""
-    key = to_one_key(relationships, name)
-    if type(key) is tuple:
-        return document.included.get(key, NOT_INCLUDED)
-    return key  # type: ignore[return-value]
-
-
 def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> list[DID] | None:
     """:func:`did_from` for every DID of a page, read straight from the decoded resources
     (:meth:`Document.parse_without_data`) instead of through a :class:`Resource` each: listing
@@ -764,7 +756,7 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
             rels = item.get("relationships") or _NO_RELATIONSHIPS
             capabilities: frozenset[Capability] = _NO_CAPABILITIES
             region = city = None
-            group = _included(document, rels, "did_group")
+            group = document.linked(rels, "did_group")
             if group is False:
                 return None
             if isinstance(group, Resource):
@@ -814,12 +806,12 @@ def _raw_destinations(
     document: Document, relationships: Mapping[str, Any], digits: str, memo: Memo
 ) -> tuple[Destination, ...] | None:
     """:func:`destinations_of` for a raw relationships object; ``None`` where only it can tell."""
-    trunk = _included(document, relationships, "voice_in_trunk")
+    trunk = document.linked(relationships, "voice_in_trunk")
     if trunk is False:
         return None
     if isinstance(trunk, Resource):
         return (_trunk_routes(document, trunk, memo)[0].destination(digits),)
-    group = _included(document, relationships, "voice_in_trunk_group")
+    group = document.linked(relationships, "voice_in_trunk_group")
     if group is False:
         return None
     if isinstance(group, Resource):

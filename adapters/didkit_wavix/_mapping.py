@@ -142,9 +142,19 @@ def to_city(wire: WavixCity, country: str, region: str | None, provider: str, ra
     )
 
 
+_ISO_OF_SHORT_NAME: dict[str, str | None] = {}
+
+
 def _iso(short_name: str | None, country_name: str | None, number: str) -> str | None:
-    if short_name and len(short_name.strip()) == 2 and short_name.strip().isalpha():
-        return short_name.strip().upper()
+    if short_name:
+        iso: str | None = _ISO_OF_SHORT_NAME.get(short_name, UNSURE)
+        if iso is UNSURE:
+            text = short_name.strip()
+            iso = text.upper() if len(text) == 2 and text.isalpha() else None
+            if len(_ISO_OF_SHORT_NAME) < 1024:
+                _ISO_OF_SHORT_NAME[short_name] = iso
+        if iso is not None:
+            return iso
     if country_name:
         found = iso_of_country(country_name)
         if found:
@@ -337,6 +347,8 @@ def _quick_destinations(value: Any) -> tuple[Destination, ...] | None:
         return ()
     if type(value) is not list:
         return None
+    if not value:
+        return ()
     out: list[Destination] = []
     ranks: list[int] = []
     for index, entry in enumerate(value):
@@ -358,8 +370,10 @@ def _quick_destinations(value: Any) -> tuple[Destination, ...] | None:
             return None
         rank = priority if priority is not None and priority > 0 else index + 1
         ranks.append(rank)
-        out.append(_quick_destination(target, transport, rank, trunk_id))
-    if ranks != sorted(ranks):  # in priority order, ties in the order sent (as to_destinations sorts)
+        known = _DESTINATIONS.get((target, transport, rank, trunk_id))
+        out.append(known if known is not None else _quick_destination(target, transport, rank, trunk_id))
+    # In priority order, ties in the order sent (as to_destinations sorts).
+    if len(ranks) > 1 and ranks != sorted(ranks):
         order = sorted(range(len(out)), key=lambda i: (ranks[i], i))
         return tuple(out[i] for i in order)
     return tuple(out)

@@ -378,7 +378,8 @@ class Document:
         objects, each one that :meth:`parse` takes as it is (an object with a non-empty string
         ``type`` and ``id``; ``attributes``, ``meta``, ``links`` and ``relationships`` objects
         or absent; read to-one relationships with :meth:`linked`). ``None`` when ``data`` is
-        anything else: :meth:`parse` the document then, which also words any error."""
+        anything else, or the rest of the document is malformed: :meth:`parse` the document
+        then, which also words any error."""
         if type(obj) is not dict or obj.get("errors") is not None:
             return None
         items = obj.get("data")
@@ -402,9 +403,10 @@ class Document:
                 or (links is not None and type(links) is not dict)
             ):
                 return None
-        rest = cls.parse(
-            {**obj, "data": []}, provider=provider, status_code=status_code, request_id=request_id
-        )
+        try:
+            rest = cls.parse({**obj, "data": []}, provider=provider, status_code=status_code, request_id=request_id)
+        except ResponseFormatError:
+            return None
         return attrs.evolve(rest, data=(), raw=obj), items
 
     @classmethod

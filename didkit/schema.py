@@ -126,10 +126,10 @@ class SchemaValidator:
     def __init__(self, schema: Mapping[str, Any], *, name: str = "response") -> None:
         self.schema = schema
         self.name = name
-        self._pruned: dict[tuple[str, ...], SchemaValidator] = {}
+        self._pruned: dict[tuple[str | int, ...], SchemaValidator] = {}
 
-    def without(self, *path: str) -> SchemaValidator:
-        """This schema with the subschema at ``path`` (keys into the schema, such as
+    def without(self, *path: str | int) -> SchemaValidator:
+        """This schema with the subschema at ``path`` (keys and indexes into the schema, such as
         ``("properties", "items", "items")``) accepting anything, under the same name: for a
         caller that checks those parts itself, at least as strictly (its tests must hold it to
         that). Made once per path."""

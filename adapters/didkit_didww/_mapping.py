@@ -741,13 +741,14 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
     (:meth:`Document.parse_without_data`) instead of through a :class:`Resource` each: listing
     is the hot path. ``None`` as soon as a DID is anything but the usual shape, or any part of it
     is malformed: then :meth:`Document.parse` and :func:`did_from` decide, and word the error.
-    Tests hold the two to the same DIDs."""
+    Tests hold the two to the same DIDs, and hold what it takes of each DID's attributes to the
+    ``dids`` schema (which the caller then need not check them against)."""
     memo: Memo = {}
     dids: list[DID] = []
     try:
         for item in items:
             attrs_ = quick_did_attributes(item.get("attributes"))
-            if attrs_ is None:
+            if attrs_ is None or item.get("type") != "dids":
                 return None
             known = lenient_e164_and_region(attrs_.number)
             if known is None:

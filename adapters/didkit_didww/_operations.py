@@ -55,6 +55,8 @@ logger = logging.getLogger("didkit")
 T = TypeVar("T")
 
 SCHEMAS = SchemaSet("didkit_didww")
+_DID_ATTRIBUTES = ("$defs", "did", "allOf", 1, "properties", "attributes")
+"""Where the ``dids`` schema describes a DID's attributes."""
 
 DID_INCLUDE: tuple[str, ...] = (
     "did_group",
@@ -576,13 +578,17 @@ class DidwwOperations(ProviderOperations):
         while True:
             page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
             response = yield HttpRequest("GET", "/dids", params=tuple(page), operation="list numbers")
-            body = self.validated(response, "dids")
+            body = response.json()
             where = {"provider": PROVIDER, "status_code": response.status_code, "request_id": response.request_id}
             lean = Document.parse_without_data(body, **where)
             dids = dids_from_page(*lean) if lean is not None else None
             if lean is not None and dids is not None:
+                # The lean path checked every DID's attributes at least as strictly as the schema
+                # (tests hold it to that); the schema checks everything else.
+                SCHEMAS["dids"].without(*_DID_ATTRIBUTES).validate(body, **where)
                 document = lean[0]
             else:  # the reference path: a Resource per DID, and any error worded for its field
+                SCHEMAS["dids"].validate(body, **where)
                 document = Document.parse(body, **where)
                 memo: Memo = {}
                 dids = [did_from(document, resource, memo) for resource in document.resources()]

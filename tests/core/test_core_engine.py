@@ -420,3 +420,36 @@ def test_clients_didkit_builds_share_one_verifying_tls_context() -> None:
         first.close()
         second.close()
         asyncio.run(async_runner.aclose())
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        (("include", "did_group,voice_in_trunk"), ("page[number]", "2"), ("page[size]", "100")),
+        (("search", "a b+c&d=e/é"), ("search", "again"), ("empty", "")),
+        (("filter[number]", "12125550100"),),
+    ],
+)
+@pytest.mark.parametrize("path", ["/dids", "https://other.example/v3/dids?page%5Bnumber%5D=9"])
+def test_the_query_sent_is_the_one_httpx_would_build(params: tuple[tuple[str, str], ...], path: str) -> None:
+    """The runner spells the query out itself (cheaper for httpx than merging params); what goes
+    on the wire is exactly what httpx builds from the same URL and params."""
+    from didkit.engine import HttpRequest
+    from didkit.engine.runner import EngineConfig, SyncRunner
+
+    seen: list[httpx.URL] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        return httpx.Response(200, json={})
+
+    base = "https://api.example/v3"
+    runner = SyncRunner(EngineConfig(provider="toy", base_url=base), transport=httpx.MockTransport(handler))
+    try:
+        runner.send(HttpRequest("GET", path, params=params))
+    finally:
+        runner.close()
+    url = path if path.startswith("https://") else base + path
+    expected = httpx.Client().build_request("GET", url, params=params).url
+    assert seen == [expected]
+    assert seen[0].raw_path == expected.raw_path

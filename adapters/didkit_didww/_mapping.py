@@ -36,6 +36,7 @@ from ._wire import (
     PROVIDER,
     CountryAttributes,
     DidAttributes,
+    DidFields,
     DidGroupAttributes,
     DidGroupMeta,
     NamedAttributes,
@@ -45,7 +46,6 @@ from ._wire import (
     SipConfiguration,
     SkuAttributes,
     TrunkAttributes,
-    quick_did_attributes,
     quick_did_fields,
     structure,
 )
@@ -669,46 +669,66 @@ def _group_facts(document: Document, group: Resource, memo: Memo | None) -> _Gro
 def did_from(document: Document, resource: Resource, memo: Memo | None = None) -> DID:
     """The DID of a ``dids`` resource. ``memo`` (one per document) shares what DIDs of one page
     have in common, their included DID group and trunks, instead of reading them for each."""
-    attrs_ = quick_did_attributes(resource.attributes) or attributes(document, resource, DidAttributes)
-    known = lenient_e164_and_region(attrs_.number)
+    fields = quick_did_fields(resource.attributes)
+    if fields is None:
+        fields = attrs.astuple(attributes(document, resource, DidAttributes), recurse=False)
+    known = lenient_e164_and_region(fields[0])
     if known is None:
-        number = did_number(attrs_.number, f"{field_of(document, resource)}.attributes.number")
+        number = did_number(fields[0], f"{field_of(document, resource)}.attributes.number")
         country = region_of(number)
     else:
         number, country = known
-    digits = number[1:]
-    capabilities: frozenset[Capability] = _NO_CAPABILITIES
-    region = city = None
-    group = document.related(resource, "did_group")
-    if isinstance(group, Resource):
-        facts = _group_facts(document, group, memo)
-        capabilities = facts.capabilities
-        country = country or facts.country
-        region = facts.region
-        city = facts.city
+    group = _group_parts(document, document.related(resource, "did_group"), country, memo)
+    return _listed_did(
+        resource.id, number, fields, group, destinations_of(document, resource, number[1:], memo), resource.raw
+    )
+
+
+_GroupParts = tuple[frozenset[Capability], "str | None", "str | None", "str | None"]
+
+
+def _group_parts(document: Document, group: Any, country: str | None, memo: Memo | None) -> _GroupParts:
+    """What a DID takes from its DID group (``group``, as :meth:`Document.related` gives it):
+    capabilities, country (the number's own, else the group's), region and city."""
+    if not isinstance(group, Resource):
+        return _NO_CAPABILITIES, country, None, None
+    facts = _group_facts(document, group, memo)
+    return facts.capabilities, country or facts.country, facts.region, facts.city
+
+
+def _listed_did(
+    ident: str,
+    number: str,
+    fields: DidFields,
+    group: _GroupParts,
+    destinations: tuple[Destination, ...],
+    raw: Mapping[str, Any],
+) -> DID:
+    _, label, blocked, awaiting, terminated, _, included, dedicated, cycles, created, expires = fields
+    capabilities, country, region, city = group
     channels: int | None = None
-    if attrs_.channels_included_count is not None or attrs_.dedicated_channels_count is not None:
-        channels = (attrs_.channels_included_count or 0) + (attrs_.dedicated_channels_count or 0)
+    if included is not None or dedicated is not None:
+        channels = (included or 0) + (dedicated or 0)
     return new_did(
-        resource.id,  # id
+        ident,  # id
         PROVIDER,  # provider
         number,  # number
         country,  # country
         region,  # region
         city,  # city
-        status_for(attrs_),  # status
+        _status(terminated, awaiting, blocked, cycles),  # status
         capabilities,  # capabilities
         channels,  # channels
-        destinations_of(document, resource, digits, memo),  # destinations
+        destinations,  # destinations
         None,  # setup_price
         None,  # monthly_price
         None,  # per_minute_price
-        attrs_.description,  # label
-        attrs_.created_at,  # created_at
-        attrs_.expires_at,  # expires_at
-        attrs_.billing_cycles_count != 0,  # auto_renew
+        label,  # label
+        created,  # created_at
+        expires,  # expires_at
+        cycles != 0,  # auto_renew
         None,  # sms_webhook_url
-        resource.raw,  # raw
+        raw,  # raw
     )
 
 
@@ -755,54 +775,19 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
             fields = quick_did_fields(item.get("attributes"))
             if fields is None or item.get("type") != "dids":
                 return None
-            (
-                raw_number, label, blocked, awaiting, terminated, _, included, dedicated, cycles, created, expires
-            ) = fields  # fmt: skip
-            known = lenient_e164_and_region(raw_number)
+            known = lenient_e164_and_region(fields[0])
             if known is None:
                 return None
             number, country = known
             rels = item.get("relationships") or _NO_RELATIONSHIPS
-            capabilities: frozenset[Capability] = _NO_CAPABILITIES
-            region = city = None
             group = document.linked(rels, "did_group")
             if group is False:
                 return None
-            if isinstance(group, Resource):
-                facts = _group_facts(document, group, memo)
-                capabilities = facts.capabilities
-                country = country or facts.country
-                region = facts.region
-                city = facts.city
+            parts = _group_parts(document, group, country, memo)
             destinations = _raw_destinations(document, rels, number[1:], memo)
             if destinations is None:
                 return None
-            channels: int | None = None
-            if included is not None or dedicated is not None:
-                channels = (included or 0) + (dedicated or 0)
-            dids.append(
-                new_did(
-                    item["id"],  # id
-                    PROVIDER,  # provider
-                    number,  # number
-                    country,  # country
-                    region,  # region
-                    city,  # city
-                    _status(terminated, awaiting, blocked, cycles),  # status
-                    capabilities,  # capabilities
-                    channels,  # channels
-                    destinations,  # destinations
-                    None,  # setup_price
-                    None,  # monthly_price
-                    None,  # per_minute_price
-                    label,  # label
-                    created,  # created_at
-                    expires,  # expires_at
-                    cycles != 0,  # auto_renew
-                    None,  # sms_webhook_url
-                    item,  # raw
-                )
-            )
+            dids.append(_listed_did(item["id"], number, fields, parts, destinations, item))
     except ResponseFormatError:
         return None  # a malformed group or trunk: the reference path words it, for the right DID
     return dids

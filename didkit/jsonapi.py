@@ -112,6 +112,35 @@ _new_resource: Callable[
 ] = _plain_constructor(Resource)
 
 
+_ResourceParts = tuple[
+    str, str, "dict[str, Any] | None", "dict[str, Any] | None", "dict[str, Any] | None", "dict[str, Any] | None"
+]
+
+
+def _plain_resource(value: Any) -> _ResourceParts | None:
+    """A resource object's ``type``, ``id``, ``attributes``, ``relationships``, ``meta`` and
+    ``links`` when it has the usual shape (an object; non-empty string type and id; the rest
+    objects or absent), which parsing takes as it is; ``None`` for anything else."""
+    if type(value) is not dict:
+        return None
+    get = value.get
+    kind, ident, attributes, rels, meta, links = (
+        get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
+    )  # fmt: skip
+    if (
+        type(kind) is not str
+        or not kind
+        or type(ident) is not str
+        or not ident
+        or (attributes is not None and type(attributes) is not dict)
+        or (rels is not None and type(rels) is not dict)
+        or (meta is not None and type(meta) is not dict)
+        or (links is not None and type(links) is not dict)
+    ):
+        return None
+    return kind, ident, attributes, rels, meta, links
+
+
 class _Relationships(Mapping[str, Relationship]):
     """A resource's relationships, each checked and built as a :class:`Relationship` the first
     time it is read: a listed resource carries a dozen relationships and its reader looks at two
@@ -248,34 +277,20 @@ class _Parser:
         """:meth:`checked_resource` for the usual shapes (plain dicts, string ids), with its
         relationships checked as they are read; ``None`` when only the checked path can tell
         (it also words any error). ``field`` is where the resource sits, for those errors."""
-        if type(value) is not dict:
+        parts = _plain_resource(value)
+        if parts is None:
             return None
-        get = value.get
-        kind, ident, attributes, rels, meta, links = (
-            get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
-        )  # fmt: skip
-        if type(kind) is not str or not kind or type(ident) is not str or not ident:
-            return None
-        if attributes is None:
-            attributes = {}
-        elif type(attributes) is not dict:
-            return None
-        if meta is None:
-            meta = {}
-        elif type(meta) is not dict:
-            return None
-        if links is None:
-            links = {}
-        elif type(links) is not dict:
-            return None
-        relationships: Mapping[str, Relationship]
-        if rels is None:
-            relationships = {}
-        else:
-            if type(rels) is not dict:
-                return None
-            relationships = _Relationships(rels, self, field)
-        return _new_resource(kind, ident, attributes, relationships, meta, links, value)
+        kind, ident, attributes, rels, meta, links = parts
+        relationships: Mapping[str, Relationship] = {} if rels is None else _Relationships(rels, self, field)
+        return _new_resource(
+            kind,
+            ident,
+            {} if attributes is None else attributes,
+            relationships,
+            {} if meta is None else meta,
+            {} if links is None else links,
+            value,
+        )
 
     def checked_resource(self, value: Any, field: str) -> Resource:
         obj = self.mapping(value, field, optional=False)
@@ -386,22 +401,7 @@ class Document:
         if type(items) is not list:
             return None
         for item in items:
-            if type(item) is not dict:
-                return None
-            get = item.get
-            kind, ident, attributes, rels, meta, links = (
-                get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
-            )  # fmt: skip
-            if (
-                type(kind) is not str
-                or not kind
-                or type(ident) is not str
-                or not ident
-                or (attributes is not None and type(attributes) is not dict)
-                or (rels is not None and type(rels) is not dict)
-                or (meta is not None and type(meta) is not dict)
-                or (links is not None and type(links) is not dict)
-            ):
+            if _plain_resource(item) is None:
                 return None
         try:
             rest = cls.parse({**obj, "data": []}, provider=provider, status_code=status_code, request_id=request_id)

@@ -370,8 +370,7 @@ def _quick_destinations(value: Any) -> tuple[Destination, ...] | None:
             return None
         rank = priority if priority is not None and priority > 0 else index + 1
         ranks.append(rank)
-        known = _DESTINATIONS.get((target, transport, rank, trunk_id))
-        out.append(known if known is not None else _quick_destination(target, transport, rank, trunk_id))
+        out.append(_quick_destination(target, transport, rank, trunk_id))
     # In priority order, ties in the order sent (as to_destinations sorts).
     if len(ranks) > 1 and ranks != sorted(ranks):
         order = sorted(range(len(out)), key=lambda i: (ranks[i], i))
@@ -434,16 +433,9 @@ def did_from_item(item: Any, provider: str) -> DID | None:
         return None
     if docs is not None and (type(docs) is not list or (docs and not all(quick_docref(ref) for ref in docs))):
         return None
-    fee, monthly_fee, per_min = get("activation_fee"), get("monthly_fee"), get("per_min")
-    setup = _MONEY.get(fee) if type(fee) is str else None
-    if setup is None:
-        setup = _quick_money(fee)
-    monthly = _MONEY.get(monthly_fee) if type(monthly_fee) is str else None
-    if monthly is None:
-        monthly = _quick_money(monthly_fee)
-    per_minute = _MONEY.get(per_min) if type(per_min) is str else None
-    if per_minute is None:
-        per_minute = _quick_money(per_min)
+    setup, monthly, per_minute = (
+        _quick_money(get("activation_fee")), _quick_money(get("monthly_fee")), _quick_money(get("per_min"))
+    )  # fmt: skip
     added, paid_until = quick_timestamp(get("added")), quick_timestamp(get("paid_until"))
     if setup is UNSURE or monthly is UNSURE or per_minute is UNSURE or added is UNSURE or paid_until is UNSURE:
         return None

@@ -598,10 +598,25 @@ def destinations_of(
     document: Document, resource: Resource, digits: str, memo: Memo | None = None
 ) -> tuple[Destination, ...]:
     """A DID's destinations from its included voice-in trunk or trunk group."""
-    trunk = document.related(resource, "voice_in_trunk")
+    found = _destinations(document, document.related, resource, digits, memo)
+    assert found is not None  # related() always answers
+    return found
+
+
+def _destinations(
+    document: Document, related: Callable[[Any, str], Any], owner: Any, digits: str, memo: Memo | None
+) -> tuple[Destination, ...] | None:
+    """:func:`destinations_of`, reading relationships with ``related(owner, name)``
+    (:meth:`Document.related` of a resource, or :meth:`Document.linked` of a raw relationships
+    object); ``None`` where that answers ``False`` (only the former can tell)."""
+    trunk = related(owner, "voice_in_trunk")
+    if trunk is False:
+        return None
     if isinstance(trunk, Resource):
         return (_trunk_routes(document, trunk, memo)[0].destination(digits),)
-    group = document.related(resource, "voice_in_trunk_group")
+    group = related(owner, "voice_in_trunk_group")
+    if group is False:
+        return None
     if isinstance(group, Resource):
         return tuple(route.destination(digits) for route in _group_routes(document, group, memo))
     return ()
@@ -784,7 +799,7 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
             if group is False:
                 return None
             parts = _group_parts(document, group, country, memo)
-            destinations = _raw_destinations(document, rels, number[1:], memo)
+            destinations = _destinations(document, document.linked, rels, number[1:], memo)
             if destinations is None:
                 return None
             dids.append(_listed_did(item["id"], number, fields, parts, destinations, item))
@@ -794,20 +809,3 @@ def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> li
 
 
 _NO_RELATIONSHIPS: Mapping[str, Any] = {}
-
-
-def _raw_destinations(
-    document: Document, relationships: Mapping[str, Any], digits: str, memo: Memo
-) -> tuple[Destination, ...] | None:
-    """:func:`destinations_of` for a raw relationships object; ``None`` where only it can tell."""
-    trunk = document.linked(relationships, "voice_in_trunk")
-    if trunk is False:
-        return None
-    if isinstance(trunk, Resource):
-        return (_trunk_routes(document, trunk, memo)[0].destination(digits),)
-    group = document.linked(relationships, "voice_in_trunk_group")
-    if group is False:
-        return None
-    if isinstance(group, Resource):
-        return tuple(route.destination(digits) for route in _group_routes(document, group, memo))
-    return ()

@@ -282,27 +282,17 @@ def group_from(document: Document, resource: Resource, country: str | None) -> G
 
 def sku_offers(group: Group, extra_ref: Mapping[str, str] | None = None) -> list[AvailableNumber]:
     """One "any number from this group" offer per SKU."""
-    offers = []
-    for sku in group.skus:
-        ref = {"did_group_id": group.id, "sku_id": sku.id, **(extra_ref or {})}
-        offers.append(
-            AvailableNumber(
-                provider=PROVIDER,
-                number=None,
-                country=group.country,
-                region=group.region,
-                city=group.city,
-                number_type=group.number_type,
-                capabilities=group.capabilities,
-                setup_price=sku.setup_price,
-                monthly_price=sku.monthly_price,
-                channels=sku.channels,
-                requires_documents=group.needs_registration,
-                offer_ref=ref,
-                raw={"did_group": group.raw, "stock_keeping_unit": sku.raw},
-            )
+    return [
+        _offer(
+            group,
+            sku,
+            None,
+            group.country,
+            {"did_group_id": group.id, "sku_id": sku.id, **(extra_ref or {})},
+            {"did_group": group.raw, "stock_keeping_unit": sku.raw},
         )
-    return offers
+        for sku in group.skus
+    ]
 
 
 def number_offer(group: Group, available_id: str, number: str, raw: Mapping[str, Any]) -> AvailableNumber | None:
@@ -310,10 +300,29 @@ def number_offer(group: Group, available_id: str, number: str, raw: Mapping[str,
     sku = group.cheapest
     if sku is None:
         return None
+    return _offer(
+        group,
+        sku,
+        number,
+        region_of(number) or group.country,
+        {"did_group_id": group.id, "sku_id": sku.id, "available_did_id": available_id},
+        {"available_did": raw, "did_group": group.raw, "stock_keeping_unit": sku.raw},
+    )
+
+
+def _offer(
+    group: Group,
+    sku: Sku,
+    number: str | None,
+    country: str | None,
+    ref: Mapping[str, str],
+    raw: Mapping[str, Any],
+) -> AvailableNumber:
+    """An offer from ``group`` at ``sku``'s prices."""
     return AvailableNumber(
         provider=PROVIDER,
         number=number,
-        country=region_of(number) or group.country,
+        country=country,
         region=group.region,
         city=group.city,
         number_type=group.number_type,
@@ -322,8 +331,8 @@ def number_offer(group: Group, available_id: str, number: str, raw: Mapping[str,
         monthly_price=sku.monthly_price,
         channels=sku.channels,
         requires_documents=group.needs_registration,
-        offer_ref={"did_group_id": group.id, "sku_id": sku.id, "available_did_id": available_id},
-        raw={"available_did": raw, "did_group": group.raw, "stock_keeping_unit": sku.raw},
+        offer_ref=ref,
+        raw=raw,
     )
 
 

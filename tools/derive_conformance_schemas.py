@@ -1,6 +1,6 @@
 """Derive the JSON Schemas the conformance tests validate emulator responses against.
 
-Reads the carriers' published OpenAPI documents (``../shared/vendor``), keeps the response schemas of
+Reads the carriers' published OpenAPI documents (``tests/vendor``, see its SOURCES.md), keeps the response schemas of
 the operations our emulators implement, converts OpenAPI 3.0 idioms (``nullable``) to JSON Schema
 2020-12, and writes one bundle per carrier to ``tests/conformance/schemas/<carrier>.json``:
 ``{"operations": {"GET /dids 200": {"$ref": ...}}, "$defs": {...}}``.
@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT.parent / "shared" / "vendor"
+VENDOR = ROOT / "tests" / "vendor"
 SPECS = {
     "wavix": VENDOR / "wavix" / "openapi-2026-06-30.yaml",
     "didww": VENDOR / "didww" / "openapi-2026-04-16.yaml",

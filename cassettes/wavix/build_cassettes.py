@@ -6,7 +6,7 @@ the same document, then varied to cover the type drift Wavix has shipped (``chan
 string, ``require_docs`` as ids or names, numbers with or without ``+``, dates with or without a
 time, ...). README.md in this folder lists each cassette and its sources.
 
-    python cassettes/wavix/build_cassettes.py [--vendor ../shared/vendor/wavix]
+    python cassettes/wavix/build_cassettes.py [--vendor tests/vendor/wavix]
 
 The cassettes are committed; the tests never run this script.
 """
@@ -445,7 +445,7 @@ CASSETTES = {
 def main() -> None:
     global EXAMPLES
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--vendor", type=Path, default=HERE.parents[2] / "shared" / "vendor" / "wavix")
+    parser.add_argument("--vendor", type=Path, default=HERE.parents[1] / "tests" / "vendor" / "wavix")
     args = parser.parse_args()
     EXAMPLES = args.vendor / "examples"
     for name, build in CASSETTES.items():

@@ -4,7 +4,7 @@ Run it after changing what the adapter sends (its includes, filters or page size
 
     /work/venv/bin/python tests/didww/didww_build_cassettes.py
 
-Responses come from DIDWW's Go SDK fixtures (``shared/vendor/didww/go-sdk-fixtures``), edited
+Responses come from DIDWW's Go SDK fixtures (``tests/vendor/didww/go-sdk-fixtures``), edited
 only where ``cassettes/didww/README.md`` says so; request bodies are the SDK's
 ``*_request.json`` fixtures where they exist. The cassettes are then plain vcrpy files: tests
 replay them with ``record_mode="none"`` and never need this script or the network.
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "adapters"))
 
 from didkit_didww._operations import DID_INCLUDE, GROUP_INCLUDE  # noqa: E402
 
-VENDOR = ROOT.parent / "shared" / "vendor" / "didww"
+VENDOR = ROOT / "tests" / "vendor" / "didww"
 FIXTURES = VENDOR / "go-sdk-fixtures"
 OUT = ROOT / "cassettes" / "didww"
 BASE = "https://api.didww.com/v3"

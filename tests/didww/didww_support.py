@@ -11,8 +11,7 @@ from typing import Any
 import vcr
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-VENDOR = SHARED / "vendor" / "didww"
+VENDOR = ROOT / "tests" / "vendor" / "didww"  # exact vendor copies: tests/vendor/SOURCES.md
 FIXTURES = VENDOR / "go-sdk-fixtures"
 CASSETTES = ROOT / "cassettes" / "didww"
 RECORDED = CASSETTES / "recorded"

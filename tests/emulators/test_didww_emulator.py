@@ -23,8 +23,7 @@ from referencing.jsonschema import DRAFT202012
 
 from didkit.sandbox import EmulatorRequest, EmulatorResponse, add_recorder, remove_recorder
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-VENDOR = SHARED / "vendor" / "didww"
+VENDOR = Path(__file__).resolve().parents[1] / "vendor" / "didww"  # tests/vendor/SOURCES.md
 SPEC_PATH = VENDOR / "openapi-2026-04-16.yaml"
 FIXTURES = VENDOR / "go-sdk-fixtures"
 SPEC_URI = "urn:didww:openapi-2026-04-16"

@@ -34,8 +34,8 @@ from didkit.sandbox import Emulator, EmulatorRequest, EmulatorResponse, add_reco
 
 BASE = "https://api.wavix.com"
 NOW = 1_780_000_000.0  # 2026-05-28T20:26:40Z
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SPEC_PATH = SHARED / "vendor" / "wavix" / "openapi-2026-06-30.yaml"
+# An exact copy of the published spec: tests/vendor/SOURCES.md
+SPEC_PATH = Path(__file__).resolve().parents[1] / "vendor" / "wavix" / "openapi-2026-06-30.yaml"
 SPEC_URI = "urn:wavix-openapi-2026-06-30"
 
 
@@ -140,7 +140,7 @@ def load_spec() -> Spec:
     global _spec
     if _spec is None:
         if not SPEC_PATH.is_file():
-            raise AssertionError(f"Wavix OpenAPI spec missing: {SPEC_PATH} (../shared must be checked out)")
+            raise AssertionError(f"Wavix OpenAPI spec missing: {SPEC_PATH} (see tests/vendor/SOURCES.md)")
         _spec = Spec(SPEC_PATH)
     return _spec
 
@@ -171,7 +171,7 @@ def conforms_to_spec() -> Iterator[list[tuple[str, EmulatorResponse]]]:
 
 
 def test_spec_is_available_and_checks(conforms_to_spec: list[tuple[str, EmulatorResponse]]) -> None:
-    spec = load_spec()  # fails loudly when ../shared is missing
+    spec = load_spec()  # fails loudly when the vendor copy is missing
     bad = EmulatorResponse.json({"countries": [{"id": "8871", "name": "United States"}]})
     assert spec.check("GET /v1/buy/countries", bad), "the conformance check must reject a bad body"
     extra = EmulatorResponse.json({"success": True, "id": 1}, 201)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import abc
 import asyncio
 import itertools
+import math
 import os
 import random
+import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import attrs
 import httpx
 
+from .config import check_api_key
 from .engine import (
     AsyncRunner,
     EngineConfig,
@@ -73,6 +76,31 @@ class NumberRef:
         if text.startswith("+"):
             return cls(number=normalize_e164(text))
         return cls(id=text)
+
+
+def _compiled(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern, re.ASCII) if isinstance(pattern, str) else pattern
+
+
+@attrs.frozen
+class IdShape:
+    """What a carrier's ids look like (``pattern`` must match the whole id; ASCII only).
+
+    Declared on the :class:`ProviderSpec`, applied by the core wherever a caller names a number
+    or an order, so an id of another shape (``"../balance"``, ``"abc?x=1"``) is an
+    :class:`~didkit.InvalidInputError` before any request, whatever the operation.
+    ``description`` completes "… is not a <carrier> <what> (<description>)".
+    """
+
+    pattern: re.Pattern[str] = attrs.field(converter=_compiled)
+    description: str
+
+    def check(self, value: str, *, provider: str, what: str, alternative: str = "") -> str:
+        """``value`` if it has this shape, else an :class:`~didkit.InvalidInputError`."""
+        if self.pattern.fullmatch(value):
+            return value
+        shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "…"
+        raise InvalidInputError(f"{shown} is not a {provider} {what} ({self.description}){alternative}")
 
 
 @attrs.frozen
@@ -150,9 +178,37 @@ class ProviderSpec:
     static_headers: Mapping[str, str] = attrs.field(factory=dict)
     content_type: str = "application/json"
     rate_limit: tuple[int, float] | None = None
+    number_id: IdShape | None = None
+    """The shape of the carrier's number ids (a reference that is not ``+`` and E.164 must have
+    it); ``None`` takes any id. Ids always travel as one percent-encoded path segment."""
+    order_id: IdShape | None = None
+    """The shape of the carrier's order ids, as :attr:`number_id`."""
 
 
 _DEFAULT: Any = object()
+
+
+def _check_connection(
+    provider: str, *, base_url: object, sandbox: object, timeout: object, environment: object
+) -> None:
+    """The connection options every provider takes, checked for type and consistency, so that a
+    mistake is one clear line rather than a ``TypeError`` from deep inside, or an option
+    silently ignored."""
+    if not isinstance(sandbox, bool):
+        raise ConfigurationError(f"sandbox must be True or False, got {type(sandbox).__name__}")
+    if base_url is not None and not isinstance(base_url, str):
+        raise ConfigurationError(f"base_url must be an http(s) URL string, got {type(base_url).__name__}")
+    if sandbox and (base_url is not None or environment is not None):
+        option = "base_url" if base_url is not None else "environment"
+        raise ConfigurationError(
+            f"{provider}: sandbox=True talks to the built-in emulator, so {option} cannot be used with it; "
+            f"pass one or the other"
+        )
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0
+    ):
+        shown = repr(timeout) if isinstance(timeout, (int, float, str)) else type(timeout).__name__
+        raise InvalidInputError(f"timeout must be a positive number of seconds, got {shown}")
 
 
 class _ProviderCore:
@@ -176,8 +232,7 @@ class _ProviderCore:
         **options: Any,
     ) -> None:
         spec = self.spec
-        if timeout is not None and (isinstance(timeout, bool) or timeout <= 0):
-            raise InvalidInputError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        _check_connection(spec.name, base_url=base_url, sandbox=sandbox, timeout=timeout, environment=environment)
         self.sandbox = bool(sandbox or emulator is not None)
         self.emulator: Emulator | None = emulator
         if self.sandbox and self.emulator is None:
@@ -193,15 +248,18 @@ class _ProviderCore:
                 self.emulator = spec.emulator(seed=seed or 0, clock=virtual, sleep=virtual.sleep)
             else:
                 self.emulator = spec.emulator(seed=seed or 0)
-        if api_key is None and spec.api_key_env:
+        source = None
+        if api_key is None and spec.api_key_env and not self.sandbox:
             api_key = os.environ.get(spec.api_key_env) or None
+            source = f"from {spec.api_key_env}"
         if api_key is None and self.sandbox:
             api_key = "sandbox-key"
-        if not api_key:
+        if api_key is None:
             hint = f" or set {spec.api_key_env}" if spec.api_key_env else ""
             raise ConfigurationError(
                 f"no API key for {spec.name!r}: pass api_key=...{hint} (or use sandbox=True to try the emulator)"
             )
+        api_key = check_api_key(api_key, provider=spec.name, source=source)
         if base_url is None and environment is not None:
             if environment not in spec.environments:
                 known = ", ".join(sorted(spec.environments)) or "none"
@@ -216,8 +274,9 @@ class _ProviderCore:
         limit = spec.rate_limit if rate_limit is _DEFAULT else (rate_limit or None)
         self.options = dict(options)
         self.operations = spec.operations(OperationContext(spec.name, self.options, monotonic))
+        credentials = spec.auth_headers(api_key)
         headers = dict(spec.static_headers)
-        headers.update(spec.auth_headers(api_key))
+        headers.update(credentials)
         self._config = EngineConfig(
             provider=spec.name,
             base_url=self.base_url,
@@ -226,7 +285,7 @@ class _ProviderCore:
             retry=retry or RetryPolicy(),
             rate_limiter=RateLimiter(limit[0], limit[1], clock=monotonic) if limit else None,
             classify=self.operations.classify,
-            redactor=Redactor([api_key]),
+            redactor=Redactor([api_key, *credentials.values()]),
             content_type=spec.content_type,
             clock=monotonic,
             sleep=sleep if sleep is not None else time.sleep,
@@ -247,6 +306,28 @@ class _ProviderCore:
     def __repr__(self) -> str:
         mode = "sandbox" if self.sandbox else self.base_url
         return f"<{type(self).__name__} {self.spec.name} {mode}>"
+
+    def _ref(self, ref: DID | str) -> NumberRef:
+        """How the caller named one of this carrier's numbers, checked before any request: a DID
+        of this provider, an E.164 number, or an id of the carrier's shape."""
+        if isinstance(ref, DID):
+            if ref.provider != self.name:
+                raise InvalidInputError(f"this DID is from {ref.provider!r}, not {self.name!r}")
+            if not ref.id:
+                return NumberRef(number=ref.number)
+        resolved = NumberRef.of(ref)
+        shape = self.spec.number_id
+        if resolved.id is not None and shape is not None:
+            shape.check(resolved.id, provider=self.name, what="number id", alternative=" nor an E.164 number")
+        return resolved
+
+    def _order_ref(self, order_id: str) -> str:
+        """An order id, checked before any request."""
+        if not isinstance(order_id, str) or not order_id.strip():
+            raise InvalidInputError("order_id must be a non-empty string")
+        text = order_id.strip()
+        shape = self.spec.order_id
+        return shape.check(text, provider=self.name, what="order id") if shape is not None else text
 
     def _check_offer(self, offer: AvailableNumber, reference: str | None, wait: float) -> None:
         if not isinstance(offer, AvailableNumber):
@@ -350,9 +431,7 @@ class SyncProvider(_ProviderCore):
 
     def get_order(self, order_id: str) -> Order:
         """An order by the carrier's id."""
-        if not isinstance(order_id, str) or not order_id.strip():
-            raise InvalidInputError("order_id must be a non-empty string")
-        return self._runner.run(self.operations.get_order(order_id.strip()))
+        return self._runner.run(self.operations.get_order(self._order_ref(order_id)))
 
     def list_numbers(self, **filters: Any) -> Iterator[DID]:
         """Every owned number, pages fetched lazily."""
@@ -360,20 +439,20 @@ class SyncProvider(_ProviderCore):
 
     def get_number(self, ref: DID | str) -> DID:
         """An owned number by id or E.164 number."""
-        return self._runner.run(self.operations.get_number(NumberRef.of(ref)))
+        return self._runner.run(self.operations.get_number(self._ref(ref)))
 
     def update_number(self, did: DID | str, **changes: Any) -> DID:
         """Change only the given fields."""
-        return self._runner.run(self.operations.update_number(NumberRef.of(did), self._check_changes(changes)))
+        return self._runner.run(self.operations.update_number(self._ref(did), self._check_changes(changes)))
 
     def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
         """Route inbound calls, in priority order, replacing what was there."""
         checked = self._check_destinations(destinations)
-        return self._runner.run(self.operations.set_destinations(NumberRef.of(did), checked))
+        return self._runner.run(self.operations.set_destinations(self._ref(did), checked))
 
     def release_number(self, did: DID | str) -> None:
         """Give the number back (or stop its renewal)."""
-        self._runner.run(self.operations.release_number(NumberRef.of(did)))
+        self._runner.run(self.operations.release_number(self._ref(did)))
 
 
 class AsyncProvider(_ProviderCore):
@@ -424,26 +503,24 @@ class AsyncProvider(_ProviderCore):
         return await self._runner.run(self.operations.purchase(offer, reference, float(wait)))
 
     async def get_order(self, order_id: str) -> Order:
-        if not isinstance(order_id, str) or not order_id.strip():
-            raise InvalidInputError("order_id must be a non-empty string")
-        return await self._runner.run(self.operations.get_order(order_id.strip()))
+        return await self._runner.run(self.operations.get_order(self._order_ref(order_id)))
 
     def list_numbers(self, **filters: Any) -> AsyncIterator[DID]:
         return self._runner.iterate(self.operations.list_numbers(filters))
 
     async def get_number(self, ref: DID | str) -> DID:
-        return await self._runner.run(self.operations.get_number(NumberRef.of(ref)))
+        return await self._runner.run(self.operations.get_number(self._ref(ref)))
 
     async def update_number(self, did: DID | str, **changes: Any) -> DID:
         checked = self._check_changes(changes)
-        return await self._runner.run(self.operations.update_number(NumberRef.of(did), checked))
+        return await self._runner.run(self.operations.update_number(self._ref(did), checked))
 
     async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
         checked = self._check_destinations(destinations)
-        return await self._runner.run(self.operations.set_destinations(NumberRef.of(did), checked))
+        return await self._runner.run(self.operations.set_destinations(self._ref(did), checked))
 
     async def release_number(self, did: DID | str) -> None:
-        await self._runner.run(self.operations.release_number(NumberRef.of(did)))
+        await self._runner.run(self.operations.release_number(self._ref(did)))
 
 
 async def _take(items: AsyncGenerator[Any, None], limit: int | None) -> AsyncIterator[Any]:

@@ -34,6 +34,7 @@ __all__ = [
     "Config",
     "ProviderConfig",
     "api_key_env",
+    "check_api_key",
     "default_config_path",
     "load_config",
 ]
@@ -99,6 +100,31 @@ def api_key_env(name: str, spec_env: str | None = None) -> str:
     return spec_env or f"{name.strip().upper().replace('-', '_')}_API_KEY"
 
 
+def check_api_key(value: object, *, provider: str, source: str | None = None) -> str:
+    """``value`` as an API key: surrounding whitespace stripped (a key read from a file ends in a
+    newline), and it must then be a non-empty string of printable ASCII.
+
+    A key that is not would only fail later, deep in the HTTP client, whose error quotes the
+    header it could not send; so it is refused here, with a :class:`~didkit.ConfigurationError`
+    that says what is wrong and where the key came from (``source``, such as
+    ``"from WAVIX_API_KEY"``; ``None`` for an argument), never what the key is.
+    """
+    where = f"the API key for {provider!r}" + (f" ({source})" if source else "")
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{where} must be a string, got {type(value).__name__}")
+    key = value.strip()
+    if not key:
+        raise ConfigurationError(f"{where} is empty")
+    for position, char in enumerate(key, start=1):
+        if not " " <= char <= "~":
+            kind = "a non-ASCII" if ord(char) > 127 else "a control"
+            raise ConfigurationError(
+                f"{where} contains {kind} character (at position {position} of {len(key)}); "
+                "API keys are printable ASCII: check how it was copied or read"
+            )
+    return key
+
+
 def _load_toml(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -120,8 +146,8 @@ def _provider_table(name: str, table: Any, path: Path) -> ProviderConfig:
     if not isinstance(table, dict):
         raise ConfigurationError(f"{where} must be a table")
     api_key = table.get("api_key")
-    if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
-        raise ConfigurationError(f"api_key of {where} must be a non-empty string")
+    if api_key is not None:
+        api_key = check_api_key(api_key, provider=name, source=f"from {where}")
     base_url = table.get("base_url")
     if base_url is not None and (not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))):
         raise ConfigurationError(f"base_url of {where} must be an http(s) URL")
@@ -131,7 +157,7 @@ def _provider_table(name: str, table: Any, path: Path) -> ProviderConfig:
     options = {key: value for key, value in table.items() if key not in _KNOWN_KEYS}
     return ProviderConfig(
         name=name,
-        api_key=api_key.strip() if isinstance(api_key, str) else None,
+        api_key=api_key,
         base_url=base_url,
         timeout=float(timeout) if timeout is not None else None,
         options=options,

@@ -110,17 +110,27 @@ def _to_decimal(value: Any) -> Decimal:
 
 
 _CURRENCIES: set[str] = set()
-"""Currency codes already seen in canonical form (upper-case ``str``): they pass as they are."""
+"""The ISO 4217 codes (upper case), read from ``pycountry`` on first use: a code in it passes with
+one set lookup, which is all a price costs on the listing path."""
+
+
+def _iso_currencies() -> set[str]:
+    if not _CURRENCIES:
+        import pycountry
+
+        _CURRENCIES.update(str(currency.alpha_3) for currency in pycountry.currencies)
+    return _CURRENCIES
 
 
 def _to_currency(value: Any) -> str:
     if type(value) is str and value in _CURRENCIES:
         return value
-    if not isinstance(value, str) or len(value) != 3 or not value.isalpha():
-        raise InvalidInputError(f"currency must be an ISO 4217 code such as 'USD', got {value!r}")
-    code = value.upper()
-    if code == value and type(value) is str and len(_CURRENCIES) < 1024:
-        _CURRENCIES.add(code)
+    if not isinstance(value, str):
+        raise InvalidInputError(f"currency must be an ISO 4217 code such as 'USD', got {type(value).__name__}")
+    code = str(value).strip().upper()
+    if code not in _iso_currencies():
+        shown = repr(value) if len(value) <= 20 else repr(value[:17]) + "…"
+        raise InvalidInputError(f"{shown} is not an ISO 4217 currency code (such as USD, EUR or GBP)")
     return code
 
 
@@ -153,7 +163,9 @@ class Money:
             raise InvalidInputError(f"cannot combine {self.currency} with {other.currency}")
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+        """``0.90 USD``: at least two decimals, more where the amount has them (``0.0125 USD``)."""
+        whole, _, fraction = f"{self.amount:f}".partition(".")
+        return f"{whole}.{fraction.ljust(2, '0')} {self.currency}"
 
 
 def _frozenset_of(enum_type: type[enum.Enum]) -> Any:

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from didkit import DID, AvailableNumber, City, Country, Destination, DestinationKind, Order, OrderStatus, Region
 from didkit import SearchQuery as _SearchQuery
-from didkit.adapter import NumberRef, OperationContext, ProviderOperations
-from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream
+from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
+from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
 from didkit.errors import (
     AmbiguousPurchaseError,
     ConfigurationError,
@@ -73,7 +73,12 @@ GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "regi
 
 SEARCH_PAGE_SIZE = 100
 UPDATABLE = ("label", "auto_renew", "capacity_limit", "sms_webhook_url")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_UUID = re.compile(_UUID_PATTERN, re.ASCII)
+_UUID_SHAPE = "DIDWW ids are UUIDs such as 9df99644-f1a5-4a3c-99a4-559d758eb96b"
+NUMBER_ID = IdShape(rf"{_UUID_PATTERN}|[0-9]{{7,15}}", _UUID_SHAPE)
+"""A DID's id; the digits of a number (without ``+``) are taken too, and looked up."""
+ORDER_ID = IdShape(_UUID_PATTERN, _UUID_SHAPE)
 _NAME_LIMIT = 100
 
 OPTIONS = (
@@ -526,7 +531,7 @@ class DidwwOperations(ProviderOperations):
             slept += pause
             delay = min(max(delay * 1.5, 0.1), max(self.poll_max_interval, self.poll_interval))
             try:
-                document = yield from self._get(f"/orders/{resource.id}", [], "order", "get order")
+                document = yield from self._get(url_path("/orders/{id}", id=resource.id), [], "order", "get order")
             except ProviderError as exc:
                 logger.warning("didww: polling order %s failed (%s); returning it as pending", resource.id, exc)
                 break
@@ -548,7 +553,7 @@ class DidwwOperations(ProviderOperations):
         return [did_from(doc, resource) for doc in documents for resource in doc.resources()]
 
     def get_order(self, order_id: str) -> Operation[Order]:
-        document = yield from self._get(f"/orders/{order_id}", [], "order", "get order")
+        document = yield from self._get(url_path("/orders/{id}", id=order_id), [], "order", "get order")
         return (yield from self._settle(document, document.one(), 0.0))
 
     # -- owned numbers -------------------------------------------------------------------------
@@ -604,7 +609,7 @@ class DidwwOperations(ProviderOperations):
     def _as_number(ref: NumberRef) -> str | None:
         if ref.number:
             return ref.number
-        if ref.id and not _UUID.match(ref.id) and re.fullmatch(r"\d{7,15}", ref.id):
+        if ref.id and not _UUID.fullmatch(ref.id) and re.fullmatch(r"[0-9]{7,15}", ref.id):
             return lenient_e164(ref.id)
         return None
 
@@ -618,7 +623,7 @@ class DidwwOperations(ProviderOperations):
 
     def _fetch(self, did_id: str) -> Operation[tuple[Document, Resource]]:
         params = query(include=DID_INCLUDE)
-        document = yield from self._get(f"/dids/{did_id}", params, "did", "get number")
+        document = yield from self._get(url_path("/dids/{id}", id=did_id), params, "did", "get number")
         return document, document.one()
 
     def _locate(self, ref: NumberRef) -> Operation[tuple[str, str | None]]:
@@ -648,7 +653,8 @@ class DidwwOperations(ProviderOperations):
         data: dict[str, Any] = {"id": did_id, "type": "dids", "attributes": dict(attributes_)}
         if relationships:
             data["relationships"] = dict(relationships)
-        response = yield HttpRequest("PATCH", f"/dids/{did_id}", json={"data": data}, operation=operation)
+        path = url_path("/dids/{id}", id=did_id)
+        response = yield HttpRequest("PATCH", path, json={"data": data}, operation=operation)
         return self.read(response, "did")
 
     @staticmethod
@@ -797,7 +803,7 @@ class DidwwOperations(ProviderOperations):
             if known is not None and known.priority != priority:
                 body = {"data": {"id": trunk_id, "type": "voice_in_trunks", "attributes": {"priority": priority}}}
                 response = yield HttpRequest(
-                    "PATCH", f"/voice_in_trunks/{trunk_id}", json=body, operation="set trunk priority"
+                    "PATCH", url_path("/voice_in_trunks/{id}", id=trunk_id), json=body, operation="set trunk priority"
                 )
                 self.read(response, "voice_in_trunk")
         taken = {str(group.attributes.get("name")) for document in documents for group in document.resources()}

@@ -10,7 +10,7 @@ from didkit.adapter import AsyncProvider, OperationContext, ProviderSpec, SyncPr
 from didkit.jsonapi import MEDIA_TYPE
 
 from ._catalog import API_VERSION
-from ._operations import DidwwOperations
+from ._operations import NUMBER_ID, ORDER_ID, DidwwOperations
 
 if TYPE_CHECKING:
     from didkit.sandbox import Emulator
@@ -67,6 +67,8 @@ DIDWW_SPEC = ProviderSpec(
     static_headers={"Accept": MEDIA_TYPE, "X-DIDWW-API-Version": API_VERSION},
     content_type=MEDIA_TYPE,
     rate_limit=RATE_LIMIT,
+    number_id=NUMBER_ID,
+    order_id=ORDER_ID,
 )
 
 

@@ -34,8 +34,8 @@ from didkit import (
     SearchQuery,
     UnsupportedOperationError,
 )
-from didkit.adapter import NumberRef, OperationContext, ProviderOperations
-from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream
+from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
+from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
 from didkit.validation import normalize_e164
 
 from . import _mapping as mapping
@@ -61,6 +61,9 @@ PER_PAGE = 100
 _NUMBER_RECORDS = ("properties", "items", "items")
 """Where the ``numbers`` schema describes one record."""
 ORDER_PREFIX = "wavix-"
+NUMBER_ID = IdShape(r"[0-9]{1,15}", "Wavix ids are digits, such as 24880")
+"""A number's record id; 11 digits or more are taken as the number itself, without ``+``."""
+ORDER_ID = IdShape(rf"{ORDER_PREFIX}(?:[0-9]{{1,15}}|\+[0-9]{{7,15}})", "Wavix order ids look like 'wavix-24880'")
 
 NUMBER_FILTERS: Mapping[str, str] = {
     "search": "a full or partial phone number",
@@ -223,7 +226,7 @@ class WavixOperations(ProviderOperations):
             return []  # Wavix answers 422 "Country has no states or provinces": never ask
 
         def fetch() -> Operation[list[tuple[WavixRegion, Mapping[str, Any]]]]:
-            request = HttpRequest("GET", f"/v1/buy/countries/{country.id}/regions")
+            request = HttpRequest("GET", url_path("/v1/buy/countries/{country}/regions", country=country.id))
             try:
                 response = yield request
             except ProviderError as error:
@@ -242,9 +245,9 @@ class WavixOperations(ProviderOperations):
         self, country: WavixCountry, region: WavixRegion | None
     ) -> Operation[list[tuple[WavixCity, Mapping[str, Any]]]]:
         if region is None:
-            path = f"/v1/buy/countries/{country.id}/cities"
+            path = url_path("/v1/buy/countries/{country}/cities", country=country.id)
         else:
-            path = f"/v1/buy/countries/{country.id}/regions/{region.id}/cities"
+            path = url_path("/v1/buy/countries/{country}/regions/{region}/cities", country=country.id, region=region.id)
 
         def fetch() -> Operation[list[tuple[WavixCity, Mapping[str, Any]]]]:
             response = yield HttpRequest("GET", path)
@@ -378,9 +381,8 @@ class WavixOperations(ProviderOperations):
             params: dict[str, Any] = {"page": page, "per_page": PER_PAGE}
             if Capability.SMS in query.capabilities:
                 params["text_enabled_only"] = True
-            response = yield HttpRequest(
-                "GET", f"/v1/buy/countries/{place.country.id}/cities/{place.city.id}/dids", params=params
-            )
+            path = url_path("/v1/buy/countries/{country}/cities/{id}/dids", country=place.country.id, id=place.city.id)
+            response = yield HttpRequest("GET", path, params=params)
             body = self._read(response, "available_numbers")
             offers = []
             for index, item in enumerate(body["dids"]):
@@ -634,7 +636,7 @@ class WavixOperations(ProviderOperations):
             page += 1
 
     def _get_record(self, record_id: str) -> Operation[_Located]:
-        response = yield HttpRequest("GET", f"/v1/numbers/{record_id}")
+        response = yield HttpRequest("GET", url_path("/v1/numbers/{id}", id=record_id))
         return self._located(response)
 
     def _located(self, response: HttpResponse) -> _Located:
@@ -661,8 +663,6 @@ class WavixOperations(ProviderOperations):
     def _ref_target(self, ref: NumberRef) -> tuple[str | None, str | None]:
         """``(record id, E.164 number)`` the caller gave (at least one is set)."""
         if ref.did is not None:
-            if ref.did.provider != self.provider:
-                raise InvalidInputError(f"this DID is from {ref.did.provider!r}, not {self.provider!r}")
             return ref.did.id, ref.did.number
         if ref.number is not None:
             return None, ref.number
@@ -698,7 +698,7 @@ class WavixOperations(ProviderOperations):
         body = self._update_body(changes)
         self._ref_target(ref)  # validate before any request
         record_id = yield from self._record_id(ref)
-        response = yield HttpRequest("PATCH", f"/v1/numbers/{record_id}", json=body, idempotent=True)
+        response = yield HttpRequest("PATCH", url_path("/v1/numbers/{id}", id=record_id), json=body, idempotent=True)
         located = self._located(response)
         return mapping.to_did(located.wire, located.raw, provider=self.provider)
 
@@ -742,14 +742,14 @@ class WavixOperations(ProviderOperations):
                 entry["destination"] = yield from self._trunk_login(entry["trunk_id"])
         record_id = yield from self._record_id(ref)
         response = yield HttpRequest(
-            "PATCH", f"/v1/numbers/{record_id}", json={"destinations": entries}, idempotent=True
+            "PATCH", url_path("/v1/numbers/{id}", id=record_id), json={"destinations": entries}, idempotent=True
         )
         located = self._located(response)
         return mapping.to_did(located.wire, located.raw, provider=self.provider)
 
     def _trunk_login(self, trunk_id: int) -> Operation[str]:
         def fetch() -> Operation[str]:
-            response = yield HttpRequest("GET", f"/v1/trunks/{trunk_id}")
+            response = yield HttpRequest("GET", url_path("/v1/trunks/{id}", id=trunk_id))
             body = self._read(response, "trunk")
             return structure(body, WavixTrunk, where="", response=response).name
 

@@ -12,7 +12,7 @@ from didkit import (
 )
 from didkit.adapter import AsyncProvider, OperationContext, ProviderSpec, SyncProvider
 
-from ._operations import WavixOperations
+from ._operations import NUMBER_ID, ORDER_ID, WavixOperations
 
 if TYPE_CHECKING:
     from didkit.sandbox import Emulator
@@ -62,6 +62,8 @@ WAVIX_SPEC = ProviderSpec(
     environments={"production": DEFAULT_BASE_URL},
     static_headers={"Accept": "application/json"},
     content_type="application/json",
+    number_id=NUMBER_ID,
+    order_id=ORDER_ID,
 )
 
 

@@ -378,9 +378,10 @@ def _parse_cap(value: str | None, option: str) -> Money | Decimal | None:
         elif len(parts) == 1:
             cap = amount = Money(parts[0]).amount
         else:
-            raise InvalidInputError("wrong shape")
-    except InvalidInputError:
-        raise InvalidInputError(f"{option} must be an amount such as 1.50 or '1.50 USD', got {value!r}") from None
+            raise InvalidInputError("expected an amount and at most a currency code")
+    except InvalidInputError as exc:
+        shape = "an amount such as 1.50 or '1.50 USD'"
+        raise InvalidInputError(f"{option} must be {shape}, got {value!r}: {exc}") from None
     if amount < 0:
         raise InvalidInputError(f"{option} must not be negative, got {value!r}")
     return cap

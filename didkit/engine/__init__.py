@@ -5,7 +5,7 @@ from .errormap import error_class_for, error_for_status, request_id_of
 from .policy import NO_RETRIES, RateLimiter, RetryPolicy, parse_retry_after
 from .redact import Redactor
 from .runner import AsyncRunner, EngineConfig, SyncRunner, default_classify
-from .steps import Emit, HttpRequest, HttpResponse, Operation, Sleep, Step, Stream
+from .steps import Emit, HttpRequest, HttpResponse, Operation, Sleep, Step, Stream, url_path
 
 __all__ = [
     "NO_RETRIES",
@@ -27,4 +27,5 @@ __all__ = [
     "error_for_status",
     "parse_retry_after",
     "request_id_of",
+    "url_path",
 ]

@@ -67,6 +67,7 @@ def shared_ssl_context() -> ssl.SSLContext:
 class _RunnerBase:
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
+        self._redactor = config.redactor.with_headers(config.headers)
 
     def _url(self, request: HttpRequest) -> str:
         if request.path.startswith(("http://", "https://")):
@@ -99,9 +100,17 @@ class _RunnerBase:
         )
 
     def _transport_error(self, exc: httpx.TransportError, request: HttpRequest) -> TransportError:
+        if isinstance(exc, httpx.LocalProtocolError):
+            # The HTTP client refused our own request before sending it; its text quotes the
+            # header it refused, which is as likely as not the one carrying the key.
+            return TransportError(
+                f"{request.label} could not be sent: the HTTP client refused the request as malformed "
+                f"({type(exc).__name__}; its detail is withheld, as it may quote a header)",
+                provider=self.config.provider,
+            )
         never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
         kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
-        detail = self.config.redactor.text(str(exc)) or type(exc).__name__
+        detail = self._redactor.with_headers(request.headers).text(str(exc)) or type(exc).__name__
         return TransportError(
             f"{request.label} {kind}: {detail}",
             provider=self.config.provider,
@@ -117,21 +126,19 @@ class _RunnerBase:
                 self._loggable_url(request),
                 response.status_code,
                 elapsed * 1000,
-                f" [request id {response.request_id}]" if response.request_id else "",
+                f" [request id {self._redactor.text(response.request_id)}]" if response.request_id else "",
             )
         error = self.config.classify(response, request)
         if error is not None:
-            error.message = self.config.redactor.text(error.message)
-            error.args = (error.message,)
-            error.messages = tuple(self.config.redactor.text(m) for m in error.messages)
+            self._redactor.with_headers(request.headers).error(error)
             if not request.retryable and (response.status_code >= 500 or response.status_code == 408):
                 error.outcome_unknown = True
         return error
 
     def _loggable_url(self, request: HttpRequest) -> str:
-        params = self.config.redactor.params(request.params)
+        params = self._redactor.params(request.params)
         query = "&".join(f"{k}={v}" for k, v in params)
-        return self.config.redactor.text(self._url(request)) + (f"?{query}" if query else "")
+        return self._redactor.text(self._url(request)) + (f"?{query}" if query else "")
 
     def _retry_delay(self, error: ProviderError, request: HttpRequest, attempt: int) -> float | None:
         if not request.retryable:
@@ -229,6 +236,10 @@ class SyncRunner(_RunnerBase):
         except StopIteration as stop:
             result: T = stop.value
             return result
+        except ProviderError as exc:
+            # Errors an operation builds itself (from a body it could not read) are scrubbed too.
+            self._redactor.error(exc)
+            raise
 
     def iterate(self, stream: Stream) -> Iterator[Any]:
         """Drive a stream lazily: the next page is requested only when the consumer wants it.
@@ -256,6 +267,9 @@ class SyncRunner(_RunnerBase):
                 step = stream.send(answer)
         except StopIteration:
             return
+        except ProviderError as exc:
+            self._redactor.error(exc)
+            raise
         finally:
             stream.close()
 
@@ -336,6 +350,10 @@ class AsyncRunner(_RunnerBase):
         except StopIteration as stop:
             result: T = stop.value
             return result
+        except ProviderError as exc:
+            # Errors an operation builds itself (from a body it could not read) are scrubbed too.
+            self._redactor.error(exc)
+            raise
 
     def iterate(self, stream: Stream) -> AsyncGenerator[Any, None]:
         """Drive a stream lazily, as an async iterator (primed at once, like the sync runner's)."""
@@ -363,5 +381,8 @@ class AsyncRunner(_RunnerBase):
                 step = stream.send(answer)
         except StopIteration:
             return
+        except ProviderError as exc:
+            self._redactor.error(exc)
+            raise
         finally:
             stream.close()

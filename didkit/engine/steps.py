@@ -15,8 +15,10 @@ The same generator is driven by :class:`~didkit.engine.SyncRunner` (``httpx.Clie
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 import attrs
 
@@ -68,6 +70,28 @@ class HttpRequest:
     def label(self) -> str:
         """A short name for logs and errors: ``"GET /v1/numbers"``."""
         return self.operation or f"{self.method} {self.path.split('?', 1)[0]}"
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def url_path(template: str, /, **values: str | int) -> str:
+    """``template`` with each ``{name}`` replaced by ``values[name]`` as exactly one path segment,
+    percent-encoded (``/``, ``?``, ``#``, ``%`` and the rest included): how operations put an id
+    into a path, so that no value can reach another resource (``"../balance"``) or add a query.
+
+    ``url_path("/dids/{id}", id="a/b?c")`` is ``"/dids/a%2Fb%3Fc"``. An empty value, ``.`` or
+    ``..`` would still name another resource, and is an :class:`~didkit.InvalidInputError`."""
+
+    def segment(match: re.Match[str]) -> str:
+        text = str(values[match.group(1)])
+        if text in ("", ".", ".."):
+            from ..errors import InvalidInputError
+
+            raise InvalidInputError(f"{text!r} cannot be an id in a request path")
+        return quote(text, safe="")
+
+    return _PLACEHOLDER.sub(segment, template)
 
 
 _DIGIT_MAP = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))  # digits → "0", the rest → " "

@@ -140,14 +140,17 @@ def test_headers_sent() -> None:
     assert str(sent.url) == "https://api.didww.com/v3/countries"
 
 
+DID_UUID = "5f9a8d3e-1b2c-4d5e-8f90-a1b2c3d4e5f6"
+
+
 def test_content_type_on_writes() -> None:
-    did = {"data": {"type": "dids", "id": "d1", "attributes": {"number": "16092091234"}}}
+    did = {"data": {"type": "dids", "id": DID_UUID, "attributes": {"number": "16092091234"}}}
     recorder = Recorder(did, did)
-    make(recorder).update_number("d1", label="x")
+    make(recorder).update_number(DID_UUID, label="x")
     patch = recorder.requests[0]
     assert patch.method == "PATCH"
     assert patch.headers["Content-Type"] == "application/vnd.api+json"
-    assert json.loads(patch.content) == {"data": {"id": "d1", "type": "dids", "attributes": {"description": "x"}}}
+    assert json.loads(patch.content) == {"data": {"id": DID_UUID, "type": "dids", "attributes": {"description": "x"}}}
 
 
 def test_api_version_mismatch_warns_once(caplog: pytest.LogCaptureFixture) -> None:
@@ -225,11 +228,11 @@ def test_update_number_checks_changes_before_any_request() -> None:
     recorder = Recorder()
     provider = make(recorder)
     with pytest.raises(didkit.InvalidInputError, match="colour"):
-        provider.update_number("d1", colour="blue")
+        provider.update_number(DID_UUID, colour="blue")
     with pytest.raises(didkit.UnsupportedOperationError):
-        provider.update_number("d1", sms_webhook_url="https://example.com/sms")
+        provider.update_number(DID_UUID, sms_webhook_url="https://example.com/sms")
     with pytest.raises(didkit.InvalidInputError, match="capacity_limit"):
-        provider.update_number("d1", capacity_limit=-1)
+        provider.update_number(DID_UUID, capacity_limit=-1)
     assert recorder.requests == []
 
 

@@ -11,6 +11,7 @@ import typer
 
 from ._core import EXIT_USAGE, CliFailure, State, confirm, fail, get_state, one_line, warn_failure
 from ._output import (
+    Col,
     jsonable,
     money,
     offer_number,
@@ -422,9 +423,8 @@ def plan(
 
 
 def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
-    result = table("provider", "number", "monthly", "outcome", "error", "elapsed")
-    for attempt in attempts:
-        result.add_row(
+    rows = [
+        (
             attempt.provider,
             offer_number(attempt.offer),
             money(attempt.offer.monthly_price),
@@ -432,7 +432,18 @@ def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
             one_line(str(attempt.error)) if attempt.error is not None else "-",
             f"{attempt.elapsed:.2f} s",
         )
-    return result
+        for attempt in attempts
+    ]
+    numbers = [len(row[1]) for row in rows if row[1].startswith("+")]
+    columns = (
+        Col("provider", whole=True),
+        Col("number", floor=max(numbers, default=None)),  # "any in <city>" may wrap, a number never
+        Col("monthly", whole=True, right=True),
+        Col("outcome", whole=True),
+        Col("error"),
+        Col("elapsed", whole=True, right=True, drop=1),
+    )
+    return table(columns, rows)
 
 
 _PREVIEW_ROWS = 10

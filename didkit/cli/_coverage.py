@@ -30,7 +30,7 @@ def countries(ctx: typer.Context, provider: ProviderOption = None) -> None:
     """Countries with inventory, per provider."""
     state = get_state(ctx)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: p.list_countries())
+    results = gather(providers, lambda p: p.list_countries(), doing="Listing countries on", state=state)
     found = [country for _, items in results for country in sorted(items, key=lambda c: c.code)]
     if state.json:
         print_json(found)
@@ -63,7 +63,7 @@ def regions(ctx: typer.Context, country: CountryOption, provider: ProviderOption
     state = get_state(ctx)
     code = normalize_country(country)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: p.list_regions(code))
+    results = gather(providers, lambda p: p.list_regions(code), doing=f"Listing regions of {code} on", state=state)
     found = [region for _, items in results for region in sorted(items, key=lambda r: r.name)]
     if state.json:
         print_json(found)
@@ -94,7 +94,9 @@ def cities(
     state = get_state(ctx)
     code = normalize_country(country)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: p.list_cities(code, region))
+    results = gather(
+        providers, lambda p: p.list_cities(code, region), doing=f"Listing cities of {code} on", state=state
+    )
     found = [city for _, items in results for city in sorted(items, key=lambda c: c.name)]
     if state.json:
         print_json(found)

@@ -102,6 +102,47 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+def count(amount: int, noun: str, plural: str | None = None) -> str:
+    """``1 offer``, ``3 offers``, ``0 offers`` (``plural`` for nouns that do not just take an s)."""
+    return f"{amount} {noun if amount == 1 else plural or noun + 's'}"
+
+
+class Activity:
+    """What the command is waiting for, as a spinner and one line on stderr — only on a terminal,
+    and never with ``quiet`` (``--json``, or ``-v`` whose log lines would tear the spinner).
+
+    ``with Activity("Listing numbers on wavix…") as activity: ... activity.update("…")``. Safe to
+    update from worker threads.
+    """
+
+    def __init__(self, message: str, *, quiet: bool = False) -> None:
+        self.message = message
+        self._console = None if quiet else err()
+        self._status: Any = None
+
+    def __enter__(self) -> Activity:
+        if self._console is not None and self._console.is_terminal:
+            self._status = self._console.status(self.message, spinner="dots")
+            self._status.start()
+        return self
+
+    @property
+    def live(self) -> bool:
+        """Whether the spinner is showing (on a terminal, not quiet, inside the ``with``)."""
+        return self._status is not None
+
+    def update(self, message: str) -> None:
+        """Say what the command waits for now."""
+        self.message = message
+        if self._status is not None:
+            self._status.update(message)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
 @attrs.frozen
 class Col:
     """A table column.

@@ -58,7 +58,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Terminal:
 
 def test_buy_says_it_waits_for_the_asynchronous_order(didkit_cli: Invoker, terminal: Terminal) -> None:
     result = didkit_cli(
-        "--sandbox", "buy", "-p", "didww", "--offer", "1", *LA, "--reference", "b-1", "--yes", "--wait", "60"
+        "--sandbox", "buy", "-p", "didww", "--offer", "1", *LA, "--reference", "progress-b-1", "--yes", "--wait", "60"
     )
     assert result.exit_code == 0, result.stderr
     assert "Searching didww…" in terminal.said
@@ -68,7 +68,7 @@ def test_buy_says_it_waits_for_the_asynchronous_order(didkit_cli: Invoker, termi
 def test_buy_by_number_says_it_looks_for_the_number(didkit_cli: Invoker, terminal: Terminal) -> None:
     offers = json.loads(didkit_cli("--sandbox", "--json", "search", *LA, "-p", "wavix", "--limit", "1").stdout)
     number = offers[0]["number"]
-    result = didkit_cli("--sandbox", "buy", "-p", "wavix", "--number", number, "--reference", "b-2", "--yes")
+    result = didkit_cli("--sandbox", "buy", "-p", "wavix", "--number", number, "--reference", "progress-b-2", "--yes")
     assert result.exit_code == 0, result.stderr
     assert f"Looking for {number} at wavix…" in terminal.said
     assert f"Buying {number} from wavix…" in terminal.said
@@ -84,7 +84,7 @@ def test_procure_says_what_it_buys_after_the_search(
     connected.on_connect = break_wavix_checkout
     result = didkit_cli(
         "--sandbox", "procure", *LA, "--strategy", "in_order", "-p", "wavix", "-p", "didww",
-        "--reference", "p-1", "--yes",
+        "--reference", "progress-p-1", "--yes",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     said = terminal.said
@@ -130,8 +130,8 @@ def test_numbers_show_says_it_looks_for_the_number(didkit_cli: Invoker, terminal
         ("search", *LA),
         ("numbers", "list"),
         ("coverage", "countries"),
-        ("procure", *LA, "--reference", "p-2"),
-        ("buy", "-p", "didww", "--offer", "1", *LA, "--reference", "b-3"),
+        ("procure", *LA, "--reference", "progress-p-2"),
+        ("buy", "-p", "didww", "--offer", "1", *LA, "--reference", "progress-b-3"),
     ],
 )
 def test_no_spinner_in_json_mode(didkit_cli: Invoker, terminal: Terminal, command: tuple[str, ...]) -> None:

@@ -93,7 +93,7 @@ def test_numbers_list_never_cuts_a_number_or_a_price(didkit_cli: Invoker, width:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_procure_preview_and_attempts_keep_their_columns(didkit_cli: Invoker, width: int) -> None:
-    result = didkit_cli("--sandbox", "procure", *LA, "--reference", "t-1", "--yes", columns=width)
+    result = didkit_cli("--sandbox", "procure", *LA, "--reference", f"tables-{width}", "--yes", columns=width)
     assert result.exit_code == 0, result.stderr
     assert all(len(line) <= width for line in result.stdout.splitlines()), result.stdout
     attempts = [cells for cells in _rows(result.stdout, {"wavix", "didww"}) if "purchased" in cells]

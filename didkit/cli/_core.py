@@ -238,9 +238,20 @@ def _print_traceback(error: BaseException) -> None:
     sys.stderr.write("".join(traceback.format_exception(type(error), error, error.__traceback__)))
 
 
+GLOBAL_FLAGS = frozenset({"--json", "--sandbox", "--verbose", "-v"})
+"""The root's flags that may also come after the command (``didkit search --country US --json``)."""
+
+
 class DidkitGroup(TyperGroup):
     """The root group: every :class:`~didkit.DidkitError` and usage error becomes one line on stderr
-    and an exit status (see ``EXIT_*``); a traceback is shown only with ``-v``."""
+    and an exit status (see ``EXIT_*``); a traceback is shown only with ``-v``. The
+    :data:`GLOBAL_FLAGS` are accepted anywhere before a ``--``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        flags = [arg for arg in args[:end] if arg in GLOBAL_FLAGS]
+        rest = [arg for arg in args[:end] if arg not in GLOBAL_FLAGS]
+        return super().parse_args(ctx, [*flags, *rest, *args[end:]])
 
     def invoke(self, ctx: Any) -> Any:
         try:

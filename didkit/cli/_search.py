@@ -210,7 +210,8 @@ def search(
     limit: LimitOption = None,
     provider: ProvidersOption = None,
 ) -> None:
-    """Compare inventory across providers: one table, cheapest first (setup plus monthly).
+    """Compare inventory across providers: one table, cheapest first by the cost of a year
+    (setup price plus 12 × monthly price); offers without a price come last.
 
     '#' is an offer's position among its provider's offers: 'didkit buy --provider P --offer #'
     with the same filters buys it. A provider that fails gets a warning on stderr; the others
@@ -530,8 +531,8 @@ def procure(
         StrategyChoice,
         typer.Option(
             "--strategy",
-            help="cheapest: every provider's offers, cheapest first; in_order: the providers' order "
-            "(as given with --provider), cheapest first within each.",
+            help="cheapest: every provider's offers, cheapest first (setup plus 12 × monthly); in_order: the "
+            "providers' order (as given with --provider), cheapest first within each.",
         ),
     ] = StrategyChoice.cheapest,
     wait: Annotated[

@@ -187,3 +187,15 @@ def test_numbers_route_works_when_another_carrier_is_down(didkit_cli: Invoker, c
     result = didkit_cli("--sandbox", "--json", "numbers", "route", wavix_number, "--sip", "sip:pbx@example.com")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["destinations"][0]["target"] == "sip:pbx@example.com"
+
+
+def test_procure_narrates_reconciliation_calls(terminal: Terminal) -> None:
+    from didkit.cli._search import _Narrator
+    from didkit.testing import sandbox_provider
+
+    with sandbox_provider("wavix") as wavix, _output.Activity("Searching…") as activity:
+        narrated = _Narrator(activity, "ref-9").watch(wavix)
+        owned = wavix.emulator.owned_numbers()[0]
+        assert narrated.get_number(owned).number == owned
+        assert narrated.name == "wavix" and narrated.capabilities is wavix.capabilities  # the rest passes through
+    assert terminal.messages == ["Searching…", "Reconciling reference ref-9 with wavix…"]

@@ -8,9 +8,10 @@ The model and the errors are imported eagerly (they are light); the engine, regi
 and JSON:API layers load on first use, so ``import didkit`` stays fast.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
+# No ``from __future__ import annotations`` and no ``from typing import ...`` here: every global
+# name of this module shows in ``dir(didkit)``, so only the public API may be bound.
+import typing as _typing
+from types import ModuleType as _ModuleType
 
 from .errors import (
     AmbiguousPurchaseError,
@@ -48,10 +49,11 @@ from .model import (
     SearchQuery,
 )
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from .broker import (
         AmbiguousProcurementError,
         Comparison,
+        EventLoopRunningError,
         Procurement,
         ProcurementAttempt,
         ProcurementFailedError,
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
         procure,
         procure_async,
     )
-    from .protocol import AsyncNumberProvider, NumberProvider
+    from .protocol import AsyncNumberProvider, AsyncSandboxNumberProvider, NumberProvider, SandboxNumberProvider
     from .registry import available_providers, connect, connect_async
 
 __version__ = "0.1.0"
@@ -69,6 +71,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "NumberProvider": "protocol",
     "AsyncNumberProvider": "protocol",
+    "SandboxNumberProvider": "protocol",
+    "AsyncSandboxNumberProvider": "protocol",
     "connect": "registry",
     "connect_async": "registry",
     "available_providers": "registry",
@@ -82,10 +86,11 @@ _LAZY = {
     "ProviderReport": "broker",
     "ProcurementFailedError": "broker",
     "AmbiguousProcurementError": "broker",
+    "EventLoopRunningError": "broker",
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'didkit' has no attribute {name!r}")
@@ -97,7 +102,10 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    """The public API, the dunders and the submodules loaded so far."""
+    names = {name for name, value in globals().items() if isinstance(value, _ModuleType) and not name.startswith("_")}
+    names.update(name for name in globals() if name.startswith("__"))
+    return sorted(names | set(__all__))
 
 
 __all__ = [
@@ -105,6 +113,7 @@ __all__ = [
     "AmbiguousProcurementError",
     "AmbiguousPurchaseError",
     "AsyncNumberProvider",
+    "AsyncSandboxNumberProvider",
     "AuthenticationError",
     "AvailableNumber",
     "Capability",
@@ -116,6 +125,7 @@ __all__ = [
     "DestinationKind",
     "DidkitError",
     "DocumentsRequiredError",
+    "EventLoopRunningError",
     "InsufficientFundsError",
     "InvalidInputError",
     "Money",
@@ -136,6 +146,7 @@ __all__ = [
     "Region",
     "RequestRejectedError",
     "ResponseFormatError",
+    "SandboxNumberProvider",
     "SearchQuery",
     "ServerError",
     "TransportError",

@@ -1,10 +1,20 @@
 """The provider protocols every adapter satisfies: :class:`NumberProvider` (sync) and
-:class:`AsyncNumberProvider` (async; same names, ``async def``, async iterators)."""
+:class:`AsyncNumberProvider` (async; same names, ``async def``, async iterators).
+
+A provider holds an HTTP connection pool: close it when done, with ``close()`` (async:
+``await aclose()``) or by using it as a context manager (``with didkit.connect(...) as p:``;
+async: ``async with didkit.connect_async(...) as p:``).
+
+:class:`SandboxNumberProvider` and :class:`AsyncSandboxNumberProvider` are what
+``connect(name, sandbox=True)`` and ``connect_async(name, sandbox=True)`` return: the same
+protocols plus ``emulator``, the stateful fake carrier behind them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any, Protocol, runtime_checkable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .model import (
     DID,
@@ -17,6 +27,9 @@ from .model import (
     Region,
     SearchQuery,
 )
+
+if TYPE_CHECKING:
+    from .sandbox import Emulator
 
 DEFAULT_WAIT = 60.0
 """Seconds :meth:`NumberProvider.purchase` waits for an asynchronous order to complete."""
@@ -83,6 +96,19 @@ class NumberProvider(Protocol):
         """Give the number back (or stop its renewal, where that is the carrier's way)."""
         ...
 
+    def close(self) -> None:
+        """Release the provider's HTTP connections (only those it opened itself: an injected
+        ``httpx.Client`` stays open). The provider must not be used afterwards."""
+        ...
+
+    def __enter__(self) -> NumberProvider:
+        """``with didkit.connect(...) as provider:`` closes the provider on the way out."""
+        ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
 
 @runtime_checkable
 class AsyncNumberProvider(Protocol):
@@ -117,3 +143,43 @@ class AsyncNumberProvider(Protocol):
     async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID: ...
 
     async def release_number(self, did: DID | str) -> None: ...
+
+    async def aclose(self) -> None:
+        """Release the provider's HTTP connections (only those it opened itself: an injected
+        ``httpx.AsyncClient`` stays open). The provider must not be used afterwards."""
+        ...
+
+    async def __aenter__(self) -> AsyncNumberProvider:
+        """``async with didkit.connect_async(...) as provider:`` closes the provider on the way out."""
+        ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+@runtime_checkable
+class SandboxNumberProvider(NumberProvider, Protocol):
+    """A :class:`NumberProvider` over a built-in emulator: what ``connect(name, sandbox=True)``
+    and the ``didkit.testing`` fixtures give."""
+
+    @property
+    def emulator(self) -> Emulator:
+        """The stateful fake carrier: inspect it (``purchased_numbers()``, ``requests``), break it
+        (``faults.inject(...)``, ``sell_out()``, ``set_balance(...)``) or ``reset()`` it."""
+        ...
+
+    def __enter__(self) -> SandboxNumberProvider: ...
+
+
+@runtime_checkable
+class AsyncSandboxNumberProvider(AsyncNumberProvider, Protocol):
+    """An :class:`AsyncNumberProvider` over a built-in emulator: what
+    ``connect_async(name, sandbox=True)`` gives."""
+
+    @property
+    def emulator(self) -> Emulator:
+        """The stateful fake carrier (see :attr:`SandboxNumberProvider.emulator`)."""
+        ...
+
+    async def __aenter__(self) -> AsyncSandboxNumberProvider: ...

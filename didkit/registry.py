@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, cast
+from typing import Any, Literal, cast, overload
 
 from .errors import ConfigurationError
-from .protocol import AsyncNumberProvider, NumberProvider
+from .protocol import AsyncNumberProvider, AsyncSandboxNumberProvider, NumberProvider, SandboxNumberProvider
 
 ENTRY_POINT_GROUP = "didkit.providers"
 
@@ -45,6 +45,30 @@ def provider_class(name: str) -> type[Any]:
     return cast(type[Any], loaded)
 
 
+@overload
+def connect(
+    name: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    sandbox: Literal[True],
+    timeout: float = 30.0,
+    **options: Any,
+) -> SandboxNumberProvider: ...
+
+
+@overload
+def connect(
+    name: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    sandbox: bool = False,
+    timeout: float = 30.0,
+    **options: Any,
+) -> NumberProvider: ...
+
+
 def connect(
     name: str,
     *,
@@ -58,11 +82,37 @@ def connect(
 
     ``api_key`` falls back to the provider's environment variable (``WAVIX_API_KEY``,
     ``DIDWW_API_KEY``); ``base_url`` overrides the carrier's API root; ``sandbox=True`` talks to
-    the built-in emulator and needs no key. Other options go to the adapter.
+    the built-in emulator and needs no key (the provider then has an ``emulator``: typed as
+    :class:`~didkit.SandboxNumberProvider`). Other options go to the adapter. Close the provider
+    when done (``close()``, or ``with didkit.connect(...) as provider:``).
     """
     cls = provider_class(name)
     provider = cls(api_key=api_key, base_url=base_url, sandbox=sandbox, timeout=timeout, **options)
     return cast(NumberProvider, provider)
+
+
+@overload
+def connect_async(
+    name: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    sandbox: Literal[True],
+    timeout: float = 30.0,
+    **options: Any,
+) -> AsyncSandboxNumberProvider: ...
+
+
+@overload
+def connect_async(
+    name: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    sandbox: bool = False,
+    timeout: float = 30.0,
+    **options: Any,
+) -> AsyncNumberProvider: ...
 
 
 def connect_async(
@@ -76,7 +126,8 @@ def connect_async(
 ) -> AsyncNumberProvider:
     """A connected :class:`AsyncNumberProvider`; same arguments as :func:`connect`.
 
-    The registered class names its async twin in its ``async_class`` attribute.
+    The registered class names its async twin in its ``async_class`` attribute. Close the provider
+    when done (``await provider.aclose()``, or ``async with didkit.connect_async(...) as provider:``).
     """
     cls = provider_class(name)
     async_cls = getattr(cls, "async_class", None)

@@ -51,7 +51,7 @@ class ProviderReport:
 
     def __str__(self) -> str:
         if self.error is None:
-            return f"{self.provider}: {self.offers} offers in {self.elapsed:.2f} s"
+            return f"{self.provider}: {self.offers} offer{'' if self.offers == 1 else 's'} in {self.elapsed:.2f} s"
         return f"{self.provider}: failed after {self.elapsed:.2f} s: {self.error}"
 
 
@@ -113,7 +113,8 @@ class Comparison(Sequence[AvailableNumber]):
         providers = ", ".join(
             f"{r.provider}={r.offers}" if r.error is None else f"{r.provider}=error" for r in self.report
         )
-        return f"<Comparison {len(self._offers)} offers over {self.months} months ({providers})>"
+        found = len(self._offers)
+        return f"<Comparison {found} offer{'' if found == 1 else 's'} over {self.months} months ({providers})>"
 
 
 @attrs.frozen

@@ -15,6 +15,8 @@ Providers are the installed didkit adapters (see 'didkit providers'). Keys come 
 (WAVIX_API_KEY, DIDWW_API_KEY, ...) or from ~/.config/didkit/config.toml (or $DIDKIT_CONFIG).
 Try it without any key: 'didkit --sandbox search --country US --city "Los Angeles"'.
 
+--sandbox, --json and -v may also come after the command: 'didkit search --country US --json'.
+
 Exit status: 0 success, 1 a carrier failed or refused (or you declined), 2 bad input or configuration.
 """
 

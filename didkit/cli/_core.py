@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..model import DID
     from ..protocol import NumberProvider
+    from ._output import Activity
 
 T = TypeVar("T")
 
@@ -174,19 +175,35 @@ class State:
         any request."""
         return [self.connect(name) for name in self.select(override)]
 
+    def activity(self, message: str) -> Activity:
+        """A spinner with ``message`` on stderr while the command waits (see :class:`Activity`)."""
+        from ._output import Activity
+
+        return Activity(message, quiet=self.json or self.verbose)
+
     def find_owner(self, number: str, override: Sequence[str] | None = None) -> DID:
-        """The owned number ``number`` (E.164), asking each selected provider in turn."""
+        """The owned number ``number`` (E.164), asking every selected provider at once; the first
+        in their order that owns it wins. A provider that fails gets a warning and the others still
+        answer (see :func:`gather`)."""
         from ..validation import normalize_e164
 
         e164 = normalize_e164(number)
         providers = self.connect_all(override)
-        for provider in providers:
+
+        def lookup(provider: NumberProvider) -> DID | None:
             try:
                 return provider.get_number(e164)
             except NotFoundError:
-                continue
-        names = ", ".join(p.name for p in providers)
-        fail(f"{e164} is not owned on {names}")
+                return None
+
+        answers = gather(providers, lookup, doing=f"Looking for {e164} on", state=self)
+        for _, did in answers:
+            if did is not None:
+                return did
+        asked = [name for name, _ in answers]
+        unanswered = [p.name for p in providers if p.name not in asked]
+        failed = f" ({', '.join(unanswered)} could not be asked)" if unanswered else ""
+        fail(f"{e164} is not owned on {', '.join(asked)}{failed}")
 
     def close(self) -> None:
         """Close the HTTP clients of the connected providers."""
@@ -221,9 +238,20 @@ def _print_traceback(error: BaseException) -> None:
     sys.stderr.write("".join(traceback.format_exception(type(error), error, error.__traceback__)))
 
 
+GLOBAL_FLAGS = frozenset({"--json", "--sandbox", "--verbose", "-v"})
+"""The root's flags that may also come after the command (``didkit search --country US --json``)."""
+
+
 class DidkitGroup(TyperGroup):
     """The root group: every :class:`~didkit.DidkitError` and usage error becomes one line on stderr
-    and an exit status (see ``EXIT_*``); a traceback is shown only with ``-v``."""
+    and an exit status (see ``EXIT_*``); a traceback is shown only with ``-v``. The
+    :data:`GLOBAL_FLAGS` are accepted anywhere before a ``--``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        flags = [arg for arg in args[:end] if arg in GLOBAL_FLAGS]
+        rest = [arg for arg in args[:end] if arg not in GLOBAL_FLAGS]
+        return super().parse_args(ctx, [*flags, *rest, *args[end:]])
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -340,29 +368,51 @@ def warn_failure(provider: str, error: BaseException) -> None:
     sys.stderr.flush()
 
 
-def gather(providers: Sequence[NumberProvider], call: Callable[[NumberProvider], T]) -> list[tuple[str, T]]:
+def gather(
+    providers: Sequence[NumberProvider], call: Callable[[NumberProvider], T], *, doing: str, state: State
+) -> list[tuple[str, T]]:
     """``call`` on every provider, concurrently; results in the providers' order.
 
-    A provider that fails with a :class:`~didkit.ProviderError` gets a warning line on stderr and
-    is left out; when every provider fails, the command fails (exit status 1).
+    While they work, a spinner says ``"<doing> <the providers still working>…"`` (see
+    :meth:`State.activity`). A provider that fails with a :class:`~didkit.ProviderError` gets a
+    warning line on stderr and is left out; when every provider fails, the command fails (exit
+    status 1).
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from ..errors import ProviderError
 
     if not providers:
         return []
+    names = [provider.name for provider in providers]
+    answered: list[str] = []
+
+    def waiting() -> str:
+        pending = ", ".join(name for name in names if name not in answered) or ", ".join(names)
+        progress = f" ({len(answered)}/{len(names)} answered)" if answered else ""
+        return f"{doing} {pending}…{progress}"
+
+    outcomes: dict[str, T | ProviderError] = {}
+    with state.activity(waiting()) as activity, ThreadPoolExecutor(max_workers=len(providers)) as pool:
+        futures = {pool.submit(call, provider): provider.name for provider in providers}
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                outcomes[name] = future.result()
+            except ProviderError as error:
+                outcomes[name] = error
+            answered.append(name)
+            activity.update(waiting())
     results: list[tuple[str, T]] = []
     errors: list[ProviderError] = []
-    with ThreadPoolExecutor(max_workers=len(providers)) as pool:
-        futures = [(provider.name, pool.submit(call, provider)) for provider in providers]
-        for name, future in futures:
-            try:
-                results.append((name, future.result()))
-            except ProviderError as error:
-                errors.append(error)
-                if len(providers) > 1:
-                    warn_failure(name, error)
+    for name in names:
+        outcome = outcomes[name]
+        if isinstance(outcome, ProviderError):
+            errors.append(outcome)
+            if len(providers) > 1:
+                warn_failure(name, outcome)
+        else:
+            results.append((name, outcome))
     if errors and not results:
         if len(errors) == 1:
             raise errors[0]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ._core import gather, get_state
-from ._output import print_json, show, table, text
+from ._output import Col, print_json, show, table, text
 
 app = typer.Typer(
     help="Where each provider sells numbers: countries, regions (states) and cities.",
@@ -30,21 +30,29 @@ def countries(ctx: typer.Context, provider: ProviderOption = None) -> None:
     """Countries with inventory, per provider."""
     state = get_state(ctx)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: p.list_countries())
+    results = gather(providers, lambda p: p.list_countries(), doing="Listing countries on", state=state)
     found = [country for _, items in results for country in sorted(items, key=lambda c: c.code)]
     if state.json:
         print_json(found)
         return
-    result = table("provider", "code", "name", "prefix", "regions")
-    for country in found:
-        result.add_row(
+    columns = (
+        Col("provider", whole=True),
+        Col("code", whole=True),
+        Col("name"),
+        Col("prefix", whole=True, drop=2),
+        Col("regions", whole=True, drop=1),
+    )
+    rows = [
+        (
             country.provider,
             country.code,
             country.name,
             f"+{country.prefix}" if country.prefix else "-",
             text(country.has_regions),
         )
-    show(result)
+        for country in found
+    ]
+    show(table(columns, rows))
 
 
 @app.command("regions")
@@ -55,15 +63,20 @@ def regions(ctx: typer.Context, country: CountryOption, provider: ProviderOption
     state = get_state(ctx)
     code = normalize_country(country)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: p.list_regions(code))
+    results = gather(providers, lambda p: p.list_regions(code), doing=f"Listing regions of {code} on", state=state)
     found = [region for _, items in results for region in sorted(items, key=lambda r: r.name)]
     if state.json:
         print_json(found)
         return
-    result = table("provider", "country", "code", "name", "id")
-    for region in found:
-        result.add_row(region.provider, region.country, text(region.code), region.name, region.id)
-    show(result)
+    columns = (
+        Col("provider", whole=True),
+        Col("country", whole=True, drop=1),
+        Col("code", whole=True),
+        Col("name"),
+        Col("id", drop=2),
+    )
+    rows = [(region.provider, region.country, text(region.code), region.name, region.id) for region in found]
+    show(table(columns, rows))
 
 
 @app.command("cities")
@@ -81,14 +94,23 @@ def cities(
     state = get_state(ctx)
     code = normalize_country(country)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: p.list_cities(code, region))
+    results = gather(
+        providers, lambda p: p.list_cities(code, region), doing=f"Listing cities of {code} on", state=state
+    )
     found = [city for _, items in results for city in sorted(items, key=lambda c: c.name)]
     if state.json:
         print_json(found)
         return
-    result = table("provider", "country", "region", "city", "area codes", "id")
-    for city in found:
-        result.add_row(
-            city.provider, city.country, text(city.region), city.name, ", ".join(city.area_codes) or "-", city.id
-        )
-    show(result)
+    columns = (
+        Col("provider", whole=True),
+        Col("country", whole=True, drop=1),
+        Col("region", drop=3),
+        Col("city"),
+        Col("area codes", drop=4),
+        Col("id", drop=2),
+    )
+    rows = [
+        (city.provider, city.country, text(city.region), city.name, ", ".join(city.area_codes) or "-", city.id)
+        for city in found
+    ]
+    show(table(columns, rows))

@@ -58,7 +58,7 @@ def list_numbers(ctx: typer.Context, provider: ProvidersOption = None) -> None:
     """Every number you own, on every selected provider, in one table."""
     state = get_state(ctx)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: list(p.list_numbers()))
+    results = gather(providers, lambda p: list(p.list_numbers()), doing="Listing numbers on", state=state)
     dids = [did for _, items in results for did in items]
     if state.json:
         print_json(dids)
@@ -116,7 +116,8 @@ def route(
     state = get_state(ctx)
     did = state.find_owner(number, provider)
     client = state.connect(did.provider)
-    updated = client.set_destinations(did, destinations)
+    with state.activity(f"Routing {did.number} at {did.provider}…"):
+        updated = client.set_destinations(did, destinations)
     if state.json:
         print_json(updated)
         return
@@ -148,7 +149,8 @@ def set_number(
     state = get_state(ctx)
     did = state.find_owner(number, provider)
     client = state.connect(did.provider)
-    updated = client.update_number(did, **changes)
+    with state.activity(f"Updating {did.number} at {did.provider}…"):
+        updated = client.update_number(did, **changes)
     if state.json:
         print_json(updated)
         return
@@ -178,7 +180,8 @@ def release(
         confirm(
             f"Release {did.number} at {did.provider}: {effect}. Continue?", declined="aborted: nothing was released"
         )
-    client.release_number(did)
+    with state.activity(f"Releasing {did.number} at {did.provider}…"):
+        client.release_number(did)
     if state.json:
         print_json(
             {

@@ -102,30 +102,185 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
-_NUMERIC = frozenset({"#", "setup", "monthly", "per-minute", "channels", "total", "elapsed"})
-_NO_WRAP = frozenset({"provider", "number", "status", "type", "expires", "code", "prefix", "outcome"})
+def count(amount: int, noun: str, plural: str | None = None) -> str:
+    """``1 offer``, ``3 offers``, ``0 offers`` (``plural`` for nouns that do not just take an s)."""
+    return f"{amount} {noun if amount == 1 else plural or noun + 's'}"
 
 
-def table(*columns: str, title: str | None = None) -> Table:
-    """A plain table with ``columns``; columns named like prices are right-aligned."""
-    from rich import box
-    from rich.table import Table
+class Activity:
+    """What the command is waiting for, as a spinner and one line on stderr — only on a terminal,
+    and never with ``quiet`` (``--json``, or ``-v`` whose log lines would tear the spinner).
 
-    result = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for name in columns:
-        numeric = name in _NUMERIC
-        result.add_column(
-            name,
-            justify="right" if numeric else "left",
-            no_wrap=numeric or name in _NO_WRAP,
-            overflow="fold",
+    ``with Activity("Listing numbers on wavix…") as activity: ... activity.update("…")``. Safe to
+    update from worker threads.
+    """
+
+    def __init__(self, message: str, *, quiet: bool = False) -> None:
+        self.message = message
+        self._console = None if quiet else err()
+        self._status: Any = None
+
+    def __enter__(self) -> Activity:
+        if self._console is not None and self._console.is_terminal:
+            self._status = self._console.status(self.message, spinner="dots")
+            self._status.start()
+        return self
+
+    @property
+    def live(self) -> bool:
+        """Whether the spinner is showing (on a terminal, not quiet, inside the ``with``)."""
+        return self._status is not None
+
+    def update(self, message: str) -> None:
+        """Say what the command waits for now."""
+        self.message = message
+        if self._status is not None:
+            self._status.update(message)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
+@attrs.frozen
+class Col:
+    """A table column.
+
+    ``whole``: its cells are never wrapped, folded or cut (prices, numbers, offer indexes, dates).
+    ``drop``: when the table does not fit the terminal, the columns with a rank go first, lowest
+    rank first; a column without one is always shown. ``right``: right-aligned (amounts).
+    ``floor``: the narrowest a foldable column may get (default ``_FOLD_FLOOR``).
+    """
+
+    header: str
+    whole: bool = False
+    drop: int | None = None
+    right: bool = False
+    floor: int | None = None
+
+
+_FOLD_FLOOR = 12
+"""The narrowest a foldable column gets unless it says otherwise (fewer characters when its widest
+cell is shorter)."""
+
+
+def table(
+    columns: Sequence[Col],
+    rows: Iterable[Sequence[str]],
+    *,
+    title: str | None = None,
+    header: bool = True,
+    width: int | None = None,
+) -> Table:
+    """The one table builder of the CLI: ``rows`` under ``columns``, fitted to ``width`` (default:
+    the terminal's). Columns are dropped in their ``drop`` order until the rest fit; whole columns
+    get their widest cell, and the foldable ones share what is left, none under its floor."""
+    from rich.cells import cell_len
+
+    data = [list(row) for row in rows]
+    wants: list[int] = []
+    floors: list[int] = []
+    for index, column in enumerate(columns):
+        cells = [*(row[index] for row in data), column.header if header else ""]
+        widest = max(1, *(cell_len(line) for cell in cells for line in (cell.splitlines() or [""])))
+        wants.append(widest)
+        floors.append(widest if column.whole else min(widest, column.floor or _FOLD_FLOOR))
+    if width is None:
+        width = out().width
+
+    def frame(indexes: Sequence[int], widths: Sequence[int]) -> Table:
+        from rich import box
+        from rich.table import Column, Table
+
+        return Table(
+            *(
+                Column(
+                    columns[index].header,
+                    justify="right" if columns[index].right else "left",
+                    no_wrap=columns[index].whole,
+                    overflow="fold",
+                    width=widths[index],
+                )
+                for index in indexes
+            ),
+            title=title,
+            box=box.SIMPLE_HEAD if header else box.SIMPLE,
+            show_header=header,
+            title_justify="left",
+            pad_edge=False,
         )
+
+    def narrowest(indexes: Sequence[int]) -> int:
+        return _measure(frame(indexes, floors))
+
+    shown = list(range(len(columns)))
+    dropped: list[int] = []
+    for index in sorted((i for i, c in enumerate(columns) if c.drop is not None), key=lambda i: columns[i].drop or 0):
+        if narrowest(shown) <= width:
+            break
+        shown.remove(index)
+        dropped.append(index)
+    for index in reversed(dropped):  # a narrow column dropped early may fit beside the ones kept
+        candidate = sorted([*shown, index])
+        if narrowest(candidate) <= width:
+            shown = candidate
+    folding = [index for index in shown if not columns[index].whole]
+    spare = width - narrowest(shown) + sum(floors[index] for index in folding)
+    widths = list(wants)
+    shares = _share(spare, [wants[i] for i in folding], [floors[i] for i in folding])
+    for index, given in zip(folding, shares, strict=True):
+        widths[index] = given
+    result = frame(shown, widths)
+    for row in data:
+        result.add_row(*(row[index] for index in shown))
     return result
 
 
-def show(renderable: Any) -> None:
-    """Print a rich renderable on stdout."""
-    out().print(renderable)
+def _share(room: int, wants: Sequence[int], floors: Sequence[int]) -> list[int]:
+    """Widths for the foldable columns: each ``max(floor, min(want, level))`` at the highest level
+    that fits ``room``; what is left goes one character at a time to the columns still short."""
+
+    def total(level: int) -> int:
+        return sum(max(floor, min(want, level)) for want, floor in zip(wants, floors, strict=True))
+
+    low, high = 0, max(wants, default=0)
+    while low < high:  # the highest level whose total fits
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if total(middle) <= room else (low, middle - 1)
+    widths = [max(floor, min(want, low)) for want, floor in zip(wants, floors, strict=True)]
+    left = room - sum(widths)
+    for index, want in enumerate(wants):
+        if left <= 0:
+            break
+        if widths[index] < want:
+            widths[index] += 1
+            left -= 1
+    return widths
+
+
+def _measure(empty: Table) -> int:
+    """How wide ``empty`` (a table whose columns all have a width) is, borders and padding included."""
+    import io
+
+    from rich.console import Console
+
+    return Console(width=100_000, file=io.StringIO()).measure(empty).maximum
+
+
+def show(renderable: Any, console: Console | None = None) -> None:
+    """Print a rich renderable (on stdout by default). A table whose whole columns alone are wider
+    than the terminal is printed at its own width, for the terminal to wrap: never cut."""
+    from rich.table import Table
+
+    console = console or out()
+    width = console.width
+    if isinstance(renderable, Table) and _measure(renderable) > width:
+        console.width = _measure(renderable)  # print() clamps any width it is given to the console's
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width
 
 
 # -- formatting ----------------------------------------------------------------------------------
@@ -189,63 +344,79 @@ def destinations(dests: Sequence[Destination]) -> str:
     return ", ".join(destination(d) for d in ordered) or "-"
 
 
+OFFER_COLUMNS = (
+    Col("provider", whole=True),
+    Col("#", whole=True, right=True),
+    Col("number", whole=True),
+    Col("city", drop=4),
+    Col("type", whole=True, drop=2),
+    Col("setup", whole=True, right=True),
+    Col("monthly", whole=True, right=True),
+    Col("per-minute", whole=True, right=True, drop=3),
+    Col("channels", whole=True, right=True, drop=1),
+    Col("documents", whole=True, drop=5),
+)
+
+
 def offers_table(rows: Sequence[tuple[int, AvailableNumber]], title: str | None = None) -> Table:
     """The search table: ``rows`` are ``(per-provider position, offer)``, already in order."""
-    result = table(
-        "provider",
-        "#",
-        "number",
-        "city",
-        "type",
-        "setup",
-        "monthly",
-        "per-minute",
-        "channels",
-        "documents",
+    return table(
+        OFFER_COLUMNS,
+        (
+            (
+                offer.provider,
+                str(position),
+                offer_number(offer),
+                text(offer.city or offer.region),
+                text(offer.number_type),
+                money(offer.setup_price),
+                money(offer.monthly_price),
+                money(offer.per_minute_price),
+                text(offer.channels),
+                "required" if offer.requires_documents else "-",
+            )
+            for position, offer in rows
+        ),
         title=title,
     )
-    for position, offer in rows:
-        result.add_row(
-            offer.provider,
-            str(position),
-            offer_number(offer),
-            text(offer.city or offer.region),
-            text(offer.number_type),
-            money(offer.setup_price),
-            money(offer.monthly_price),
-            money(offer.per_minute_price),
-            text(offer.channels),
-            "required" if offer.requires_documents else "-",
-        )
-    return result
+
+
+NUMBER_COLUMNS = (
+    Col("provider", whole=True),
+    Col("number", whole=True),
+    Col("status", whole=True, drop=5),
+    Col("country", whole=True, drop=1),
+    Col("city", drop=3),
+    Col("label", drop=2),
+    Col("monthly", whole=True, right=True),
+    Col("routes to", drop=6),
+    Col("expires", whole=True, drop=4),
+)
 
 
 def numbers_table(dids: Sequence[DID]) -> Table:
     """Owned numbers, one row each."""
-    result = table("provider", "number", "status", "country", "city", "label", "monthly", "routes to", "expires")
-    for did in dids:
-        result.add_row(
-            did.provider,
-            did.number,
-            text(did.status),
-            text(did.country),
-            text(did.city or did.region),
-            text(did.label),
-            money(did.monthly_price),
-            destinations(did.destinations),
-            text(did.expires_at.date() if did.expires_at else None),
-        )
-    return result
+    return table(
+        NUMBER_COLUMNS,
+        (
+            (
+                did.provider,
+                did.number,
+                text(did.status),
+                text(did.country),
+                text(did.city or did.region),
+                text(did.label),
+                money(did.monthly_price),
+                destinations(did.destinations),
+                text(did.expires_at.date() if did.expires_at else None),
+            )
+            for did in dids
+        ),
+    )
 
 
 def did_details(did: DID) -> Table:
     """One owned number, field by field."""
-    from rich import box
-    from rich.table import Table
-
-    result = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
-    result.add_column("field", style="bold")
-    result.add_column("value")
     rows: list[tuple[str, str]] = [
         ("number", did.number),
         ("provider", did.provider),
@@ -270,6 +441,7 @@ def did_details(did: DID) -> Table:
         rows.append(("destinations", "-"))
     for dest in ordered:
         rows.append((f"destination {dest.priority}", f"{destination(dest)} [{dest.kind.value}]"))
-    for name, value in rows:
-        result.add_row(name, value, end_section=False)
-    return result
+    # the value column folds long URIs and ids, but never a number or a price: its floor fits them
+    atomic = [did.number, *(value for name, value in rows if "price" in name)]
+    floor = max(_FOLD_FLOOR, *(len(value) for value in atomic))
+    return table((Col("field", whole=True), Col("value", floor=floor)), rows, header=False)

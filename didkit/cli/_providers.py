@@ -8,7 +8,7 @@ import attrs
 import typer
 
 from ._core import State, get_state
-from ._output import print_json, show, table, text, words
+from ._output import Col, print_json, show, table, text, words
 from ._sandbox import emulator_names
 
 
@@ -69,22 +69,33 @@ def providers(
     if state.json:
         print_json(entries)
         return
-    result = table("provider", "key", "sandbox", "capabilities", "number types", "destinations")
+    rows = []
+    flags: list[str] = []
     for entry in entries:
         caps = entry["capabilities"]
         if entry["error"]:
-            result.add_row(
-                entry["provider"], "-", text(entry["emulator"]), f"failed to load: {entry['error']}", "-", "-"
-            )
+            failed = f"failed to load: {entry['error']}"
+            rows.append((entry["provider"], "-", text(entry["emulator"]), failed, "-", "-"))
             continue
+        flags += _flags(caps) if caps is not None else []
         source = entry["key_source"]
         key = "not configured" if source is None else ("not needed" if source == "sandbox" else source)
-        result.add_row(
-            entry["provider"],
-            key,
-            "emulator" if entry["emulator"] else "-",
-            ", ".join(_flags(caps)) if caps is not None else "-",
-            words(caps.number_types) if caps is not None else "-",
-            words(caps.destination_kinds) if caps is not None else "-",
+        rows.append(
+            (
+                entry["provider"],
+                key,
+                "emulator" if entry["emulator"] else "-",
+                ", ".join(_flags(caps)) if caps is not None else "-",
+                words(caps.number_types) if caps is not None else "-",
+                words(caps.destination_kinds) if caps is not None else "-",
+            )
         )
-    show(result)
+    columns = (
+        Col("provider", whole=True),
+        Col("key", whole=True),
+        Col("sandbox", whole=True, drop=2),
+        Col("capabilities", floor=max((len(flag) + 1 for flag in flags), default=None)),  # a flag never folds
+        Col("number types", drop=1),
+        Col("destinations", drop=3),
+    )
+    show(table(columns, rows))

@@ -17,6 +17,9 @@ app = typer.Typer(help="The built-in carrier emulators.", no_args_is_help=True)
 
 EMULATOR_GROUP = "didkit.emulators"
 
+DEFAULT_PORT = 8765
+"""``sandbox serve``'s port when ``--port`` is not given."""
+
 
 def emulator_names() -> list[str]:
     """Providers with a built-in emulator."""
@@ -44,10 +47,13 @@ def emulator_class(name: str) -> Any:
 def serve(
     ctx: typer.Context,
     provider: Annotated[str, typer.Option("--provider", "-p", help="Which carrier's emulator (wavix, didww, ...).")],
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).", min=0, max=65535)],
+    port: Annotated[
+        int,
+        typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).", min=0, max=65535, show_default=True),
+    ] = DEFAULT_PORT,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the emulator's deterministic world.")] = 0,
 ) -> None:
-    """Serve a carrier's emulator on 127.0.0.1:PORT until interrupted (Ctrl-C).
+    """Serve a carrier's emulator on 127.0.0.1:PORT (default 8765) until interrupted (Ctrl-C).
 
     It speaks the carrier's real API (Wavix at the root, DIDWW under /v3) and accepts any API key;
     point the carrier's own SDK or 'didkit.connect(name, base_url=URL, api_key="any")' at the
@@ -60,7 +66,8 @@ def serve(
     try:
         served = emulator.serve(host="127.0.0.1", port=port)
     except OSError as error:
-        fail(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}", EXIT_USAGE)
+        hint = " (choose another with --port N, or --port 0 for any free port)" if port else ""
+        fail(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}{hint}", EXIT_USAGE)
     base_url = served.url + str(getattr(emulator, "base_path", "") or "")
     stop = threading.Event()
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from ._core import EXIT_USAGE, CliFailure, State, confirm, fail, get_state, one_line, warn_failure
 from ._output import (
+    Col,
+    count,
     jsonable,
     money,
     offer_number,
@@ -24,9 +26,12 @@ from ._output import (
 )
 
 if TYPE_CHECKING:
-    from ..broker import Comparison, ProcurementAttempt
-    from ..model import AvailableNumber, Money, Order, SearchQuery
+    from collections.abc import Iterator
+
+    from ..broker import Comparison, ProcurementAttempt, ProviderReport
+    from ..model import DID, AvailableNumber, Money, Order, SearchQuery
     from ..protocol import NumberProvider
+    from ._output import Activity
 
 
 class NumberTypeChoice(str, enum.Enum):
@@ -125,39 +130,29 @@ def build_query(
 # -- comparison with a progress indicator ------------------------------------------------------
 
 
-class _Progress:
-    """Shows which providers have answered, on stderr: a spinner on a terminal, one line per
-    provider otherwise (none in --json mode)."""
+class SearchProgress:
+    """The broker's ``progress`` callback: which providers have answered, on the activity line
+    (a terminal), or one line per provider on stderr otherwise (none in --json mode)."""
 
-    def __init__(self, names: Sequence[str], *, quiet: bool) -> None:
-        from ._output import err
-
+    def __init__(self, activity: Activity, names: Sequence[str], *, quiet: bool) -> None:
+        self.activity = activity
         self.names = list(names)
         self.quiet = quiet
-        self.console = err()
         self.answered: list[str] = []
-        self.status: Any = None
+        activity.update(self.message())
 
-    def __enter__(self) -> _Progress:
-        if self.console.is_terminal:
-            self.status = self.console.status(self._message(), spinner="dots")
-            self.status.start()
-        return self
+    def message(self) -> str:
+        waiting = ", ".join(name for name in self.names if name not in self.answered)
+        if not waiting:
+            return f"Ranking the offers of {', '.join(self.names)}…"
+        answered = f" ({len(self.answered)}/{len(self.names)} answered)" if self.answered else ""
+        return f"Searching {waiting}…{answered}"
 
-    def _message(self) -> str:
-        waiting = [name for name in self.names if name not in self.answered]
-        return f"Searching {', '.join(waiting)}… ({len(self.answered)}/{len(self.names)} answered)"
-
-    def __call__(self, report: Any) -> None:
+    def __call__(self, report: ProviderReport) -> None:
         self.answered.append(report.provider)
-        if self.status is not None:
-            self.status.update(self._message())
-        elif not self.quiet and report.error is None:
-            say(str(report))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.status is not None:
-            self.status.stop()
+        self.activity.update(self.message())
+        if not self.quiet and not self.activity.live and report.error is None:
+            say(f"{report.provider}: {count(report.offers, 'offer')} in {report.elapsed:.2f} s")
 
 
 def run_compare(state: State, query: SearchQuery, providers: Sequence[NumberProvider]) -> Comparison:
@@ -165,8 +160,9 @@ def run_compare(state: State, query: SearchQuery, providers: Sequence[NumberProv
     the command fails when every provider failed."""
     from ..broker import compare
 
-    with _Progress([p.name for p in providers], quiet=state.json) as progress:
-        comparison = compare(query, list(providers), progress=progress)
+    names = [p.name for p in providers]
+    with state.activity("Searching…") as activity:
+        comparison = compare(query, list(providers), progress=SearchProgress(activity, names, quiet=state.json))
     failures = [report for report in comparison.report if report.error is not None]
     if failures and len(failures) == len(comparison.report):
         if len(failures) == 1 and failures[0].error is not None:
@@ -214,7 +210,8 @@ def search(
     limit: LimitOption = None,
     provider: ProvidersOption = None,
 ) -> None:
-    """Compare inventory across providers: one table, cheapest first (setup plus monthly).
+    """Compare inventory across providers: one table, cheapest first by the cost of a year
+    (setup price plus 12 × monthly price); offers without a price come last.
 
     '#' is an offer's position among its provider's offers: 'didkit buy --provider P --offer #'
     with the same filters buys it. A provider that fails gets a warning on stderr; the others
@@ -335,14 +332,15 @@ def buy(
         client = state.connect_all([name])[0]
         found = list(run_compare(state, query, [client]))
         if offer > len(found):
-            fail(f"--offer {offer}: the search found {len(found)} offers at {name}", EXIT_USAGE)
+            fail(f"--offer {offer}: the search found {count(len(found), 'offer')} at {name}", EXIT_USAGE)
         position, chosen = offer, found[offer - 1]
     else:
         from ..validation import normalize_e164
 
         normalize_e164(number or "")
         client = state.connect_all([name])[0]
-        position, chosen = _find_number(client, number or "", filters)
+        with state.activity(f"Looking for {number} at {name}…"):
+            position, chosen = _find_number(client, number or "", filters)
 
     if not state.json:
         show(offers_table([(position, chosen)], title=f"To buy from {name}"))
@@ -352,7 +350,11 @@ def buy(
             f"{money(chosen.monthly_price)}/month (reference {reference})?",
             declined="aborted: nothing was bought",
         )
-    order = client.purchase(chosen, reference=reference, wait=wait)
+    waits = ""
+    if client.capabilities.async_orders:
+        waits = f" (an asynchronous order: waiting up to {wait:g} s for it to complete)"
+    with state.activity(f"Buying {offer_number(chosen)} from {name}{waits}…"):
+        order = client.purchase(chosen, reference=reference, wait=wait)
     if state.json:
         print_json(order)
         return
@@ -423,9 +425,8 @@ def plan(
 
 
 def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
-    result = table("provider", "number", "monthly", "outcome", "error", "elapsed")
-    for attempt in attempts:
-        result.add_row(
+    rows = [
+        (
             attempt.provider,
             offer_number(attempt.offer),
             money(attempt.offer.monthly_price),
@@ -433,10 +434,72 @@ def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
             one_line(str(attempt.error)) if attempt.error is not None else "-",
             f"{attempt.elapsed:.2f} s",
         )
-    return result
+        for attempt in attempts
+    ]
+    numbers = [len(row[1]) for row in rows if row[1].startswith("+")]
+    columns = (
+        Col("provider", whole=True),
+        Col("number", floor=max(numbers, default=None)),  # "any in <city>" may wrap, a number never
+        Col("monthly", whole=True, right=True),
+        Col("outcome", whole=True),
+        Col("error"),
+        Col("elapsed", whole=True, right=True, drop=1),
+    )
+    return table(columns, rows)
 
 
 _PREVIEW_ROWS = 10
+
+
+class _Narrator:
+    """Tells the activity line what procure does: which offer it buys (and what failed before),
+    when it reconciles. The broker reports only its searches, so the CLI watches the calls it
+    makes to the providers instead (see :meth:`watch`)."""
+
+    def __init__(self, activity: Activity, reference: str) -> None:
+        self.activity = activity
+        self.reference = reference
+        self.failed: str | None = None
+
+    def watch(self, provider: NumberProvider) -> NumberProvider:
+        return cast("NumberProvider", _Narrated(provider, self))
+
+
+class _Narrated:
+    """``provider``, narrating its purchases and reconciliation calls; the rest goes straight to it."""
+
+    def __init__(self, provider: NumberProvider, narrator: _Narrator) -> None:
+        self._provider = provider
+        self._narrator = narrator
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._provider, name)
+
+    def purchase(self, offer: AvailableNumber, **options: Any) -> Order:
+        narrator = self._narrator
+        earlier = f" ({narrator.failed})" if narrator.failed else ""
+        narrator.activity.update(f"Buying {offer_number(offer)} from {self._provider.name}{earlier}…")
+        try:
+            return self._provider.purchase(offer, **options)
+        except Exception as error:
+            narrator.failed = f"{offer_number(offer)} from {self._provider.name} failed: {type(error).__name__}"
+            raise
+
+    def _reconciling(self) -> None:
+        narrator = self._narrator
+        narrator.activity.update(f"Reconciling reference {narrator.reference} with {self._provider.name}…")
+
+    def get_order(self, order_id: str) -> Order:
+        self._reconciling()
+        return self._provider.get_order(order_id)
+
+    def get_number(self, ref: DID | str) -> DID:
+        self._reconciling()
+        return self._provider.get_number(ref)
+
+    def list_numbers(self, **filters: Any) -> Iterator[DID]:
+        self._reconciling()
+        return self._provider.list_numbers(**filters)
 
 
 def procure(
@@ -469,8 +532,8 @@ def procure(
         StrategyChoice,
         typer.Option(
             "--strategy",
-            help="cheapest: every provider's offers, cheapest first; in_order: the providers' order "
-            "(as given with --provider), cheapest first within each.",
+            help="cheapest: every provider's offers, cheapest first (setup plus 12 × monthly); in_order: the "
+            "providers' order (as given with --provider), cheapest first within each.",
         ),
     ] = StrategyChoice.cheapest,
     wait: Annotated[
@@ -520,15 +583,16 @@ def procure(
         )
 
     try:
-        with _Progress(names, quiet=state.json) as progress:
+        with state.activity("Searching…") as activity:
+            narrator = _Narrator(activity, reference)
             result = broker_procure(
                 query,
-                providers,
+                [narrator.watch(p) for p in providers],
                 reference=reference,
                 strategy=strategy.value,
                 require_no_documents=no_documents,
                 wait=wait,
-                progress=progress,
+                progress=SearchProgress(activity, names, quiet=state.json),
                 max_monthly=monthly_cap,
                 max_setup=setup_cap,
             )

@@ -118,7 +118,7 @@ def test_one_failing_provider_does_not_fail_the_comparison() -> None:
     assert not bad_report.ok and not bad_report.timed_out
     assert good_report == ProviderReport("good", 1, good_report.elapsed)
     assert good_report.ok and good_report.elapsed >= 0
-    assert "failed" in str(bad_report) and "1 offers" in str(good_report)
+    assert "failed" in str(bad_report) and "1 offer in" in str(good_report)
 
 
 def test_an_unexpected_exception_is_reported_as_a_provider_error() -> None:
@@ -360,3 +360,12 @@ def test_instances_given_by_the_caller_are_not_closed() -> None:
     provider = FakeProvider("a")
     didkit.compare(QUERY, [provider])
     assert not provider.closed
+
+
+def test_reports_and_comparisons_count_in_good_english() -> None:
+    from didkit.broker import ProviderReport
+
+    assert str(ProviderReport("wavix", 1, 0.5)) == "wavix: 1 offer in 0.50 s"
+    assert str(ProviderReport("wavix", 2, 0.5)) == "wavix: 2 offers in 0.50 s"
+    single = didkit.compare(SearchQuery(country="US"), [FakeProvider("a", [offer("a", "+12135550101", "1.00")])])
+    assert repr(single).startswith("<Comparison 1 offer over 12 months")

@@ -30,8 +30,10 @@ class Invoker:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None) -> Result:
-        return self.runner.invoke(app, list(args), input=input)
+    def __call__(self, *args: str, input: str | None = None, columns: int | None = None) -> Result:
+        """``columns``: the terminal width (``COLUMNS``), as rich reads it."""
+        env = {"COLUMNS": str(columns)} if columns is not None else None
+        return self.runner.invoke(app, list(args), input=input, env=env)
 
 
 @pytest.fixture

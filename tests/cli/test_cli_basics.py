@@ -119,3 +119,47 @@ def test_coverage_bad_country(didkit_cli: Invoker) -> None:
     result = didkit_cli("--sandbox", "coverage", "regions", "--country", "XX")
     assert result.exit_code == 2
     assert "XX" in result.stderr
+
+
+def test_global_flags_are_accepted_after_the_command(didkit_cli: Invoker) -> None:
+    result = didkit_cli("search", "--country", "US", "-p", "wavix", "--limit", "1", "--sandbox", "--json")
+    assert result.exit_code == 0, result.stderr
+    (offer,) = json.loads(result.stdout)
+    assert offer["provider"] == "wavix"
+
+    nested = didkit_cli("numbers", "list", "--json", "--sandbox")
+    assert nested.exit_code == 0, nested.stderr
+    assert {did["provider"] for did in json.loads(nested.stdout)} == {"wavix", "didww"}
+
+
+def test_a_global_flag_after_double_dash_stays_an_argument(didkit_cli: Invoker) -> None:
+    result = didkit_cli("--sandbox", "numbers", "show", "--", "--json")
+    assert result.exit_code == 2  # '--json' is the NUMBER here, and not a phone number
+    assert "--json" in result.stderr
+
+
+def test_search_help_states_the_ranking(didkit_cli: Invoker) -> None:
+    result = didkit_cli("search", "--help")
+    assert "setup price plus 12 × monthly price" in " ".join(result.stdout.split())
+
+
+def test_sandbox_serve_has_a_documented_default_port() -> None:
+    from typer.main import get_command
+
+    from didkit.cli import app
+    from didkit.cli._sandbox import DEFAULT_PORT
+
+    serve = get_command(app).commands["sandbox"].commands["serve"]  # type: ignore[attr-defined]
+    (port,) = [param for param in serve.params if param.name == "port"]
+    assert port.default == DEFAULT_PORT == 8765
+    assert not port.required
+    assert "default 8765" in (serve.help or "")
+
+
+def test_offer_counts_are_in_good_english(didkit_cli: Invoker) -> None:
+    result = didkit_cli(
+        "--sandbox", "buy", "-p", "wavix", "--offer", "5", "--country", "US", "--city", "Miami", "--limit", "1",
+        "--reference", "english-1",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "the search found 1 offer at wavix" in result.stderr

@@ -212,3 +212,13 @@ def test_sandbox_serve_json_first_line() -> None:
             if process.poll() is None:
                 process.kill()
     assert code == 0
+
+
+def test_python_dash_m_didkit_is_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "didkit", "--sandbox", "--json", "providers"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert {entry["provider"] for entry in json.loads(done.stdout)} == {"wavix", "didww"}
+    usage = subprocess.run([sys.executable, "-m", "didkit", "--help"], capture_output=True, text=True, timeout=60)
+    assert usage.stdout.startswith("Usage: didkit ")

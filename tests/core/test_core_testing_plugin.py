@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -52,3 +53,47 @@ async def test_async_fixture_variant(didkit_sandbox: Callable[..., Any]) -> None
     offers = [o async for o in provider.search_numbers(SearchQuery(country="US", city="Miami", limit=2))]
     assert len(offers) == 2
     assert all(o.provider == "wavix" for o in offers)
+
+
+def test_didkit_testing_imports_without_pytest() -> None:
+    """Scripts and notebooks use ``didkit.testing.sandbox_provider``: no pytest needed."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "sys.modules['pytest'] = None  # any 'import pytest' now raises ImportError\n"
+        "from didkit.testing import sandbox_provider\n"
+        "with sandbox_provider('wavix') as p:\n"
+        "    assert p.emulator.owned_numbers()\n"
+        "assert 'didkit.testing.plugin' not in sys.modules\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_the_pytest_entry_point_is_the_plugin_module() -> None:
+    from importlib.metadata import entry_points
+
+    (plugin,) = [ep for ep in entry_points(group="pytest11") if ep.name == "didkit"]
+    assert plugin.value == "didkit.testing.plugin"
+    assert hasattr(plugin.load(), "didkit_sandbox")
+
+
+async def test_async_providers_made_by_the_factory_are_closed() -> None:
+    from didkit.testing import sandbox_provider
+    from didkit.testing.plugin import _close
+
+    provider = sandbox_provider("didww", asynchronous=True)
+    assert await provider.list_countries()
+    client = provider._runner.client  # type: ignore[attr-defined]
+    assert not client.is_closed
+    await provider.aclose()
+    assert client.is_closed
+
+    later = sandbox_provider("wavix", asynchronous=True)
+    client = later._runner.client  # type: ignore[attr-defined]
+    await asyncio.to_thread(_close, later)  # a fixture's teardown: no running loop in that thread
+    assert client.is_closed

@@ -1,0 +1,60 @@
+"""User code the way the docs show it, checked with ``mypy --strict`` by test_user_code_types.py.
+
+Not a test module: it is type-checked, and imported once to prove it also runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import didkit
+from didkit.sandbox import Emulator
+from didkit.testing import AsyncSandboxNumberProvider, SandboxFactory, SandboxNumberProvider, sandbox_provider
+
+
+def sync_sandbox() -> list[str]:
+    provider = didkit.connect("wavix", sandbox=True)
+    emulator: Emulator = provider.emulator
+    offers = list(provider.search_numbers(didkit.SearchQuery(country="US", city="Los Angeles", limit=1)))
+    order = provider.purchase(offers[0], reference="typed-1")
+    provider.close()
+    return [*emulator.purchased_numbers(), *(did.number for did in order.numbers)]
+
+
+def context_managers() -> str:
+    with didkit.connect("didww", sandbox=True) as provider:
+        provider.emulator.faults.clear()
+        return provider.name
+
+
+def plain_provider(api_key: str) -> didkit.NumberProvider:
+    return didkit.connect("wavix", api_key=api_key)
+
+
+async def async_sandbox() -> int:
+    provider = didkit.connect_async("didww", sandbox=True)
+    countries = await provider.list_countries()
+    await provider.aclose()
+    async with didkit.connect_async("wavix", sandbox=True) as other:
+        other.emulator.reset()
+        countries += await other.list_countries()
+    return len(countries)
+
+
+def fixtures_as_a_user_annotates_them(didkit_sandbox: SandboxFactory, wavix_sandbox: SandboxNumberProvider) -> bool:
+    twin: AsyncSandboxNumberProvider = didkit_sandbox("didww", asynchronous=True)
+    sync: SandboxNumberProvider = didkit_sandbox("didww", seed=3)
+    script: SandboxNumberProvider = sandbox_provider("wavix")
+    script.close()
+    return twin.emulator is not sync.emulator and wavix_sandbox.emulator.owned_numbers() != []
+
+
+def blocking_compare() -> None:
+    try:
+        didkit.compare(didkit.SearchQuery(country="US"), ["wavix"])
+    except didkit.EventLoopRunningError as error:
+        print(error)
+
+
+def run_all() -> tuple[list[str], str, int]:
+    return sync_sandbox(), context_managers(), asyncio.run(async_sandbox())

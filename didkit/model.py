@@ -211,8 +211,7 @@ def _to_destination_kind(value: Any) -> DestinationKind:
         raise InvalidInputError(f"destination kind must be one of {kinds}, got {value!r}") from None
 
 
-def _to_destination_target(value: Any, self_: Any) -> str:
-    kind: DestinationKind = self_.kind
+def _to_destination_target(value: Any, kind: DestinationKind) -> str:
     if kind is DestinationKind.SIP_URI:
         return normalize_sip_uri(value)
     if kind is DestinationKind.PSTN:
@@ -250,9 +249,13 @@ class Destination:
     """
 
     kind: DestinationKind = attrs.field(converter=_to_destination_kind)
-    target: str = attrs.field(converter=attrs.Converter(_to_destination_target, takes_self=True))
+    target: str
     priority: int = attrs.field(default=1, converter=_to_priority)
     trunk_id: str | None = attrs.field(default=None, converter=_to_trunk_id)
+
+    def __attrs_post_init__(self) -> None:
+        # How the target is checked depends on the kind, so it is converted once both are known.
+        object.__setattr__(self, "target", _to_destination_target(self.target, self.kind))
 
     @classmethod
     def sip(cls, uri: str, *, priority: int = 1) -> Destination:
@@ -268,7 +271,7 @@ class Destination:
     def trunk(cls, trunk_id: str | int, *, name: str | None = None, priority: int = 1) -> Destination:
         """Calls go to one of the carrier's SIP trunks, by the carrier's trunk id (``name``, the
         trunk's name, is what the carrier shows; it defaults to the id)."""
-        return cls(DestinationKind.SIP_TRUNK, name or _to_trunk_id(trunk_id), priority, trunk_id)
+        return cls(DestinationKind.SIP_TRUNK, name or ("" if trunk_id is None else str(trunk_id)), priority, trunk_id)
 
     def with_priority(self, priority: int) -> Destination:
         """The same destination at another priority."""

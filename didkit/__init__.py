@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .broker import (
         AmbiguousProcurementError,
         Comparison,
+        ComparisonFailedError,
         Procurement,
         ProcurementAttempt,
         ProcurementFailedError,
@@ -66,6 +67,13 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+import logging as _logging
+
+# A library's records go where the application sends them, and nowhere when it configures no
+# logging (not to stderr through logging's last-resort handler).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+del _logging
+
 _LAZY = {
     "NumberProvider": "protocol",
     "AsyncNumberProvider": "protocol",
@@ -77,6 +85,7 @@ _LAZY = {
     "procure": "broker",
     "procure_async": "broker",
     "Comparison": "broker",
+    "ComparisonFailedError": "broker",
     "Procurement": "broker",
     "ProcurementAttempt": "broker",
     "ProviderReport": "broker",
@@ -110,6 +119,7 @@ __all__ = [
     "Capability",
     "City",
     "Comparison",
+    "ComparisonFailedError",
     "ConfigurationError",
     "Country",
     "Destination",

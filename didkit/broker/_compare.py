@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,9 @@ from ._runtime import (
     run_blocking,
     search_all,
 )
-from ._types import Comparison
+from ._types import Comparison, ComparisonFailedError
+
+logger = logging.getLogger("didkit.broker")
 
 
 async def _compare(
@@ -44,6 +47,11 @@ async def _compare(
     finally:
         await close_all(handles, runtime)
         runtime.shutdown()
+    if all(report.error is not None for report in reports):
+        raise ComparisonFailedError(reports)
+    for report in reports:
+        if report.error is not None:
+            logger.warning("compare: %s did not answer: %s", report.provider, report.error)
     offers = order_offers([offer for found in per_provider for offer in found], months)
     return Comparison(offers, reports, months=months)
 
@@ -99,10 +107,12 @@ def compare(
 
     Returns:
         A :class:`~didkit.Comparison`: the offers, cheapest first, and ``.report`` with one
-        :class:`~didkit.ProviderReport` per provider. One provider failing never fails the
-        comparison: its error is in its report.
+        :class:`~didkit.ProviderReport` per provider. Some providers failing never fails the
+        comparison: each error is in its report, and logged at ``WARNING`` on the
+        ``didkit.broker`` logger.
 
     Raises:
+        ComparisonFailedError: no provider answered; the message names each one's failure.
         InvalidInputError: bad arguments.
         ConfigurationError: an unknown provider name.
         EventLoopRunningError: called from a running event loop (use :func:`compare_async`).

@@ -14,6 +14,7 @@ __all__ = [
     "AmbiguousProcurementError",
     "AttemptOutcome",
     "Comparison",
+    "ComparisonFailedError",
     "EventLoopRunningError",
     "Procurement",
     "ProcurementAttempt",
@@ -179,6 +180,32 @@ class Procurement:
 class EventLoopRunningError(DidkitError, RuntimeError):
     """A blocking broker function (:func:`~didkit.compare`, :func:`~didkit.procure`) was called
     from inside a running event loop; await its ``_async`` twin instead."""
+
+
+class ComparisonFailedError(DidkitError):
+    """No provider answered :func:`~didkit.compare`: every one failed (or could not be connected).
+
+    The message names each provider and its failure; ``report`` holds every
+    :class:`ProviderReport` (each with its ``error``), ``errors`` the errors by provider.
+    When at least one provider answers, :func:`~didkit.compare` returns and logs each failure at
+    ``WARNING`` on the ``didkit.broker`` logger instead.
+    """
+
+    def __init__(self, report: Iterable[ProviderReport]) -> None:
+        self.report: tuple[ProviderReport, ...] = tuple(report)
+        failures = "; ".join(_failure(r) for r in self.report if r.error is not None)
+        super().__init__(f"no provider answered: {failures}")
+
+    @property
+    def errors(self) -> dict[str, DidkitError]:
+        """Each provider's error, by name."""
+        return {r.provider: r.error for r in self.report if r.error is not None}
+
+
+def _failure(report: ProviderReport) -> str:
+    """``provider: what went wrong`` (a provider error already starts with its provider)."""
+    text = " ".join(str(report.error).split()) or type(report.error).__name__
+    return text if text.startswith(f"{report.provider}:") else f"{report.provider}: {text}"
 
 
 class _ProcurementErrorMixin:

@@ -48,7 +48,11 @@ ClickException: type[Exception] = next(cls for cls in typer.BadParameter.__mro__
 
 
 def exit_code_for(error: BaseException) -> int:
-    """The exit status for a didkit error: 2 for bad input, 1 for everything a carrier did."""
+    """The exit status for a didkit error: 2 for bad input, 1 for everything a carrier did. An
+    error that stands for several (every provider failed) is bad input when each of them is."""
+    causes = getattr(error, "errors", None)
+    if isinstance(causes, dict) and causes and not isinstance(error, _BAD_INPUT):
+        return EXIT_USAGE if all(exit_code_for(cause) == EXIT_USAGE for cause in causes.values()) else EXIT_FAILURE
     return EXIT_USAGE if isinstance(error, _BAD_INPUT) else EXIT_FAILURE
 
 

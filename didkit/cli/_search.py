@@ -161,21 +161,22 @@ class _Progress:
 
 
 def run_compare(state: State, query: SearchQuery, providers: Sequence[NumberProvider]) -> Comparison:
-    """``didkit.compare`` with the progress indicator; failing providers get a warning line, and
-    the command fails when every provider failed."""
-    from ..broker import compare
+    """``didkit.compare`` with the progress indicator; failing providers get a warning line. When
+    no provider answered, the command fails with compare's one line naming each failure (exit
+    status 2 when every failure was bad input, such as a place no carrier knows; else 1)."""
+    from ..broker import ComparisonFailedError, compare
 
-    with _Progress([p.name for p in providers], quiet=state.json) as progress:
-        comparison = compare(query, list(providers), progress=progress)
-    failures = [report for report in comparison.report if report.error is not None]
-    if failures and len(failures) == len(comparison.report):
-        if len(failures) == 1 and failures[0].error is not None:
-            raise failures[0].error
-        for report in failures:
-            warn_failure(report.provider, report.error or Exception("failed"))
-        fail("every provider failed")
-    for report in failures:
-        warn_failure(report.provider, report.error or Exception("failed"))
+    try:
+        with _Progress([p.name for p in providers], quiet=state.json) as progress:
+            comparison = compare(query, list(providers), progress=progress)
+    except ComparisonFailedError as error:
+        errors = list(error.errors.values())
+        if len(errors) == 1:
+            raise errors[0] from None
+        raise
+    for report in comparison.report:
+        if report.error is not None:
+            warn_failure(report.provider, report.error)
     return comparison
 
 

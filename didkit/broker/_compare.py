@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import SearchQuery
-from ._ranking import order_offers
+from ._ranking import rank
 from ._runtime import (
     ProgressCallback,
     ProviderLike,
@@ -52,8 +52,8 @@ async def _compare(
     for report in reports:
         if report.error is not None:
             logger.warning("compare: %s did not answer: %s", report.provider, report.error)
-    offers = order_offers([offer for found in per_provider for offer in found], months)
-    return Comparison(offers, reports, months=months)
+    offers = [offer for _, offer in rank(per_provider, months).ranked]
+    return Comparison(offers, reports, months=months, by_provider=per_provider)
 
 
 async def compare_async(
@@ -97,7 +97,8 @@ def compare(
             connected (a missing API key) is reported like any failing provider.
         months: offers are ordered by setup plus ``months`` × monthly price; ties by per-minute
             price, then by the providers' order; offers with an unknown price come last. Amounts
-            are compared within one currency (the most common one first).
+            are compared within one currency (the most common one first). This is the ordering
+            :func:`procure` uses; :meth:`Comparison.plan` shows what it would try.
         timeout: seconds each provider may take (``None``: no limit). A provider that runs out of
             time is reported with a :class:`~didkit.TransportError`.
         progress: called as ``progress(report)`` with each provider's

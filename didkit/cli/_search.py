@@ -387,41 +387,6 @@ def _parse_cap(value: str | None, option: str) -> Money | Decimal | None:
     return cap
 
 
-def _fits(price: Money | None, cap: Money | Decimal | None) -> bool:
-    from ..model import Money
-
-    if cap is None:
-        return True
-    if price is None:
-        return False
-    if isinstance(cap, Money):
-        return price.currency == cap.currency and price.amount <= cap.amount
-    return price.amount <= cap
-
-
-def plan(
-    comparison: Sequence[AvailableNumber],
-    providers: Sequence[str],
-    *,
-    max_monthly: Money | Decimal | None = None,
-    max_setup: Money | Decimal | None = None,
-    no_documents: bool = False,
-    strategy: str = "cheapest",
-) -> list[AvailableNumber]:
-    """The offers procure will try, in order (for the preview; the broker decides for real)."""
-    offers = [
-        offer
-        for offer in comparison
-        if _fits(offer.monthly_price, max_monthly)
-        and _fits(offer.setup_price, max_setup)
-        and not (no_documents and offer.requires_documents)
-    ]
-    if strategy == StrategyChoice.in_order.value:
-        order = {name: index for index, name in enumerate(providers)}
-        offers.sort(key=lambda offer: order.get(offer.provider, len(order)))
-    return offers
-
-
 def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
     result = table("provider", "number", "monthly", "outcome", "error", "elapsed")
     for attempt in attempts:
@@ -498,12 +463,10 @@ def procure(
 
     if not (yes or state.json):
         comparison = run_compare(state, query, providers)
-        candidates = plan(
-            list(comparison),
-            names,
+        candidates = comparison.plan(
             max_monthly=monthly_cap,
             max_setup=setup_cap,
-            no_documents=no_documents,
+            require_no_documents=no_documents,
             strategy=strategy.value,
         )
         if not candidates:

@@ -28,6 +28,7 @@ from .errors import (
     ResponseFormatError,
     ServerError,
     TransportError,
+    UnknownPlaceError,
     UnsupportedOperationError,
 )
 from .model import (
@@ -149,6 +150,7 @@ __all__ = [
     "SearchQuery",
     "ServerError",
     "TransportError",
+    "UnknownPlaceError",
     "UnsupportedOperationError",
     "available_providers",
     "compare",

@@ -347,28 +347,32 @@ def warn_failure(provider: str, error: BaseException) -> None:
 def gather(providers: Sequence[NumberProvider], call: Callable[[NumberProvider], T]) -> list[tuple[str, T]]:
     """``call`` on every provider, concurrently; results in the providers' order.
 
-    A provider that fails with a :class:`~didkit.ProviderError` gets a warning line on stderr and
-    is left out; when every provider fails, the command fails (exit status 1).
+    A provider that fails with a :class:`~didkit.ProviderError`, or does not know a place the
+    command named (:class:`~didkit.UnknownPlaceError`), gets a warning line on stderr and is left
+    out. When every provider fails, the command fails with one line naming each failure, and the
+    exit status ``search`` would give (see :func:`exit_code_for`).
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..errors import ProviderError
+    from ..errors import ProviderError, UnknownPlaceError
 
     if not providers:
         return []
     results: list[tuple[str, T]] = []
-    errors: list[ProviderError] = []
+    errors: list[tuple[str, DidkitError]] = []
     with ThreadPoolExecutor(max_workers=len(providers)) as pool:
         futures = [(provider.name, pool.submit(call, provider)) for provider in providers]
         for name, future in futures:
             try:
                 results.append((name, future.result()))
-            except ProviderError as error:
-                errors.append(error)
-                if len(providers) > 1:
-                    warn_failure(name, error)
+            except (ProviderError, UnknownPlaceError) as error:
+                errors.append((name, error))
     if errors and not results:
         if len(errors) == 1:
-            raise errors[0]
-        fail("every provider failed")
+            raise errors[0][1]
+        from ..broker import ComparisonFailedError, ProviderReport
+
+        raise ComparisonFailedError([ProviderReport(name, error=failure) for name, failure in errors])
+    for name, failure in errors:
+        warn_failure(name, failure)
     return results

@@ -270,6 +270,12 @@ class _ProviderCore:
                 raise InvalidInputError(
                     f"destinations must be Destination objects (Destination.sip/pstn/trunk), got {item!r}"
                 )
+        seen: set[tuple[object, ...]] = set()
+        for item in items:
+            key = (item.kind, item.target, item.trunk_id)
+            if key in seen:
+                raise InvalidInputError(f"destination {item.target!r} is given twice")
+            seen.add(key)
         priorities = [item.priority for item in items]
         if any(p != 1 for p in priorities) and any(b <= a for a, b in itertools.pairwise(priorities)):
             # The list is the priority order; priorities that say otherwise are a mistake to

@@ -398,6 +398,14 @@ def test_destination_priorities_that_contradict_the_list_are_rejected(priorities
     assert sent == []
 
 
+def test_a_destination_given_twice_is_rejected() -> None:
+    sent: list[httpx.Request] = []
+    provider, _ = make(lambda request: sent.append(request) or httpx.Response(200, json={"number": "+12125550123"}))
+    with pytest.raises(InvalidInputError, match="given twice"):
+        provider.set_destinations("5", [Destination.sip("sip:a@b.example"), Destination.sip("SIP:a@b.example")])
+    assert sent == []
+
+
 def test_parse_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=lambda: 1445412470.0) == 10.0
     assert parse_retry_after("garbage") is None

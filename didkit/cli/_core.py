@@ -49,11 +49,21 @@ ClickException: type[Exception] = next(cls for cls in typer.BadParameter.__mro__
 
 def exit_code_for(error: BaseException) -> int:
     """The exit status for a didkit error: 2 for bad input, 1 for everything a carrier did. An
-    error that stands for several (every provider failed) is bad input when each of them is."""
-    causes = getattr(error, "errors", None)
-    if isinstance(causes, dict) and causes and not isinstance(error, _BAD_INPUT):
-        return EXIT_USAGE if all(exit_code_for(cause) == EXIT_USAGE for cause in causes.values()) else EXIT_FAILURE
+    error that stands for every provider failing (a comparison, or a procurement that could not
+    search anywhere) is bad input when each provider's error is."""
+    causes = _every_provider_failed(error)
+    if causes:
+        return EXIT_USAGE if all(exit_code_for(cause) == EXIT_USAGE for cause in causes) else EXIT_FAILURE
     return EXIT_USAGE if isinstance(error, _BAD_INPUT) else EXIT_FAILURE
+
+
+def _every_provider_failed(error: BaseException) -> list[BaseException]:
+    """Each provider's error, where ``error`` says that no provider answered the search; else ``[]``."""
+    if isinstance(error, _BAD_INPUT) or getattr(error, "attempts", None):
+        return []
+    reports = getattr(error, "report", None) or ()
+    causes = [getattr(report, "error", None) for report in reports]
+    return [cause for cause in causes if isinstance(cause, BaseException)] if all(causes) else []
 
 
 def one_line(text: str) -> str:

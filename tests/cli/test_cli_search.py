@@ -129,6 +129,9 @@ def test_an_unknown_region_fails_search_and_coverage_alike(
         alone = didkit_cli("--sandbox", *command, "-p", "didww", "--country", "US", "--region", "Narnia")
         assert alone.exit_code == 2
         assert one_error_line(alone).startswith("error: didww: no region 'Narnia' in US")
+    bought = didkit_cli("--sandbox", "procure", "--country", "US", "--region", "Narnia", "--reference", "r", "--yes")
+    assert bought.exit_code == 2
+    assert "no region 'Narnia' in US" in one_error_line(bought)
 
 
 def test_an_unknown_city_fails_with_the_close_matches(

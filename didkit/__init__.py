@@ -29,6 +29,7 @@ from .errors import (
     ResponseFormatError,
     ServerError,
     TransportError,
+    UnknownPlaceError,
     UnsupportedOperationError,
 )
 from .model import (
@@ -53,6 +54,7 @@ if _typing.TYPE_CHECKING:
     from .broker import (
         AmbiguousProcurementError,
         Comparison,
+        ComparisonFailedError,
         EventLoopRunningError,
         Procurement,
         ProcurementAttempt,
@@ -68,6 +70,13 @@ if _typing.TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+import logging as _logging
+
+# A library's records go where the application sends them, and nowhere when it configures no
+# logging (not to stderr through logging's last-resort handler).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+del _logging
+
 _LAZY = {
     "NumberProvider": "protocol",
     "AsyncNumberProvider": "protocol",
@@ -81,6 +90,7 @@ _LAZY = {
     "procure": "broker",
     "procure_async": "broker",
     "Comparison": "broker",
+    "ComparisonFailedError": "broker",
     "Procurement": "broker",
     "ProcurementAttempt": "broker",
     "ProviderReport": "broker",
@@ -119,6 +129,7 @@ __all__ = [
     "Capability",
     "City",
     "Comparison",
+    "ComparisonFailedError",
     "ConfigurationError",
     "Country",
     "Destination",
@@ -150,6 +161,7 @@ __all__ = [
     "SearchQuery",
     "ServerError",
     "TransportError",
+    "UnknownPlaceError",
     "UnsupportedOperationError",
     "available_providers",
     "compare",

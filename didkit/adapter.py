@@ -351,6 +351,22 @@ class _ProviderCore:
                 raise InvalidInputError(
                     f"destinations must be Destination objects (Destination.sip/pstn/trunk), got {item!r}"
                 )
+        seen: set[tuple[object, ...]] = set()
+        for item in items:
+            key = (item.kind, item.target, item.trunk_id)
+            if key in seen:
+                raise InvalidInputError(f"destination {item.target!r} is given twice")
+            seen.add(key)
+        priorities = [item.priority for item in items]
+        if any(p != 1 for p in priorities) and any(b <= a for a, b in itertools.pairwise(priorities)):
+            # The list is the priority order; priorities that say otherwise are a mistake to
+            # report, never a reason to reorder (or to ignore one of them).
+            given = ", ".join(f"{item.target} ({item.priority})" for item in items)
+            raise InvalidInputError(
+                "destinations are tried in list order, so their priorities must be all left at 1 or "
+                f"distinct and increasing along the list; got {given}: list them in the order to try"
+            )
+        # Each destination is checked again as it is renumbered (one read from a carrier included).
         return tuple(item.with_priority(index) for index, item in enumerate(items, start=1))
 
     @staticmethod

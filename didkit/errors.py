@@ -28,6 +28,7 @@ __all__ = [
     "ResponseFormatError",
     "ServerError",
     "TransportError",
+    "UnknownPlaceError",
     "UnsupportedOperationError",
 ]
 
@@ -38,6 +39,52 @@ class DidkitError(Exception):
 
 class InvalidInputError(DidkitError, ValueError):
     """The caller's input is invalid; raised before any request is sent."""
+
+
+class UnknownPlaceError(InvalidInputError):
+    """A region or city the carrier does not know, by the name (or id) the caller gave.
+
+    The one answer every adapter gives to a place name missing from the carrier's own list —
+    in ``list_cities(country, region=...)`` and in ``search_numbers`` alike. It is bad input, so
+    an :class:`InvalidInputError`; unlike most, it is raised after reading the carrier's
+    coverage lists (which are cached), though before any search or purchase request.
+
+    Attributes:
+        provider: the provider's name.
+        kind: ``"region"`` or ``"city"``.
+        name: the name as given.
+        country: the ISO country code searched.
+        suggestions: the carrier's closest names (at most three), best first; may be empty.
+    """
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        kind: str,
+        name: str,
+        country: str,
+        within: str | None = None,
+        suggestions: Sequence[str] = (),
+        known: int = 0,
+    ) -> None:
+        self.provider = provider
+        self.kind = kind
+        self.name = name
+        self.country = country
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
+        place = f"{within}, {country}" if within else country
+        plural = "cities" if kind == "city" else "regions"
+        quoted = [repr(s) for s in self.suggestions]
+        if len(quoted) > 1:
+            hint = f"did you mean {', '.join(quoted[:-1])} or {quoted[-1]}?"
+        elif quoted:
+            hint = f"did you mean {quoted[0]}?"
+        elif known:
+            hint = f"{known} {plural if known > 1 else kind} known there, none close"
+        else:
+            hint = f"no {plural} known there"
+        super().__init__(f"{provider}: no {kind} {name!r} in {place} ({hint})")
 
 
 class ConfigurationError(DidkitError):

@@ -213,35 +213,77 @@ def _raw_field() -> Any:
     return attrs.field(factory=dict, eq=False, hash=False, repr=False)
 
 
+def _to_destination_kind(value: Any) -> DestinationKind:
+    if isinstance(value, DestinationKind):
+        return value
+    try:
+        return DestinationKind(str(value).strip().lower()) if isinstance(value, str) else DestinationKind(value)
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in DestinationKind)
+        raise InvalidInputError(f"destination kind must be one of {kinds}, got {value!r}") from None
+
+
+def _to_destination_target(value: Any, kind: DestinationKind) -> str:
+    if kind is DestinationKind.SIP_URI:
+        return normalize_sip_uri(value)
+    if kind is DestinationKind.PSTN:
+        return normalize_e164(value, what="PSTN destination")
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"a SIP trunk destination needs the trunk's name or id, got {value!r}")
+    return value.strip()
+
+
+def _to_priority(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError(f"destination priority must be an integer >= 1 (1 is tried first), got {value!r}")
+    return value
+
+
+def _to_trunk_id(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not text:
+        raise InvalidInputError(f"trunk id must be a non-empty string or integer, got {value!r}")
+    return text
+
+
 @attrs.frozen
 class Destination:
     """Where inbound calls to a number go. ``priority`` 1 is tried first.
 
-    Build them with :meth:`sip`, :meth:`pstn` or :meth:`trunk`, which validate their input.
+    Every instance is validated and normalised here, however it is built: ``kind`` is a
+    :class:`DestinationKind` (or its value), ``target`` a ``sip:``/``sips:`` URI with a real host
+    for ``SIP_URI``, a valid number (normalised to E.164) for ``PSTN``, and the trunk's name or id
+    for ``SIP_TRUNK``; ``priority`` an integer >= 1; ``trunk_id`` ``None`` or a non-empty id.
+    Anything else is an :class:`~didkit.InvalidInputError`. :meth:`sip`, :meth:`pstn` and
+    :meth:`trunk` are shorthands.
     """
 
-    kind: DestinationKind
+    kind: DestinationKind = attrs.field(converter=_to_destination_kind)
     target: str
-    priority: int = 1
-    trunk_id: str | None = None
+    priority: int = attrs.field(default=1, converter=_to_priority)
+    trunk_id: str | None = attrs.field(default=None, converter=_to_trunk_id)
+
+    def __attrs_post_init__(self) -> None:
+        # How the target is checked depends on the kind, so it is converted once both are known.
+        object.__setattr__(self, "target", _to_destination_target(self.target, self.kind))
 
     @classmethod
     def sip(cls, uri: str, *, priority: int = 1) -> Destination:
         """Calls go to a SIP URI (``sip:user@host[:port]``)."""
-        return cls(DestinationKind.SIP_URI, normalize_sip_uri(uri), priority)
+        return cls(DestinationKind.SIP_URI, uri, priority)
 
     @classmethod
     def pstn(cls, number: str, *, priority: int = 1) -> Destination:
         """Calls are forwarded to a phone number (normalised to E.164)."""
-        return cls(DestinationKind.PSTN, normalize_e164(number, what="PSTN destination"), priority)
+        return cls(DestinationKind.PSTN, number, priority)
 
     @classmethod
     def trunk(cls, trunk_id: str | int, *, name: str | None = None, priority: int = 1) -> Destination:
-        """Calls go to one of the carrier's SIP trunks, by the carrier's trunk id."""
-        text = str(trunk_id).strip()
-        if not text:
-            raise InvalidInputError("trunk id must not be empty")
-        return cls(DestinationKind.SIP_TRUNK, name or text, priority, text)
+        """Calls go to one of the carrier's SIP trunks, by the carrier's trunk id (``name``, the
+        trunk's name, is what the carrier shows; it defaults to the id)."""
+        return cls(DestinationKind.SIP_TRUNK, name or ("" if trunk_id is None else str(trunk_id)), priority, trunk_id)
 
     def with_priority(self, priority: int) -> Destination:
         """The same destination at another priority."""
@@ -457,3 +499,18 @@ class Order:
     total: Money | None = None
     created_at: datetime | None = None
     raw: Mapping[str, Any] = _raw_field()
+
+
+_unchecked_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(
+    Destination, guard="True"
+)
+
+
+def destination_as_sent(
+    kind: DestinationKind, target: str, priority: int = 1, trunk_id: str | None = None
+) -> Destination:
+    """A :class:`Destination` exactly as a carrier's record gives it, not checked: for adapters
+    reading owned numbers, which must stay readable whatever routing the carrier holds. A
+    caller's destinations are always checked by :class:`Destination` itself, and one read this
+    way is checked again before it is set (``set_destinations``)."""
+    return _unchecked_destination(kind, target, priority, trunk_id)

@@ -26,10 +26,9 @@ from didkit import (
     OrderStatus,
     Region,
 )
-from didkit._construct import plain_constructor
 from didkit.errors import InvalidInputError, ResponseFormatError
 from didkit.jsonapi import NOT_INCLUDED, Document, Resource
-from didkit.model import new_did
+from didkit.model import destination_as_sent, new_did
 from didkit.validation import lenient_e164, lenient_e164_and_region, normalize_sip_uri, region_of
 
 from ._wire import (
@@ -475,10 +474,10 @@ class Trunk:
         if self.kind == "sip" and self.sip is not None:
             target = _sip_from_configuration(self.sip, digits)
             if target is not None:
-                return Destination(DestinationKind.SIP_URI, target.uri, priority, self.id)
+                return destination_as_sent(DestinationKind.SIP_URI, target.uri, priority, self.id)
         if self.kind == "pstn" and self.pstn_number:
-            return Destination(DestinationKind.PSTN, self.pstn_number, priority, self.id)
-        return Destination(DestinationKind.SIP_TRUNK, self.name, priority, self.id)
+            return destination_as_sent(DestinationKind.PSTN, self.pstn_number, priority, self.id)
+        return destination_as_sent(DestinationKind.SIP_TRUNK, self.name, priority, self.id)
 
     def routes_to(self, wanted: Destination, digits: str | None) -> bool:
         """Whether this trunk already sends calls where ``wanted`` says."""
@@ -543,7 +542,7 @@ Memo = dict[tuple[str, str, str], Any]
 """What one page's DIDs share, worked out once: their included groups and trunks."""
 
 
-_new_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(Destination)
+_new_destination: Callable[[DestinationKind, str, int, str | None], Destination] = destination_as_sent
 
 
 class _Route:

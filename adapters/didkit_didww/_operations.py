@@ -21,6 +21,7 @@ from didkit.errors import (
     UnsupportedOperationError,
 )
 from didkit.jsonapi import Document, Resource, query, to_one
+from didkit.places import matching_cities, matching_regions, unknown_place
 from didkit.schema import SchemaSet
 from didkit.validation import lenient_e164
 
@@ -264,12 +265,13 @@ class DidwwOperations(ProviderOperations):
             return []
         return list((yield from self._regions(found)))
 
-    def _find_region(self, country: Country, name: str) -> Operation[Region | None]:
-        wanted = name.strip().casefold()
-        for region in (yield from self._regions(country)):
-            if wanted in (region.id.casefold(), region.name.casefold(), (region.code or "").casefold()):
-                return region
-        return None
+    def _find_region(self, country: Country, name: str) -> Operation[Region]:
+        """The region ``name`` names; :class:`~didkit.UnknownPlaceError` when none."""
+        regions = yield from self._regions(country)
+        found = matching_regions(country.code, regions, name)
+        if not found:
+            raise unknown_place("region", name, [r.name for r in regions], provider=PROVIDER, country=country.code)
+        return found[0]
 
     def _cities(self, country: Country, region: Region | None) -> Operation[list[City]]:
         def load() -> Operation[list[City]]:
@@ -290,16 +292,22 @@ class DidwwOperations(ProviderOperations):
         where: Region | None = None
         if region is not None:
             where = yield from self._find_region(found, region)
-            if where is None:
-                raise InvalidInputError(f"DIDWW has no region {region!r} in {country} (see list_regions)")
         return list((yield from self._cities(found, where)))
 
-    def _find_city(self, country: Country, region: Region | None, name: str) -> Operation[City | None]:
-        wanted = name.strip().casefold()
-        for city in (yield from self._cities(country, region)):
-            if wanted in (city.id.casefold(), city.name.casefold()):
-                return city
-        return None
+    def _find_city(self, country: Country, region: Region | None, name: str) -> Operation[City]:
+        """The city ``name`` names (in ``region``); :class:`~didkit.UnknownPlaceError` when none."""
+        cities = yield from self._cities(country, region)
+        found = matching_cities(country.code, cities, name)
+        if not found:
+            raise unknown_place(
+                "city",
+                name,
+                [c.name for c in cities],
+                provider=PROVIDER,
+                country=country.code,
+                within=region.name if region else None,
+            )
+        return found[0]
 
     def _group_type_ids(self, wanted: Any) -> Operation[list[str]]:
         def load() -> Operation[list[tuple[str, str]]]:
@@ -324,15 +332,9 @@ class DidwwOperations(ProviderOperations):
         region: Region | None = None
         if query_.region:
             region = yield from self._find_region(country, query_.region)
-            if region is None:
-                logger.debug("didww: no region %r in %s", query_.region, country.code)
-                return
             filters["region.id"] = region.id
         if query_.city:
             city = yield from self._find_city(country, region, query_.city)
-            if city is None:
-                logger.debug("didww: no city %r in %s", query_.city, country.code)
-                return
             filters["city.id"] = city.id
         if query_.number_type is not None:
             type_ids = yield from self._group_type_ids(query_.number_type)

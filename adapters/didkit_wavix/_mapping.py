@@ -35,7 +35,7 @@ from didkit import (
     NumberType,
     Region,
 )
-from didkit.model import new_did
+from didkit.model import destination_as_sent, new_did
 from didkit.validation import country_code_for_name, lenient_e164, normalize_e164, region_of
 
 from ._matching import subdivision_code
@@ -222,12 +222,12 @@ def to_destinations(wires: Sequence[WavixDestination] | None) -> tuple[Destinati
         target = wire.destination.strip()
         if wire.transport == TRANSPORT_SIP_URI:
             uri = target if target.lower().startswith(("sip:", "sips:")) else "sip:" + target
-            destination = Destination(DestinationKind.SIP_URI, uri, priority)
+            destination = destination_as_sent(DestinationKind.SIP_URI, uri, priority)
         elif wire.transport == TRANSPORT_PSTN:
-            destination = Destination(DestinationKind.PSTN, lenient_e164(target) or target, priority)
+            destination = destination_as_sent(DestinationKind.PSTN, lenient_e164(target) or target, priority)
         elif wire.transport == TRANSPORT_SIP_TRUNK:
             trunk_id = str(wire.trunk_id) if wire.trunk_id is not None else None
-            destination = Destination(DestinationKind.SIP_TRUNK, target, priority, trunk_id)
+            destination = destination_as_sent(DestinationKind.SIP_TRUNK, target, priority, trunk_id)
         else:
             logger.debug("wavix: skipping a destination with unknown transport %r", wire.transport)
             continue
@@ -329,12 +329,12 @@ def _quick_destination(target: str, transport: int, rank: int, trunk_id: int | N
         target = target.strip()
         if transport == TRANSPORT_SIP_URI:
             uri = target if target.lower().startswith(("sip:", "sips:")) else "sip:" + target
-            found = Destination(DestinationKind.SIP_URI, uri, rank)
+            found = destination_as_sent(DestinationKind.SIP_URI, uri, rank)
         elif transport == TRANSPORT_PSTN:
-            found = Destination(DestinationKind.PSTN, lenient_e164(target) or target, rank)
+            found = destination_as_sent(DestinationKind.PSTN, lenient_e164(target) or target, rank)
         else:
             trunk = str(trunk_id) if trunk_id is not None else None
-            found = Destination(DestinationKind.SIP_TRUNK, target, rank, trunk)
+            found = destination_as_sent(DestinationKind.SIP_TRUNK, target, rank, trunk)
         if len(_DESTINATIONS) >= _CACHE_SIZE:
             _DESTINATIONS.clear()
         _DESTINATIONS[key] = found

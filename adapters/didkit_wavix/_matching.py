@@ -1,17 +1,19 @@
 """Matching place names the way a person types them against the way Wavix spells them.
 
 ``"Los Angeles"``, ``"los angeles, ca"`` and ``"Los Angeles CA"`` all match Wavix's
-``"LOS ANGELES, CA"``; ``"Cordoba"`` matches ``"Córdoba"``; a region is matched by Wavix id, name
-or ISO 3166-2 subdivision code (``"CA"`` for California).
+``"LOS ANGELES, CA"``; ``"Cordoba"`` matches ``"Córdoba"``. Regions (by Wavix id, name or ISO
+3166-2 subdivision code) and the normal form of names follow the core's one rule
+(:mod:`didkit.places`); what is Wavix's own is its ``"CITY, ST"`` spelling of US cities.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
+
+from didkit.places import normalize_place as norm
+from didkit.places import region_named as region_matches
+from didkit.places import subdivision_code as subdivision_code
 
 EXACT = 2
 PREFIX = 1
@@ -27,47 +29,6 @@ class _Named(Protocol):
 
 
 N = TypeVar("N", bound=_Named)
-
-
-def norm(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form: ``"Córdoba, AR."`` → ``"cordoba ar"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
-
-
-@lru_cache(maxsize=256)
-def subdivision_code(country: str, name: str) -> str | None:
-    """The ISO 3166-2 code (without the country part) of region ``name`` in ``country``:
-    ``("US", "California")`` → ``"CA"``."""
-    import pycountry
-
-    wanted = norm(name)
-    if not wanted:
-        return None
-    registry: Any = pycountry.subdivisions
-    try:
-        subdivisions = registry.get(country_code=country) or ()
-    except (KeyError, LookupError):  # pragma: no cover - pycountry versions differ
-        return None
-    for subdivision in subdivisions:
-        if norm(str(subdivision.name)) == wanted:
-            return str(subdivision.code).split("-", 1)[-1]
-    return None
-
-
-def region_matches(country: str, region: _Named, wanted: str) -> bool:
-    """``wanted`` (a Wavix id, a name or a subdivision code) names ``region``."""
-    text = wanted.strip()
-    if text.isdigit():
-        return int(text) == region.id
-    key = norm(text)
-    if not key:
-        return False
-    if key == norm(region.name):
-        return True
-    code = subdivision_code(country, region.name)
-    return code is not None and key == norm(code)
 
 
 def city_match(country: str, city_name: str, region_name: str | None, wanted: str) -> int:

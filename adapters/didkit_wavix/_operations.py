@@ -36,11 +36,12 @@ from didkit import (
 )
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
+from didkit.places import matching_regions, unknown_place
 from didkit.validation import normalize_e164
 
 from . import _mapping as mapping
 from ._errors import CART_PATH, CHECKOUT_PATH, SCHEMAS, classify
-from ._matching import EXACT, PREFIX, city_match, region_matches, regions_for_qualifier
+from ._matching import EXACT, PREFIX, city_match, regions_for_qualifier
 from ._wire import (
     WavixCity,
     WavixCountry,
@@ -274,56 +275,60 @@ class WavixOperations(ProviderOperations):
         if region is not None and (not isinstance(region, str) or not region.strip()):
             raise InvalidInputError(f"region must be a region id or name, got {region!r}")
         out: list[City] = []
-        found_region = False
-        for wire_country in (yield from self._countries_for(country)):
-            scopes: list[WavixRegion | None]
-            if wire_country.has_provinces_or_states:
-                regions = yield from self._regions(wire_country)
-                scopes = [r for r, _ in regions if region is None or region_matches(country, r, region)]
-            else:
-                scopes = [None] if region is None else []  # no regions: none can match a given one
-            found_region = found_region or bool(scopes)
+        for wire_country, scopes in (yield from self._scopes(country, region)):
             for scope in scopes:
                 for city, raw in (yield from self._cities(wire_country, scope)):
                     out.append(mapping.to_city(city, country, scope.name if scope else None, self.provider, raw))
-        if region is not None and not found_region:
-            raise NotFoundError(f"Wavix has no region {region!r} in {country}", provider=self.provider)
         return out
+
+    def _scopes(
+        self, iso: str, region: str | None
+    ) -> Operation[list[tuple[WavixCountry, list[WavixRegion | None]]]]:
+        """Each Wavix country for ``iso`` with the regions to look in: those ``region`` names, or
+        all of them (the whole country where it has none). A ``region`` that names none in any of
+        them is an :class:`~didkit.UnknownPlaceError`."""
+        found: list[tuple[WavixCountry, list[WavixRegion | None]]] = []
+        known: list[str] = []
+        for country in (yield from self._countries_for(iso)):
+            regions = [r for r, _ in (yield from self._regions(country))]  # none where it has no regions
+            known.extend(r.name for r in regions)
+            scopes: list[WavixRegion | None]
+            if region is not None:
+                scopes = [*matching_regions(iso, regions, region)]
+            else:
+                scopes = [*regions] if country.has_provinces_or_states else [None]
+            found.append((country, scopes))
+        if region is not None and found and not any(scopes for _, scopes in found):
+            raise unknown_place("region", region, known, provider=self.provider, country=iso)
+        return found
 
     # -- search ---------------------------------------------------------------------------------
 
     def search_numbers(self, query: SearchQuery) -> Stream:
-        """Resolve country → region(s) → city by name, then page ``/dids`` lazily, city by city."""
+        """Resolve country → region(s) → city by name, then page ``/dids`` lazily, city by city.
+        A region or city Wavix does not know is an :class:`~didkit.UnknownPlaceError`."""
         if not query.capabilities <= _CAPABILITIES_OFFERED:
             return  # Wavix offers say nothing about MMS, fax or emergency service: none can match
         if query.number_type is not None and query.number_type not in NUMBER_TYPES:
             return
-        countries = yield from self._countries_for(query.country)
+        iso = query.country
+        places = yield from self._scopes(iso, query.region or None)
         seen: set[str] = set()
         budget = [self.max_search_cities]
-        for country in countries:
-            yield from self._search_country(country, query, seen, budget)
-
-    def _search_country(self, country: WavixCountry, query: SearchQuery, seen: set[str], budget: list[int]) -> Stream:
-        iso = query.country
-        scopes: list[WavixRegion | None]
-        if country.has_provinces_or_states:
-            regions = [r for r, _ in (yield from self._regions(country))]
-            if query.region:
-                scopes = [r for r in regions if region_matches(iso, r, query.region)]
-            elif query.city:
+        if not query.city:
+            for country, scopes in places:
+                yield from self._search_any_city(country, iso, scopes, query, seen, budget)
+            return
+        known: list[str] = []
+        matched = False
+        for country, scopes in places:
+            if not query.region and country.has_provinces_or_states:
+                regions = [scope for scope in scopes if scope is not None]
                 scopes = [*(regions_for_qualifier(iso, regions, query.city) or regions)]
-            else:
-                scopes = list(regions)
-        elif query.region:
-            logger.debug("wavix: %s has no regions, so none matches %r", iso, query.region)
-            scopes = []
-        else:
-            scopes = [None]
-        if query.city:
-            yield from self._search_named_city(country, iso, scopes, query, seen, budget)
-        else:
-            yield from self._search_any_city(country, iso, scopes, query, seen, budget)
+            matched = (yield from self._search_named_city(country, iso, scopes, query, seen, budget, known)) or matched
+        if places and not matched:
+            within = query.region if query.region else None
+            raise unknown_place("city", query.city, known, provider=self.provider, country=iso, within=within)
 
     def _search_named_city(
         self,
@@ -333,28 +338,34 @@ class WavixOperations(ProviderOperations):
         query: SearchQuery,
         seen: set[str],
         budget: list[int],
-    ) -> Stream:
+        known: list[str],
+    ) -> Operation[bool]:
         """Every city the typed name names exactly (looking through the regions lazily); failing
-        that, the cities whose name starts with it (at most ``max_search_cities``)."""
+        that, the cities whose name starts with it (at most ``max_search_cities``). Whether any
+        city matched; the names of the cities looked through go to ``known``."""
         assert query.city is not None
         listed: list[tuple[WavixRegion | None, list[WavixCity]]] = []
         exact = False
         for scope in scopes:
             cities = [c for c, _ in (yield from self._cities(country, scope))]
             listed.append((scope, cities))
+            known.extend(c.name for c in cities)
             for city in cities:
                 if city_match(iso, city.name, scope.name if scope else None, query.city) == EXACT:
                     exact = True
                     yield from self._search_place(_Place(country, iso, scope, city), query, seen)
         if exact:
-            return
+            return True
+        matched = False
         for scope, cities in listed:
             for city in cities:
                 if city_match(iso, city.name, scope.name if scope else None, query.city) == PREFIX:
+                    matched = True
                     if budget[0] <= 0:
-                        return
+                        return True
                     budget[0] -= 1
                     yield from self._search_place(_Place(country, iso, scope, city), query, seen)
+        return matched
 
     def _search_any_city(
         self,

@@ -2,7 +2,8 @@
 
 * :func:`compare` / :func:`compare_async` run one :class:`~didkit.SearchQuery` on every provider
   at once and return a :class:`Comparison` — the offers, cheapest first, with a
-  :class:`ProviderReport` per provider. A failing or slow provider is reported, never fatal.
+  :class:`ProviderReport` per provider. A failing or slow provider is reported (and logged at
+  ``WARNING``); only when none answers does it raise :class:`ComparisonFailedError`.
 * :func:`procure` / :func:`procure_async` buy exactly one number: search everywhere, drop what
   breaks the caller's limits, rank, then try offers one by one, failing over on errors another
   offer can cure — and stopping dead when an attempt's outcome is unknown.
@@ -73,6 +74,7 @@ from ._types import (
     AmbiguousProcurementError,
     AttemptOutcome,
     Comparison,
+    ComparisonFailedError,
     EventLoopRunningError,
     Procurement,
     ProcurementAttempt,
@@ -84,6 +86,7 @@ __all__ = [
     "AmbiguousProcurementError",
     "AttemptOutcome",
     "Comparison",
+    "ComparisonFailedError",
     "EventLoopRunningError",
     "PriceCap",
     "Procurement",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import SearchQuery
-from ._ranking import order_offers
+from ._ranking import rank
 from ._runtime import (
     ProgressCallback,
     ProviderLike,
@@ -20,7 +21,9 @@ from ._runtime import (
     run_blocking,
     search_all,
 )
-from ._types import Comparison
+from ._types import Comparison, ComparisonFailedError
+
+logger = logging.getLogger("didkit.broker")
 
 
 async def _compare(
@@ -44,8 +47,13 @@ async def _compare(
     finally:
         await close_all(handles, runtime)
         runtime.shutdown()
-    offers = order_offers([offer for found in per_provider for offer in found], months)
-    return Comparison(offers, reports, months=months)
+    if all(report.error is not None for report in reports):
+        raise ComparisonFailedError(reports)
+    for report in reports:
+        if report.error is not None:
+            logger.warning("compare: %s did not answer: %s", report.provider, report.error)
+    offers = [offer for _, offer in rank(per_provider, months).ranked]
+    return Comparison(offers, reports, months=months, by_provider=per_provider)
 
 
 async def compare_async(
@@ -89,7 +97,8 @@ def compare(
             connected (a missing API key) is reported like any failing provider.
         months: offers are ordered by setup plus ``months`` × monthly price; ties by per-minute
             price, then by the providers' order; offers with an unknown price come last. Amounts
-            are compared within one currency (the most common one first).
+            are compared within one currency (the most common one first). This is the ordering
+            :func:`procure` uses; :meth:`Comparison.plan` shows what it would try.
         timeout: seconds each provider may take (``None``: no limit). A provider that runs out of
             time is reported with a :class:`~didkit.TransportError`.
         progress: called as ``progress(report)`` with each provider's
@@ -99,10 +108,12 @@ def compare(
 
     Returns:
         A :class:`~didkit.Comparison`: the offers, cheapest first, and ``.report`` with one
-        :class:`~didkit.ProviderReport` per provider. One provider failing never fails the
-        comparison: its error is in its report.
+        :class:`~didkit.ProviderReport` per provider. Some providers failing never fails the
+        comparison: each error is in its report, and logged at ``WARNING`` on the
+        ``didkit.broker`` logger.
 
     Raises:
+        ComparisonFailedError: no provider answered; the message names each one's failure.
         InvalidInputError: bad arguments.
         ConfigurationError: an unknown provider name.
         EventLoopRunningError: called from a running event loop (use :func:`compare_async`).

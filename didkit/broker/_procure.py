@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
@@ -27,7 +26,7 @@ from ..errors import (
 from ..model import AvailableNumber, Money, OrderStatus, SearchQuery
 from ..protocol import DEFAULT_WAIT
 from ._memory import Claim, ProcurementRegistry, Unresolved, default_registry
-from ._ranking import STRATEGIES, PriceCap, Strategy, check_cap, exclusion, rank, upfront
+from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
     Handle,
     ProgressCallback,
@@ -100,12 +99,6 @@ def _check_reference(reference: str) -> str:
     if not isinstance(reference, str) or not reference.strip():
         raise InvalidInputError(f"reference must be a non-empty string (your idempotency key), got {reference!r}")
     return reference
-
-
-def _check_strategy(strategy: str) -> Strategy:
-    if strategy not in STRATEGIES:
-        raise InvalidInputError(f"strategy must be one of {', '.join(map(repr, STRATEGIES))}, got {strategy!r}")
-    return strategy  # type: ignore[return-value]
 
 
 def _check_wait(wait: float) -> float:
@@ -232,26 +225,17 @@ class _Procurer:
         return None
 
     def _candidates(self, per_provider: list[list[AvailableNumber]]) -> list[tuple[int, AvailableNumber]]:
-        excluded: Counter[str] = Counter()
-        fitting: list[list[AvailableNumber]] = []
-        for offers in per_provider:
-            keep = []
-            for offer in offers:
-                reason = exclusion(
-                    offer,
-                    max_monthly=self.max_monthly,
-                    max_setup=self.max_setup,
-                    require_no_documents=self.require_no_documents,
-                )
-                if reason is None:
-                    keep.append(offer)
-                else:
-                    excluded[reason] += 1
-            fitting.append(keep)
-        ranked = rank(fitting, self.months, self.strategy)
-        if ranked:
-            return ranked
-        found = sum(len(offers) for offers in per_provider)
+        ranking = rank(
+            per_provider,
+            self.months,
+            self.strategy,
+            max_monthly=self.max_monthly,
+            max_setup=self.max_setup,
+            require_no_documents=self.require_no_documents,
+        )
+        if ranking.ranked:
+            return list(ranking.ranked)
+        found, excluded = ranking.found, ranking.excluded
         what = _describe(self.query)
         if not found:
             message = f"no offers for {what}{_failures(self.reports)}"
@@ -393,7 +377,7 @@ async def _procure(
 ) -> Procurement:
     query = check_query(query)
     reference = _check_reference(reference)
-    checked_strategy = _check_strategy(strategy)
+    checked_strategy = check_strategy(strategy)
     monthly_cap = check_cap(max_monthly, "max_monthly")
     setup_cap = check_cap(max_setup, "max_setup")
     if not isinstance(require_no_documents, bool):

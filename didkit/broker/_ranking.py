@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal, TypeAlias
 
+import attrs
+
 from ..errors import DidkitError, InvalidInputError
 from ..model import AvailableNumber, Money
 
@@ -48,21 +50,61 @@ def sort_key(offer: AvailableNumber, months: int, ranks: dict[str, int]) -> Sort
     return (0, ranks.get(total.currency, len(ranks)), total.amount, *minute_key)
 
 
-def order_offers(offers: Sequence[AvailableNumber], months: int) -> list[AvailableNumber]:
-    """Cheapest first (stable: equal offers keep the providers' order and their own)."""
-    ranks = currency_ranks(offers, months)
-    return sorted(offers, key=lambda offer: sort_key(offer, months, ranks))
+def check_strategy(strategy: str) -> Strategy:
+    """``"cheapest"`` or ``"in_order"``."""
+    if strategy not in STRATEGIES:
+        raise InvalidInputError(f"strategy must be one of {', '.join(map(repr, STRATEGIES))}, got {strategy!r}")
+    return strategy  # type: ignore[return-value]
+
+
+@attrs.frozen
+class Ranking:
+    """Offers that fit the caller's limits, in the order they are tried, and what was left out.
+
+    Attributes:
+        ranked: ``(provider index, offer)``, best first.
+        excluded: how many offers each reason left out (``"monthly over 1.00"``, …).
+        found: how many offers there were before the limits.
+    """
+
+    ranked: tuple[tuple[int, AvailableNumber], ...]
+    excluded: Counter[str]
+    found: int
 
 
 def rank(
-    per_provider: Sequence[Sequence[AvailableNumber]], months: int, strategy: Strategy
-) -> list[tuple[int, AvailableNumber]]:
-    """``(provider index, offer)`` in the order :func:`~didkit.procure` tries them."""
-    flat = [(i, offer) for i, offers in enumerate(per_provider) for offer in offers]
-    ranks = currency_ranks([offer for _, offer in flat], months)
+    per_provider: Sequence[Sequence[AvailableNumber]],
+    months: int,
+    strategy: Strategy = "cheapest",
+    *,
+    max_monthly: Money | Decimal | None = None,
+    max_setup: Money | Decimal | None = None,
+    require_no_documents: bool = False,
+) -> Ranking:
+    """The one ordering of offers: what :func:`~didkit.compare` lists, what
+    :meth:`~didkit.Comparison.plan` previews and what :func:`~didkit.procure` tries.
+
+    Offers outside the limits are left out first; the rest are ordered by :func:`sort_key`, the
+    currencies ranked over those same offers (``"cheapest"``), or by provider first
+    (``"in_order"``). Equal offers keep the providers' order and their own.
+    """
+    excluded: Counter[str] = Counter()
+    fitting: list[tuple[int, AvailableNumber]] = []
+    for index, offers in enumerate(per_provider):
+        for offer in offers:
+            reason = exclusion(
+                offer, max_monthly=max_monthly, max_setup=max_setup, require_no_documents=require_no_documents
+            )
+            if reason is None:
+                fitting.append((index, offer))
+            else:
+                excluded[reason] += 1
+    ranks = currency_ranks([offer for _, offer in fitting], months)
     if strategy == "in_order":
-        return sorted(flat, key=lambda item: (item[0], sort_key(item[1], months, ranks)))
-    return sorted(flat, key=lambda item: sort_key(item[1], months, ranks))
+        ordered = sorted(fitting, key=lambda item: (item[0], sort_key(item[1], months, ranks)))
+    else:
+        ordered = sorted(fitting, key=lambda item: sort_key(item[1], months, ranks))
+    return Ranking(tuple(ordered), excluded, sum(len(offers) for offers in per_provider))
 
 
 def check_cap(value: PriceCap | None, name: str) -> Money | Decimal | None:

@@ -7,13 +7,15 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from ..errors import AmbiguousPurchaseError, DidkitError, NumberUnavailableError
+from ..errors import AmbiguousPurchaseError, DidkitError, InvalidInputError, NumberUnavailableError
 from ..model import AvailableNumber, Order, OrderStatus
+from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank
 
 __all__ = [
     "AmbiguousProcurementError",
     "AttemptOutcome",
     "Comparison",
+    "ComparisonFailedError",
     "EventLoopRunningError",
     "Procurement",
     "ProcurementAttempt",
@@ -63,14 +65,61 @@ class Comparison(Sequence[AvailableNumber]):
     then by the providers' order; offers whose price is unknown come last.
     """
 
-    __slots__ = ("_offers", "months", "report")
+    __slots__ = ("_by_provider", "_offers", "months", "report")
 
-    def __init__(self, offers: Iterable[AvailableNumber], report: Iterable[ProviderReport], *, months: int) -> None:
+    def __init__(
+        self,
+        offers: Iterable[AvailableNumber],
+        report: Iterable[ProviderReport],
+        *,
+        months: int,
+        by_provider: Iterable[Iterable[AvailableNumber]] | None = None,
+    ) -> None:
         self._offers: tuple[AvailableNumber, ...] = tuple(offers)
         self.report: tuple[ProviderReport, ...] = tuple(report)
         """One entry per provider, in the order the providers were given."""
         self.months = months
         """The number of months prices were compared over."""
+        self._by_provider: tuple[tuple[AvailableNumber, ...], ...] = (
+            tuple(tuple(found) for found in by_provider) if by_provider is not None else self._grouped()
+        )
+
+    def _grouped(self) -> tuple[tuple[AvailableNumber, ...], ...]:
+        """The offers per report entry, by provider name (for a comparison built by hand)."""
+        names = [r.provider for r in self.report]
+        groups: list[list[AvailableNumber]] = [[] for _ in names]
+        extra: dict[str, list[AvailableNumber]] = {}
+        for offer in self._offers:
+            if offer.provider in names:
+                groups[names.index(offer.provider)].append(offer)
+            else:
+                extra.setdefault(offer.provider, []).append(offer)
+        return tuple(tuple(group) for group in [*groups, *extra.values()])
+
+    def plan(
+        self,
+        *,
+        max_monthly: PriceCap | None = None,
+        max_setup: PriceCap | None = None,
+        require_no_documents: bool = False,
+        strategy: Strategy = "cheapest",
+    ) -> list[AvailableNumber]:
+        """The offers :func:`~didkit.procure` would try with these limits, in the order it would
+        try them (over :attr:`months`): the one ranking procure itself uses, so a preview never
+        disagrees with the purchase (on the same offers). Offers outside the limits are left out.
+
+        Raises:
+            InvalidInputError: a bad cap or strategy.
+        """
+        ranking = rank(
+            self._by_provider,
+            self.months,
+            check_strategy(strategy),
+            max_monthly=check_cap(max_monthly, "max_monthly"),
+            max_setup=check_cap(max_setup, "max_setup"),
+            require_no_documents=_check_flag(require_no_documents, "require_no_documents"),
+        )
+        return [offer for _, offer in ranking.ranked]
 
     @overload
     def __getitem__(self, index: int) -> AvailableNumber: ...
@@ -180,6 +229,38 @@ class Procurement:
 class EventLoopRunningError(DidkitError, RuntimeError):
     """A blocking broker function (:func:`~didkit.compare`, :func:`~didkit.procure`) was called
     from inside a running event loop; await its ``_async`` twin instead."""
+
+
+class ComparisonFailedError(DidkitError):
+    """No provider answered :func:`~didkit.compare`: every one failed (or could not be connected).
+
+    The message names each provider and its failure; ``report`` holds every
+    :class:`ProviderReport` (each with its ``error``), ``errors`` the errors by provider.
+    When at least one provider answers, :func:`~didkit.compare` returns and logs each failure at
+    ``WARNING`` on the ``didkit.broker`` logger instead.
+    """
+
+    def __init__(self, report: Iterable[ProviderReport]) -> None:
+        self.report: tuple[ProviderReport, ...] = tuple(report)
+        failures = "; ".join(_failure(r) for r in self.report if r.error is not None)
+        super().__init__(f"no provider answered: {failures}")
+
+    @property
+    def errors(self) -> dict[str, DidkitError]:
+        """Each provider's error, by name."""
+        return {r.provider: r.error for r in self.report if r.error is not None}
+
+
+def _check_flag(value: bool, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _failure(report: ProviderReport) -> str:
+    """``provider: what went wrong`` (a provider error already starts with its provider)."""
+    text = " ".join(str(report.error).split()) or type(report.error).__name__
+    return text if text.startswith(f"{report.provider}:") else f"{report.provider}: {text}"
 
 
 class _ProcurementErrorMixin:

@@ -49,8 +49,22 @@ ClickException: type[Exception] = next(cls for cls in typer.BadParameter.__mro__
 
 
 def exit_code_for(error: BaseException) -> int:
-    """The exit status for a didkit error: 2 for bad input, 1 for everything a carrier did."""
+    """The exit status for a didkit error: 2 for bad input, 1 for everything a carrier did. An
+    error that stands for every provider failing (a comparison, or a procurement that could not
+    search anywhere) is bad input when each provider's error is."""
+    causes = _every_provider_failed(error)
+    if causes:
+        return EXIT_USAGE if all(exit_code_for(cause) == EXIT_USAGE for cause in causes) else EXIT_FAILURE
     return EXIT_USAGE if isinstance(error, _BAD_INPUT) else EXIT_FAILURE
+
+
+def _every_provider_failed(error: BaseException) -> list[BaseException]:
+    """Each provider's error, where ``error`` says that no provider answered the search; else ``[]``."""
+    if isinstance(error, _BAD_INPUT) or getattr(error, "attempts", None):
+        return []
+    reports = getattr(error, "report", None) or ()
+    causes = [getattr(report, "error", None) for report in reports]
+    return [cause for cause in causes if isinstance(cause, BaseException)] if all(causes) else []
 
 
 def one_line(text: str) -> str:
@@ -374,13 +388,14 @@ def gather(
     """``call`` on every provider, concurrently; results in the providers' order.
 
     While they work, a spinner says ``"<doing> <the providers still working>…"`` (see
-    :meth:`State.activity`). A provider that fails with a :class:`~didkit.ProviderError` gets a
-    warning line on stderr and is left out; when every provider fails, the command fails (exit
-    status 1).
+    :meth:`State.activity`). A provider that fails with a :class:`~didkit.ProviderError`, or does
+    not know a place the command named (:class:`~didkit.UnknownPlaceError`), gets a warning line on
+    stderr and is left out. When every provider fails, the command fails with one line naming each
+    failure, and the exit status ``search`` would give (see :func:`exit_code_for`).
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from ..errors import ProviderError
+    from ..errors import ProviderError, UnknownPlaceError
 
     if not providers:
         return []
@@ -392,29 +407,26 @@ def gather(
         progress = f" ({len(answered)}/{len(names)} answered)" if answered else ""
         return f"{doing} {pending}…{progress}"
 
-    outcomes: dict[str, T | ProviderError] = {}
+    outcomes: dict[str, T] = {}
+    failures: dict[str, DidkitError] = {}
     with state.activity(waiting()) as activity, ThreadPoolExecutor(max_workers=len(providers)) as pool:
         futures = {pool.submit(call, provider): provider.name for provider in providers}
         for future in as_completed(futures):
             name = futures[future]
             try:
                 outcomes[name] = future.result()
-            except ProviderError as error:
-                outcomes[name] = error
+            except (ProviderError, UnknownPlaceError) as error:
+                failures[name] = error
             answered.append(name)
             activity.update(waiting())
-    results: list[tuple[str, T]] = []
-    errors: list[ProviderError] = []
-    for name in names:
-        outcome = outcomes[name]
-        if isinstance(outcome, ProviderError):
-            errors.append(outcome)
-            if len(providers) > 1:
-                warn_failure(name, outcome)
-        else:
-            results.append((name, outcome))
+    results = [(name, outcomes[name]) for name in names if name in outcomes]
+    errors = [(name, failures[name]) for name in names if name in failures]
     if errors and not results:
         if len(errors) == 1:
-            raise errors[0]
-        fail("every provider failed")
+            raise errors[0][1]
+        from ..broker import ComparisonFailedError, ProviderReport
+
+        raise ComparisonFailedError([ProviderReport(name, error=failure) for name, failure in errors])
+    for name, failure in errors:
+        warn_failure(name, failure)
     return results

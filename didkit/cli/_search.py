@@ -156,22 +156,23 @@ class SearchProgress:
 
 
 def run_compare(state: State, query: SearchQuery, providers: Sequence[NumberProvider]) -> Comparison:
-    """``didkit.compare`` with the progress indicator; failing providers get a warning line, and
-    the command fails when every provider failed."""
-    from ..broker import compare
+    """``didkit.compare`` with the progress indicator; failing providers get a warning line. When
+    no provider answered, the command fails with compare's one line naming each failure (exit
+    status 2 when every failure was bad input, such as a place no carrier knows; else 1)."""
+    from ..broker import ComparisonFailedError, compare
 
     names = [p.name for p in providers]
-    with state.activity("Searching…") as activity:
-        comparison = compare(query, list(providers), progress=SearchProgress(activity, names, quiet=state.json))
-    failures = [report for report in comparison.report if report.error is not None]
-    if failures and len(failures) == len(comparison.report):
-        if len(failures) == 1 and failures[0].error is not None:
-            raise failures[0].error
-        for report in failures:
-            warn_failure(report.provider, report.error or Exception("failed"))
-        fail("every provider failed")
-    for report in failures:
-        warn_failure(report.provider, report.error or Exception("failed"))
+    try:
+        with state.activity("Searching…") as activity:
+            comparison = compare(query, list(providers), progress=SearchProgress(activity, names, quiet=state.json))
+    except ComparisonFailedError as error:
+        errors = list(error.errors.values())
+        if len(errors) == 1:
+            raise errors[0] from None
+        raise
+    for report in comparison.report:
+        if report.error is not None:
+            warn_failure(report.provider, report.error)
     return comparison
 
 
@@ -389,41 +390,6 @@ def _parse_cap(value: str | None, option: str) -> Money | Decimal | None:
     return cap
 
 
-def _fits(price: Money | None, cap: Money | Decimal | None) -> bool:
-    from ..model import Money
-
-    if cap is None:
-        return True
-    if price is None:
-        return False
-    if isinstance(cap, Money):
-        return price.currency == cap.currency and price.amount <= cap.amount
-    return price.amount <= cap
-
-
-def plan(
-    comparison: Sequence[AvailableNumber],
-    providers: Sequence[str],
-    *,
-    max_monthly: Money | Decimal | None = None,
-    max_setup: Money | Decimal | None = None,
-    no_documents: bool = False,
-    strategy: str = "cheapest",
-) -> list[AvailableNumber]:
-    """The offers procure will try, in order (for the preview; the broker decides for real)."""
-    offers = [
-        offer
-        for offer in comparison
-        if _fits(offer.monthly_price, max_monthly)
-        and _fits(offer.setup_price, max_setup)
-        and not (no_documents and offer.requires_documents)
-    ]
-    if strategy == StrategyChoice.in_order.value:
-        order = {name: index for index, name in enumerate(providers)}
-        offers.sort(key=lambda offer: order.get(offer.provider, len(order)))
-    return offers
-
-
 def _attempts_table(attempts: Sequence[ProcurementAttempt]) -> Any:
     rows = [
         (
@@ -561,12 +527,10 @@ def procure(
 
     if not (yes or state.json):
         comparison = run_compare(state, query, providers)
-        candidates = plan(
-            list(comparison),
-            names,
+        candidates = comparison.plan(
             max_monthly=monthly_cap,
             max_setup=setup_cap,
-            no_documents=no_documents,
+            require_no_documents=no_documents,
             strategy=strategy.value,
         )
         if not candidates:

@@ -97,7 +97,7 @@ class Emulator(abc.ABC):
         self.sleep: Callable[[float], None] = sleep or time.sleep
         if rate_limit != "default":
             self.rate_limit = rate_limit if isinstance(rate_limit, int) else None
-        self.faults = FaultInjector()
+        self.faults = FaultInjector(lambda: [route.key for route, _ in self._compiled], self.base_path)
         self.requests: list[EmulatorRequest] = []
         self.rng = random.Random(seed)
         self.lock = threading.RLock()
@@ -266,9 +266,12 @@ class Emulator(abc.ABC):
             return EmulatorResponse.empty()
         if action == "faults" and request.method == "POST":
             try:
-                spec = dict(request.json())
-                fault = self.faults.inject(str(spec.pop("route", "*")), **spec)
-            except (BadRequestBody, TypeError, ValueError) as exc:
+                body = request.json()
+                if not isinstance(body, dict):
+                    raise BadRequestBody("a fault is a JSON object such as {\"route\": \"*\", \"status\": 503}")
+                spec = dict(body)
+                fault = self.faults.inject(spec.pop("route", "*"), **spec)
+            except (BadRequestBody, TypeError, ValueError) as exc:  # InvalidInputError is a ValueError
                 return EmulatorResponse.json({"error": str(exc)}, 400)
             return EmulatorResponse.json(fault.as_dict(), 201)
         return EmulatorResponse.json({"error": f"unknown control endpoint {request.path}"}, 404)

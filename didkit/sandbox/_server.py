@@ -10,7 +10,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from ._messages import EmulatorRequest
+from ._emulator import Dispatch
+from ._messages import EmulatorRequest, EmulatorResponse
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -35,7 +36,11 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
                 headers={name.lower(): value for name, value in self.headers.items()},
                 body=body,
             )
-            dispatch = emulator.dispatch(request)
+            try:
+                dispatch = emulator.dispatch(request)
+            except Exception as exc:  # an emulator bug: answer it, rather than leave the client hanging
+                error = {"error": f"emulator error: {type(exc).__name__}: {exc}"}
+                dispatch = Dispatch(EmulatorResponse.json(error, 500))
             if dispatch.latency:
                 time.sleep(dispatch.latency)
             if dispatch.drop or dispatch.response is None:

@@ -132,8 +132,42 @@ def test_an_unexpected_exception_is_reported_as_a_provider_error() -> None:
 
 def test_a_provider_yielding_non_offers_is_reported() -> None:
     weird = FakeProvider("weird", ["not an offer"])  # type: ignore[list-item]
-    result = didkit.compare(QUERY, [weird])
+    result = didkit.compare(QUERY, [weird, FakeProvider("good")])
     assert isinstance(result.report[0].error, didkit.ResponseFormatError)
+
+
+def test_when_no_provider_answers_compare_raises_naming_each_failure(fake_registry: type[_NamedFake]) -> None:
+    down = FakeProvider("down", search_error=ServerError("maintenance", provider="down", status_code=503))
+    with pytest.raises(didkit.ComparisonFailedError) as caught:
+        didkit.compare(QUERY, ["fakecarrier", down])
+    message = str(caught.value)
+    assert message.startswith("no provider answered: ")
+    assert "fakecarrier: no API key for 'fakecarrier'" in message and "down: maintenance (HTTP 503)" in message
+    assert set(caught.value.errors) == {"fakecarrier", "down"}
+    assert [r.provider for r in caught.value.report] == ["fakecarrier", "down"]
+    assert isinstance(caught.value, DidkitError)
+
+
+async def test_when_no_provider_answers_compare_async_raises_too() -> None:
+    bad = AsyncFakeProvider("bad", search_error=ServerError("down", provider="bad", status_code=500))
+    with pytest.raises(didkit.ComparisonFailedError, match=r"no provider answered: bad: down \(HTTP 500\)"):
+        await didkit.compare_async(QUERY, [bad])
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_each_failure_is_logged_at_warning_when_others_answer(
+    asynchronous: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = FakeProvider("bad", search_error=ServerError("maintenance", provider="bad", status_code=503))
+    good = FakeProvider("good", [offer("good", "+12125550001")])
+    with caplog.at_level("WARNING", logger="didkit.broker"):
+        if asynchronous:
+            result = asyncio.run(didkit.compare_async(QUERY, [bad, good]))
+        else:
+            result = didkit.compare(QUERY, [bad, good])
+    assert numbers(result) == ["+12125550001"]
+    warnings = [r for r in caplog.records if r.name == "didkit.broker" and r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "bad" in warnings[0].getMessage() and "maintenance" in warnings[0].getMessage()
 
 
 def test_a_sync_provider_that_times_out_is_reported_and_the_rest_returned() -> None:
@@ -245,8 +279,8 @@ async def test_progress_may_be_a_coroutine_and_sees_failures() -> None:
         seen.append(report)
 
     bad = AsyncFakeProvider("bad", search_error=ServerError("down", provider="bad", status_code=500))
-    await didkit.compare_async(QUERY, [bad], progress=progress)
-    assert len(seen) == 1 and isinstance(seen[0].error, ServerError)
+    await didkit.compare_async(QUERY, [bad, AsyncFakeProvider("good")], progress=progress)
+    assert len(seen) == 2 and [type(r.error) for r in seen if r.provider == "bad"] == [ServerError]
 
 
 def test_an_exception_in_progress_propagates() -> None:

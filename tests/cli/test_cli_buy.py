@@ -161,3 +161,59 @@ def test_procure_bad_price(didkit_cli: Invoker, one_error_line: Callable[[Result
     result = didkit_cli("--sandbox", "procure", *LA, "--max-monthly", "cheap", "--reference", "p-6", "--yes")
     assert result.exit_code == 2
     assert "--max-monthly" in one_error_line(result)
+
+
+class _PricedProvider:
+    """A provider with fixed offers in one currency, that records what it was asked to buy."""
+
+    def __init__(self, name: str, currency: str, offers: list[tuple[str, str]]) -> None:
+        from didkit import AvailableNumber, Money
+
+        self.name = name
+        self.offers = [
+            AvailableNumber(
+                provider=name,
+                number=number,
+                country="US" if number.startswith("+1") else "GB",
+                setup_price=Money("0", currency),
+                monthly_price=Money(monthly, currency),
+            )
+            for number, monthly in offers
+        ]
+        self.bought: list[str | None] = []
+
+    def search_numbers(self, query: Any) -> Any:
+        return iter(self.offers)
+
+    def purchase(self, offer: Any, *, reference: str | None = None, wait: float = 60.0) -> Any:
+        from didkit import DID, Order, OrderStatus
+
+        self.bought.append(offer.number)
+        did = DID(id="1", provider=self.name, number=offer.number)
+        return Order(id="o-1", provider=self.name, status=OrderStatus.COMPLETED, reference=reference, numbers=(did,))
+
+
+def test_the_procure_preview_is_the_order_procure_buys_in(
+    didkit_cli: Invoker, monkeypatch: Any, one_error_line: Callable[[Result], str]
+) -> None:
+    """Offers in two currencies and a bare price cap: the preview lists what the broker tries first."""
+    from didkit.cli._core import State
+
+    usd = _PricedProvider("usd", "USD", [("+12135550101", "0.50"), ("+12135550102", "5"), ("+12135550103", "6")])
+    gbp = _PricedProvider("gbp", "GBP", [("+442071234567", "0.80"), ("+442071234568", "0.90")])
+    monkeypatch.setattr(State, "connect_all", lambda self, override=None: [usd, gbp])
+    monkeypatch.setenv("COLUMNS", "200")
+    args = ("procure", "--country", "US", "--max-monthly", "1.00", "--reference", "p-two-currencies")
+
+    preview = didkit_cli(*args, input="n\n")
+    assert preview.exit_code == 1
+    assert "nothing was bought" in one_error_line(preview)
+    shown = sorted(
+        ("+442071234567", "+442071234568", "+12135550101"), key=lambda number: preview.stdout.index(number)
+    )
+    assert "+12135550102" not in preview.stdout  # over the cap
+
+    bought = didkit_cli("--json", *args)
+    assert bought.exit_code == 0, bought.stderr
+    assert gbp.bought + usd.bought == [shown[0]]
+    assert shown == ["+442071234567", "+442071234568", "+12135550101"]

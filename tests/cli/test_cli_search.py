@@ -101,13 +101,58 @@ def test_every_provider_failing_fails(
     connected.on_connect = lambda provider: provider.emulator.faults.inject("*", status=401, times=None)
     result = didkit_cli("--sandbox", "search", *LA)
     assert result.exit_code == 1
-    one_error_line(result)
+    line = one_error_line(result)
+    assert "wavix:" in line and "didww:" in line  # one line naming each failure
 
 
 def test_no_offers(didkit_cli: Invoker) -> None:
-    result = didkit_cli("--sandbox", "--json", "search", "--country", "US", "--city", "Nowhere")
+    result = didkit_cli("--sandbox", "--json", "search", *LA, "--contains", "9999999")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+# -- places a carrier does not know: one answer, whatever the command -----------------------------------
+
+
+def test_an_unknown_region_fails_search_and_coverage_alike(
+    didkit_cli: Invoker, one_error_line: Callable[[Result], str]
+) -> None:
+    lines = []
+    for command in (("search",), ("coverage", "cities")):
+        result = didkit_cli("--sandbox", *command, "--country", "US", "--region", "Narnia")
+        assert result.exit_code == 2, (command, result.stderr)
+        line = one_error_line(result)
+        assert "wavix: no region 'Narnia' in US" in line and "didww: no region 'Narnia' in US" in line
+        lines.append(line)
+    assert lines[0] == lines[1]
+    for command in (("search",), ("coverage", "cities")):
+        alone = didkit_cli("--sandbox", *command, "-p", "didww", "--country", "US", "--region", "Narnia")
+        assert alone.exit_code == 2
+        assert one_error_line(alone).startswith("error: didww: no region 'Narnia' in US")
+    bought = didkit_cli("--sandbox", "procure", "--country", "US", "--region", "Narnia", "--reference", "r", "--yes")
+    assert bought.exit_code == 2
+    assert "no region 'Narnia' in US" in one_error_line(bought)
+
+
+def test_an_unknown_city_fails_with_the_close_matches(
+    didkit_cli: Invoker, one_error_line: Callable[[Result], str]
+) -> None:
+    result = didkit_cli("--sandbox", "search", "--country", "US", "--city", "Los Angelos")
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert "didww: no city 'Los Angelos' in US (did you mean 'Los Angeles'?)" in line
+    assert "wavix: no city 'Los Angelos' in US (did you mean 'LOS ANGELES, CA'?)" in line
+
+
+def test_a_region_only_one_carrier_knows_warns_about_the_other(didkit_cli: Invoker) -> None:
+    regions = json.loads(didkit_cli("--sandbox", "--json", "coverage", "regions", "--country", "US").stdout)
+    texas = next(r["id"] for r in regions if r["provider"] == "wavix" and r["name"] == "Texas")  # Wavix's own id
+    for command in (("search",), ("coverage", "cities")):
+        result = didkit_cli("--sandbox", "--json", *command, "--country", "US", "--region", texas)
+        assert result.exit_code == 0, result.stderr
+        assert {item["provider"] for item in json.loads(result.stdout)} == {"wavix"}
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+        assert warnings == [f"warning: didww: no region '{texas}' in US (6 regions known there, none close)"]
 
 
 def test_bad_query_is_rejected_before_any_request(

@@ -374,11 +374,36 @@ def test_destinations_get_priorities_in_order() -> None:
         return httpx.Response(200, json={"number": "+12125550123"})
 
     provider, _ = make(handler)
-    did = provider.set_destinations(
-        "5", [Destination.pstn("+12125550199", priority=7), Destination.sip("sip:a@b.example")]
-    )
+    did = provider.set_destinations("5", [Destination.pstn("+12125550199"), Destination.sip("sip:a@b.example")])
     assert [d["priority"] for d in bodies[0]] == [1, 2]
     assert [d.priority for d in did.destinations] == [1, 2]
+    # explicit priorities that agree with the list order are kept as that order (renumbered 1..n)
+    provider.set_destinations(
+        "5", [Destination.pstn("+12125550199", priority=3), Destination.sip("sip:a@b.example", priority=8)]
+    )
+    assert [(d["target"], d["priority"]) for d in bodies[1]] == [("+12125550199", 1), ("sip:a@b.example", 2)]
+
+
+@pytest.mark.parametrize(
+    "priorities",
+    [(5, 2), (7, 1), (2, 2), (1, 1, 3), (1, 2, 2)],
+)
+def test_destination_priorities_that_contradict_the_list_are_rejected(priorities: tuple[int, ...]) -> None:
+    sent: list[httpx.Request] = []
+    provider, _ = make(lambda request: sent.append(request) or httpx.Response(200, json={"number": "+12125550123"}))
+    targets = ["sip:a@b.example", "sip:c@d.example", "sip:e@f.example"]
+    destinations = [Destination.sip(t, priority=p) for t, p in zip(targets, priorities, strict=False)]
+    with pytest.raises(InvalidInputError, match="tried in list order"):
+        provider.set_destinations("5", destinations)
+    assert sent == []
+
+
+def test_a_destination_given_twice_is_rejected() -> None:
+    sent: list[httpx.Request] = []
+    provider, _ = make(lambda request: sent.append(request) or httpx.Response(200, json={"number": "+12125550123"}))
+    with pytest.raises(InvalidInputError, match="given twice"):
+        provider.set_destinations("5", [Destination.sip("sip:a@b.example"), Destination.sip("SIP:a@b.example")])
+    assert sent == []
 
 
 def test_parse_retry_after_http_date() -> None:

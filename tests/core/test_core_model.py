@@ -108,6 +108,33 @@ def test_destination_constructors() -> None:
         Destination.trunk("  ")
 
 
+def test_the_raw_destination_constructor_checks_what_the_shorthands_check() -> None:
+    assert Destination(DestinationKind.PSTN, "1 212 555 0123") == Destination.pstn("1 212 555 0123")
+    assert Destination("sip_uri", " SIP:alice@pbx.example.com ") == Destination.sip("sip:alice@pbx.example.com")
+    assert Destination(DestinationKind.SIP_TRUNK, "main", 2, 42) == Destination.trunk(42, name="main", priority=2)
+    bad: list[tuple[object, ...]] = [
+        (DestinationKind.SIP_URI, "not a uri"),
+        (DestinationKind.SIP_URI, "sip:alice@"),
+        (DestinationKind.PSTN, "555"),
+        (DestinationKind.PSTN, 12125550123),
+        (DestinationKind.SIP_TRUNK, "  "),
+        (DestinationKind.SIP_TRUNK, "main", 1, "  "),
+        ("fax", "+12125550123"),
+    ]
+    for args in bad:
+        with pytest.raises(InvalidInputError):
+            Destination(*args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("priority", [0, -1, True, "2", 1.5])
+def test_destination_priority_is_a_positive_integer(priority: object) -> None:
+    with pytest.raises(InvalidInputError, match="priority"):
+        Destination(DestinationKind.PSTN, "+12125550123", priority)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="priority"):
+        Destination.sip("sip:a@b.example", priority=priority)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="priority"):
+        Destination.trunk("t-1").with_priority(priority)  # type: ignore[arg-type]
+
 def test_search_query_validates_on_construction() -> None:
     query = SearchQuery(country="us", city=" Los Angeles ", prefix="213", capabilities=["sms"], number_type="toll-free")
     assert query.country == "US"

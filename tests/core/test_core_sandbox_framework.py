@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from didkit import InvalidInputError
 from didkit.sandbox import Emulator, EmulatorRequest, EmulatorResponse, Route, add_recorder, remove_recorder
 
 
@@ -142,3 +143,56 @@ def test_served_over_loopback_with_control_endpoints() -> None:
         with pytest.raises(httpx.RemoteProtocolError):
             http.post("/api/buy", json={"number": "+8"})
         assert emu.purchased_numbers() == ["+8"]
+
+
+# -- faults are checked when declared ----------------------------------------------------------
+
+
+def test_fault_routes_are_normalised_or_rejected() -> None:
+    emu = Tiny()
+    # the base path and a lower-case method name the same route as the emulator's own key
+    assert emu.faults.inject("get /api/things/{id}", status=500, times=None).route == "GET /things/{id}"
+    with client(emu) as http:
+        assert [http.get("/things/1").status_code for _ in range(3)] == [500, 500, 500]  # times=None: every time
+    with pytest.raises(InvalidInputError, match=r"no route 'POST /bye'; did you mean 'POST /buy'"):
+        emu.faults.inject("POST /bye", status=500)
+    with pytest.raises(InvalidInputError, match="no route"):
+        emu.faults.inject("GET /things/1", status=500)  # a concrete path, not the route's pattern
+    assert [fault.route for fault in emu.faults.armed] == ["GET /things/{id}"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"status": "x"},
+        {"status": 200},
+        {"status": True},
+        {"times": 0},
+        {"times": "2"},
+        {"latency": -1},
+        {"latency": float("nan")},
+        {"drop": "yes"},
+        {"drop": True, "commit_then_drop": True},
+        {"message": 5},
+    ],
+)
+def test_bad_fault_values_are_rejected_when_declared(values: dict[str, Any]) -> None:
+    emu = Tiny()
+    with pytest.raises(InvalidInputError, match="fault"):
+        emu.faults.inject("*", **values)
+    assert emu.faults.armed == []
+    with client(emu) as http:
+        assert http.get("/things/1").status_code == 200
+
+
+def test_control_endpoint_answers_400_for_a_bad_fault() -> None:
+    emu = Tiny()
+    with emu.serve() as served, httpx.Client(base_url=served.url, headers={"Authorization": "k"}) as http:
+        for spec in ({"status": "x"}, {"route": "GET /nowhere", "status": 500}, {"statuz": 500}, [1, 2]):
+            answer = http.post("/_sandbox/faults", json=spec)
+            assert answer.status_code == 400, spec
+            assert answer.json()["error"]
+        assert emu.faults.armed == []
+        assert http.get("/api/things/1").status_code == 200  # the server still answers
+        assert http.post("/_sandbox/faults", json={"route": "get /api/things/{id}", "status": 503}).status_code == 201
+        assert http.get("/api/things/1").status_code == 503

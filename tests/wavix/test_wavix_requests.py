@@ -126,7 +126,7 @@ def test_request_shapes(provider: WavixProvider, recorder: Recorder) -> None:
 
 def test_trunk_logins_are_cached(provider: WavixProvider, recorder: Recorder) -> None:
     provider.set_destinations("7", [Destination.trunk("3107")])
-    provider.set_destinations("7", [Destination.trunk("3107"), Destination.trunk(3107)])
+    provider.set_destinations("7", [Destination.trunk(3107), Destination.pstn("+14155550100")])
     assert [r.url.path for r in recorder.requests].count("/v1/trunks/3107") == 1
 
 

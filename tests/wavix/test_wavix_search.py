@@ -12,9 +12,9 @@ from didkit import (
     Capability,
     InvalidInputError,
     Money,
-    NotFoundError,
     NumberType,
     SearchQuery,
+    UnknownPlaceError,
 )
 
 US, AR, AU, GB = 8871, 8669, 8650, 8845
@@ -87,8 +87,11 @@ def test_list_cities_of_a_country_and_of_a_region(cassette: Any, wavix: Any) -> 
 
 def test_list_cities_unknown_region(cassette: Any, wavix: Any) -> None:
     provider = wavix()
-    with cassette("coverage"), pytest.raises(NotFoundError, match="Narnia"):
+    with cassette("coverage"), pytest.raises(UnknownPlaceError, match="no region 'Narnia' in US") as narnia:
         provider.list_cities("US", "Narnia")
+    assert isinstance(narnia.value, InvalidInputError) and narnia.value.suggestions == ()
+    with cassette("coverage"), pytest.raises(UnknownPlaceError, match="did you mean 'California'"):
+        provider.list_cities("US", "Californa")
     with pytest.raises(InvalidInputError):
         provider.list_cities("USA")
 
@@ -232,11 +235,14 @@ def test_search_city_in_a_country_without_regions(cassette: Any, wavix: Any) -> 
 def test_search_nothing_matches(cassette: Any, wavix: Any) -> None:
     provider = wavix()
     with cassette("search_los_angeles") as cas:
-        assert list(provider.search_numbers(SearchQuery(country="US", city="Springfield"))) == []
-        assert list(provider.search_numbers(SearchQuery(country="US", region="Ohio", city="Los Angeles"))) == []
-        assert list(provider.search_numbers(SearchQuery(country="FR"))) == []
-    with cassette("search_argentina"):
-        assert list(provider.search_numbers(SearchQuery(country="AR", region="Cordoba"))) == []
+        with pytest.raises(UnknownPlaceError, match="no city 'Springfield' in US") as springfield:
+            list(provider.search_numbers(SearchQuery(country="US", city="Springfield")))
+        assert (springfield.value.provider, springfield.value.kind) == ("wavix", "city")
+        with pytest.raises(UnknownPlaceError, match="no region 'Ohio' in US"):
+            list(provider.search_numbers(SearchQuery(country="US", region="Ohio", city="Los Angeles")))
+        assert list(provider.search_numbers(SearchQuery(country="FR"))) == []  # no coverage: no offers
+    with cassette("search_argentina"), pytest.raises(UnknownPlaceError, match="no regions known there"):
+        list(provider.search_numbers(SearchQuery(country="AR", region="Cordoba")))  # Wavix has no AR regions
     assert cas.play_count == 6  # countries, regions, four regions' cities (cached afterwards)
 
 

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         procure,
         procure_async,
     )
+    from .ledger import Ledger, LedgerBusyError, LedgerError, open_ledger
     from .protocol import AsyncNumberProvider, NumberProvider
     from .registry import available_providers, connect, connect_async
 
@@ -82,6 +83,10 @@ _LAZY = {
     "ProviderReport": "broker",
     "ProcurementFailedError": "broker",
     "AmbiguousProcurementError": "broker",
+    "open_ledger": "ledger",
+    "Ledger": "ledger",
+    "LedgerError": "ledger",
+    "LedgerBusyError": "ledger",
 }
 
 
@@ -118,6 +123,9 @@ __all__ = [
     "DocumentsRequiredError",
     "InsufficientFundsError",
     "InvalidInputError",
+    "Ledger",
+    "LedgerBusyError",
+    "LedgerError",
     "Money",
     "NotFoundError",
     "NumberProvider",
@@ -145,6 +153,7 @@ __all__ = [
     "compare_async",
     "connect",
     "connect_async",
+    "open_ledger",
     "procure",
     "procure_async",
 ]

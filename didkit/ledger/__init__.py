@@ -23,6 +23,7 @@ from ._types import (
     LedgerEntry,
     LedgerError,
     RecordedAttempt,
+    RecordedError,
 )
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ __all__ = [
     "MemoryLedger",
     "PostgresLedger",
     "RecordedAttempt",
+    "RecordedError",
     "SQLiteLedger",
     "default_ledger_path",
     "default_ledger_spec",

@@ -149,8 +149,11 @@ class Ledger(abc.ABC):
 
     # -- claims --------------------------------------------------------------------------------
 
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
+        """The ledger's clock as a timezone-aware datetime."""
         return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+
+    _now = now
 
     def claim(self, reference: str, holder: str, *, lease: float | None = None) -> ClaimResult:
         """Try to hold ``reference``. Not granted when it is bought (``entry.state == "bought"``)

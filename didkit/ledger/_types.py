@@ -18,6 +18,7 @@ __all__ = [
     "LedgerEntry",
     "LedgerError",
     "RecordedAttempt",
+    "RecordedError",
 ]
 
 EntryState = Literal["open", "intent", "unknown", "bought"]
@@ -47,6 +48,11 @@ class LedgerBusyError(LedgerError):
         super().__init__(message)
         self.reference = reference
         self.holder = holder
+
+
+class RecordedError(DidkitError):
+    """An attempt's error as the ledger recorded it (its message; the original object stayed
+    in the process that made the attempt)."""
 
 
 @attrs.frozen

@@ -352,7 +352,9 @@ def buy(
             f"{money(chosen.monthly_price)}/month (reference {reference})?",
             declined="aborted: nothing was bought",
         )
-    order = client.purchase(chosen, reference=reference, wait=wait)
+    from ..broker import buy as broker_buy
+
+    order = broker_buy(client, chosen, reference=reference, wait=wait).order  # through the ledger
     if state.json:
         print_json(order)
         return

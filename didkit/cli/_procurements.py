@@ -1,0 +1,166 @@
+"""``didkit procurements …``: what the procurement ledger holds, by reference."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ._core import EXIT_USAGE, confirm, fail, get_state
+from ._output import print_json, say, show, table
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger, LedgerEntry
+
+app = typer.Typer(
+    help="The procurement ledger: what procure and buy --reference bought, or set out to buy, by reference.",
+    no_args_is_help=True,
+)
+
+LedgerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help="The ledger: a path, sqlite:///…, postgresql://… (default: $DIDKIT_LEDGER, else "
+        "procurements.sqlite3 in your user state directory — the one procure uses).",
+        metavar="SPEC",
+        envvar="DIDKIT_LEDGER",
+        show_envvar=False,
+    ),
+]
+ReferenceArgument = Annotated[str, typer.Argument(help="The reference (your idempotency key).", metavar="REF")]
+
+_STATES = {"intent": "UNRESOLVED (no outcome written)", "unknown": "UNRESOLVED (outcome unknown)"}
+
+
+def _open(spec: str | None) -> Ledger:
+    from ..ledger import open_ledger
+
+    return open_ledger(spec or None)
+
+
+def _as_json(entry: LedgerEntry) -> dict[str, Any]:
+    intent = entry.intent
+    return {
+        "reference": entry.reference,
+        "state": entry.state,
+        "unresolved": entry.unresolved,
+        "to_check": entry.to_check,
+        "provider": entry.order.provider if entry.order else intent.provider if intent else None,
+        "numbers": list(entry.numbers),
+        "order": entry.order,
+        "intent": {"provider": intent.provider, "item": intent.item, "offer": intent.offer, "at": intent.at}
+        if intent
+        else None,
+        "note": entry.note,
+        "attempts": entry.attempts,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "holder": entry.holder,
+    }
+
+
+def _what(entry: LedgerEntry) -> str:
+    if entry.order is not None:
+        return ", ".join(entry.numbers) or f"order {entry.order.id} (numbers not read yet)"
+    return entry.intent.item if entry.intent is not None else "-"
+
+
+def list_entries(ctx: typer.Context, ledger: LedgerOption = None) -> None:
+    """Every reference in the ledger: unresolved ones first, with what to check on the carrier."""
+    state = get_state(ctx)
+    with _open(ledger) as book:
+        entries = book.entries()
+    if state.json:
+        print_json([_as_json(entry) for entry in entries])
+        return
+    if not entries:
+        say(f"the ledger ({book.url}) holds no procurements")
+        return
+    rows = table("reference", "state", "provider", "number", "updated", "check on the carrier")
+    for entry in entries:
+        provider = entry.order.provider if entry.order else entry.intent.provider if entry.intent else "-"
+        rows.add_row(
+            entry.reference,
+            _STATES.get(entry.state, entry.state),
+            provider,
+            _what(entry),
+            f"{entry.updated_at:%Y-%m-%d %H:%M} UTC",
+            entry.to_check or "",
+        )
+    show(rows)
+    unresolved = sum(1 for entry in entries if entry.unresolved)
+    if unresolved:
+        say(
+            f"{unresolved} unresolved: procure with the same reference settles it with the carrier; or check the "
+            "account yourself, then 'didkit procurements forget REF'"
+        )
+
+
+def show_entry(ctx: typer.Context, reference: ReferenceArgument, ledger: LedgerOption = None) -> None:
+    """One reference: its state, intent, order and every attempt."""
+    state = get_state(ctx)
+    with _open(ledger) as book:
+        entry = book.get(reference)
+    if entry is None:
+        fail(f"no procurement under reference {reference!r} in the ledger ({book.url})", EXIT_USAGE)
+    if state.json:
+        print_json(_as_json(entry))
+        return
+    details = table("field", "value")
+    details.add_row("reference", entry.reference)
+    details.add_row("state", _STATES.get(entry.state, entry.state))
+    if entry.to_check:
+        details.add_row("check on the carrier", entry.to_check)
+    if entry.intent is not None:
+        details.add_row(
+            "intent", f"{entry.intent.item} from {entry.intent.provider} at {entry.intent.at:%Y-%m-%d %H:%M:%S} UTC"
+        )
+    if entry.order is not None:
+        details.add_row("order", f"{entry.order.provider} {entry.order.id} ({entry.order.status.value})")
+        details.add_row("numbers", ", ".join(entry.numbers) or "-")
+    if entry.note:
+        details.add_row("last outcome", entry.note)
+    details.add_row("created", f"{entry.created_at:%Y-%m-%d %H:%M:%S} UTC")
+    details.add_row("updated", f"{entry.updated_at:%Y-%m-%d %H:%M:%S} UTC")
+    if entry.holder:
+        details.add_row("held by", entry.holder)
+    show(details)
+    if entry.attempts:
+        attempts = table("provider", "offer", "outcome", "error")
+        for attempt in entry.attempts:
+            attempts.add_row(
+                attempt.provider, attempt.offer.number or "any number", attempt.outcome, attempt.error or ""
+            )
+        show(attempts)
+
+
+def forget(
+    ctx: typer.Context,
+    reference: ReferenceArgument,
+    ledger: LedgerOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Drop a reference from the ledger, so that procure with it may buy again.
+
+    For an unresolved reference, check the carrier account first (see 'procurements show'):
+    if the number was bought, forgetting it lets the next procure buy a second one.
+    """
+    state = get_state(ctx)
+    with _open(ledger) as book:
+        entry = book.get(reference)
+        if entry is None:
+            fail(f"no procurement under reference {reference!r} in the ledger ({book.url})", EXIT_USAGE)
+        if not (yes or state.json):
+            warning = f" It is unresolved: {entry.to_check}" if entry.unresolved else ""
+            confirm(f"Forget reference {reference!r} ({entry.state}, {_what(entry)})?{warning}")
+        book.forget(reference)
+    if state.json:
+        print_json({"reference": reference, "forgotten": True})
+    else:
+        say(f"forgot reference {reference!r}")
+
+
+app.command("list")(list_entries)
+app.command("show")(show_entry)
+app.command("forget")(forget)

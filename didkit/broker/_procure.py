@@ -493,20 +493,12 @@ class _Procurer:
 
 
 def _reason(error: BaseException | None) -> str:
-    """An error in words, once: its message and, for a carrier's answer, what the status means."""
+    """An error in words, once."""
     if error is None:
         return "no error"
-    if not isinstance(error, ProviderError):
-        return str(error) or type(error).__name__
-    message = error.message.rstrip(". ")
-    status = error.status_code
-    if status is None:
-        return message
-    if 200 <= status < 300:
-        return f"{message} (the carrier answered HTTP {status}, a success status, with a reply that could not be read)"
-    if f"HTTP {status}" in message:
-        return message
-    return f"{message} (HTTP {status})"
+    if isinstance(error, ProviderError):
+        return error.describe()
+    return str(error) or type(error).__name__
 
 
 def _as_provider_error(exc: BaseException, provider: str) -> ProviderError:

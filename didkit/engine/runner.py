@@ -102,11 +102,13 @@ class _RunnerBase:
         never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
         kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
         detail = self.config.redactor.text(str(exc)) or type(exc).__name__
-        return TransportError(
+        error = TransportError(
             f"{request.label} {kind}: {detail}",
             provider=self.config.provider,
             outcome_unknown=not request.retryable and not never_sent,
         )
+        error.operation = request.label
+        return error
 
     def _after(self, request: HttpRequest, response: HttpResponse, elapsed: float) -> ProviderError | None:
         if logger.isEnabledFor(logging.DEBUG):
@@ -121,6 +123,7 @@ class _RunnerBase:
             )
         error = self.config.classify(response, request)
         if error is not None:
+            error.operation = request.label
             error.message = self.config.redactor.text(error.message)
             error.args = (error.message,)
             error.messages = tuple(self.config.redactor.text(m) for m in error.messages)

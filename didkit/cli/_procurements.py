@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._core import EXIT_USAGE, confirm, fail, get_state
+from ._core import EXIT_USAGE, State, confirm, fail, get_state
 from ._output import print_json, say, show, table
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ LedgerOption = Annotated[
     typer.Option(
         "--ledger",
         help="The ledger: a path, sqlite:///…, postgresql://… (default: $DIDKIT_LEDGER, else "
-        "procurements.sqlite3 in your user state directory — the one procure uses).",
+        "procurements.sqlite3 in your user state directory — the one procure uses; with --sandbox, "
+        "procurements-sandbox.sqlite3 beside it).",
         metavar="SPEC",
         envvar="DIDKIT_LEDGER",
         show_envvar=False,
@@ -33,10 +35,26 @@ ReferenceArgument = Annotated[str, typer.Argument(help="The reference (your idem
 _STATES = {"intent": "UNRESOLVED (no outcome written)", "unknown": "UNRESOLVED (outcome unknown)"}
 
 
-def _open(spec: str | None) -> Ledger:
+SANDBOX_FILENAME = "procurements-sandbox.sqlite3"
+
+
+def ledger_spec(sandbox: bool, spec: str | None = None) -> str:
+    """The ledger a command uses: ``spec`` (``--ledger`` / ``$DIDKIT_LEDGER``), else the default —
+    with ``--sandbox``, a file of its own beside it, so that an emulator's make-believe orders
+    never answer for a real reference."""
+    from ..ledger import ENV_VAR, default_ledger_path, default_ledger_spec
+
+    if spec:
+        return spec
+    if sandbox and not os.environ.get(ENV_VAR, "").strip():
+        return str(default_ledger_path().with_name(SANDBOX_FILENAME))
+    return default_ledger_spec()
+
+
+def _open(state: State, spec: str | None) -> Ledger:
     from ..ledger import open_ledger
 
-    return open_ledger(spec or None)
+    return open_ledger(ledger_spec(state.sandbox, spec))
 
 
 def _as_json(entry: LedgerEntry) -> dict[str, Any]:
@@ -69,7 +87,7 @@ def _what(entry: LedgerEntry) -> str:
 def list_entries(ctx: typer.Context, ledger: LedgerOption = None) -> None:
     """Every reference in the ledger: unresolved ones first, with what to check on the carrier."""
     state = get_state(ctx)
-    with _open(ledger) as book:
+    with _open(state, ledger) as book:
         entries = book.entries()
     if state.json:
         print_json([_as_json(entry) for entry in entries])
@@ -100,7 +118,7 @@ def list_entries(ctx: typer.Context, ledger: LedgerOption = None) -> None:
 def show_entry(ctx: typer.Context, reference: ReferenceArgument, ledger: LedgerOption = None) -> None:
     """One reference: its state, intent, order and every attempt."""
     state = get_state(ctx)
-    with _open(ledger) as book:
+    with _open(state, ledger) as book:
         entry = book.get(reference)
     if entry is None:
         fail(f"no procurement under reference {reference!r} in the ledger ({book.url})", EXIT_USAGE)
@@ -147,7 +165,7 @@ def forget(
     if the number was bought, forgetting it lets the next procure buy a second one.
     """
     state = get_state(ctx)
-    with _open(ledger) as book:
+    with _open(state, ledger) as book:
         entry = book.get(reference)
         if entry is None:
             fail(f"no procurement under reference {reference!r} in the ledger ({book.url})", EXIT_USAGE)

@@ -353,8 +353,9 @@ def buy(
             declined="aborted: nothing was bought",
         )
     from ..broker import buy as broker_buy
+    from ._procurements import ledger_spec
 
-    order = broker_buy(client, chosen, reference=reference, wait=wait).order  # through the ledger
+    order = broker_buy(client, chosen, reference=reference, wait=wait, ledger=ledger_spec(state.sandbox)).order
     if state.json:
         print_json(order)
         return
@@ -489,6 +490,7 @@ def procure(
     """
     from ..broker import AmbiguousProcurementError, ProcurementFailedError
     from ..broker import procure as broker_procure
+    from ._procurements import ledger_spec
 
     state = get_state(ctx)
     query = build_query(country, region, city, prefix, contains, number_type, sms, limit)
@@ -526,6 +528,7 @@ def procure(
                 query,
                 providers,
                 reference=reference,
+                ledger=ledger_spec(state.sandbox),
                 strategy=strategy.value,
                 require_no_documents=no_documents,
                 wait=wait,

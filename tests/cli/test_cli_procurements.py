@@ -135,3 +135,18 @@ def test_an_unreachable_ledger_is_one_clear_line(
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert "unreachable" in line and "nothing was bought" in line
     assert "Traceback" not in result.stderr
+
+
+def test_sandbox_runs_keep_a_ledger_of_their_own(
+    didkit_cli: Invoker, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("DIDKIT_LEDGER")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    args = ("--sandbox", "--json", "-p", "wavix", "procure", *LA, "--reference", "order-1", "--yes")
+    first = _bought(didkit_cli(*args))
+    assert _bought(didkit_cli(*args)) == first  # a fresh emulator world, and still bought once
+    folder = tmp_path / "state" / "didkit"
+    assert sorted(p.name for p in folder.glob("*.sqlite3")) == ["procurements-sandbox.sqlite3"]
+    assert json.loads(didkit_cli("--json", "procurements", "list").stdout) == []
+    sandboxed = json.loads(didkit_cli("--sandbox", "--json", "procurements", "list").stdout)
+    assert [(e["reference"], e["numbers"]) for e in sandboxed] == [("order-1", first)]

@@ -60,7 +60,7 @@ request leaves, the outcome after. So, in any process:
 from __future__ import annotations
 
 from ._compare import compare, compare_async
-from ._procure import LedgerLike, buy, classify, procure, procure_async
+from ._procure import DEFAULT_SETTLE_WINDOW, LedgerLike, buy, classify, procure, procure_async
 from ._ranking import PriceCap, Strategy
 from ._runtime import ProgressCallback, ProviderLike
 from ._types import (
@@ -75,6 +75,7 @@ from ._types import (
 )
 
 __all__ = [
+    "DEFAULT_SETTLE_WINDOW",
     "AmbiguousProcurementError",
     "AttemptOutcome",
     "Comparison",

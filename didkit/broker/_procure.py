@@ -66,6 +66,17 @@ logger = logging.getLogger("didkit.broker")
 
 T = TypeVar("T")
 
+DEFAULT_SETTLE_WINDOW = 30.0
+"""Seconds after an attempt's intent before "not found at the carrier" counts as "not bought".
+
+Neither carrier documents how long after a request it may still commit it, or how far its lists
+may lag its writes; a carrier still working on a request when the client gives up usually
+finishes within its own gateway timeout. 30 s is didkit's default request timeout: a client that
+waited that long for an answer gives the carrier as long again to show its books."""
+
+SETTLE_PAUSE = 2.0
+"""Seconds at least between two looks at the carrier while settling."""
+
 LedgerLike: TypeAlias = "Ledger | str | os.PathLike[str] | None"
 """A :class:`~didkit.ledger.Ledger`, a spec for :func:`~didkit.open_ledger`, or ``None`` for the default."""
 
@@ -125,9 +136,9 @@ def _check_strategy(strategy: str) -> Strategy:
     return strategy  # type: ignore[return-value]
 
 
-def _check_wait(wait: float) -> float:
+def _check_wait(wait: float, what: str = "wait") -> float:
     if isinstance(wait, bool) or not isinstance(wait, (int, float)) or not wait >= 0:
-        raise InvalidInputError(f"wait must be a number of seconds >= 0, got {wait!r}")
+        raise InvalidInputError(f"{what} must be a number of seconds >= 0, got {wait!r}")
     return float(wait)
 
 
@@ -181,8 +192,10 @@ class _Procurer:
         timeout: float | None,
         progress: ProgressCallback | None,
         offer: AvailableNumber | None = None,
+        settle_window: float = DEFAULT_SETTLE_WINDOW,
     ) -> None:
         self.query = query
+        self.settle_window = settle_window
         self.handles = handles
         self.runtime = runtime
         self.reference = reference
@@ -362,7 +375,11 @@ class _Procurer:
                 entry, f"{intent.provider} is not among this call's providers (or could not be connected)"
             )
         logger.info("procure %r: settling the earlier unresolved attempt with %s", self.reference, handle.label)
+        settled_at = intent.at.timestamp() + self.settle_window
         if handle.capabilities.carrier_side_reference:
+            # The carrier is asked once, by buying under the same reference (the protocol has no
+            # read-only lookup): ask only once a late commit would show.
+            await self._settle_pause(settled_at - self.ledger.clock())
             outcome = await self._attempt(handle, intent.offer, resolving=True)
             if isinstance(outcome, Procurement):
                 return outcome
@@ -371,21 +388,33 @@ class _Procurer:
             raise self._unsettled(
                 entry, f"{intent.provider} keeps no reference and the offer names no number to look for"
             )
-        try:
-            did = await handle.get_number(intent.number, self.runtime)
-        except NotFoundError:
-            logger.info(
-                "procure %r: %s is not owned: the earlier attempt bought nothing", self.reference, intent.number
-            )
-            await self._record(
-                "failed", note=f"settled: {intent.number} is not among the {intent.provider} account's numbers"
-            )
-            return None
-        except DidkitError as exc:
-            raise self._unsettled(
-                entry,
-                f"looking {intent.number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
-            ) from exc
+        checks = 0
+        while True:
+            try:
+                did = await handle.get_number(intent.number, self.runtime)
+                break
+            except NotFoundError:
+                checks += 1
+            except Exception as exc:
+                raise self._unsettled(
+                    entry,
+                    f"looking {intent.number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
+                ) from exc
+            now = self.ledger.clock()
+            if now >= settled_at and (checks >= 2 or self.settle_window == 0):
+                logger.info(
+                    "procure %r: %s is not owned after %d looks: nothing was bought before",
+                    self.reference,
+                    intent.number,
+                    checks,
+                )
+                await self._record(
+                    "failed",
+                    note=f"settled: {intent.number} is not among the {intent.provider} account's numbers "
+                    f"({checks} looks, the last {now - intent.at.timestamp():.0f} s after the attempt)",
+                )
+                return None
+            await self._settle_pause(max(settled_at - now, min(SETTLE_PAUSE, self.settle_window)))
         order = Order(
             id=did.id,
             provider=handle.label,
@@ -398,6 +427,11 @@ class _Procurer:
         await self._record("bought", order=order, note=f"settled: {did.number} is among the account's numbers")
         logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, did.number, handle.label)
         return Procurement(order, tuple(self.attempts), self.reference, tuple(self.reports))
+
+    async def _settle_pause(self, seconds: float) -> None:
+        if seconds > 0:
+            logger.info("procure %r: waiting %.1f s for the carrier's books to settle", self.reference, seconds)
+            await self.ledger.sleep(seconds)
 
     def _unsettled(self, entry: LedgerEntry, why: str) -> AmbiguousProcurementError:
         intent = entry.intent
@@ -548,13 +582,13 @@ async def _acquire(ledger: Ledger, reference: str, holder: str) -> LedgerEntry:
                 reference=reference,
                 holder=claimed.entry.holder,
             )
-        await asyncio.sleep(min(ledger.poll, remaining))
+        await ledger.sleep(min(ledger.poll, remaining))
 
 
 async def _heartbeat(ledger: Ledger, reference: str, holder: str) -> None:
     """Renew the claim every third of the lease while the call works."""
     while True:
-        await asyncio.sleep(ledger.lease / 3)
+        await asyncio.sleep(ledger.lease / 3)  # real time: the lease runs on the backend's clock too
         try:
             await _in_thread(ledger.renew, reference, holder)
         except LedgerError as exc:
@@ -588,6 +622,7 @@ async def _procure(
     ledger: LedgerLike,
     async_mode: bool,
     offer: AvailableNumber | None = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     if offer is None:
         query = check_query(query)  # type: ignore[arg-type]
@@ -600,6 +635,7 @@ async def _procure(
     if not isinstance(require_no_documents, bool):
         raise InvalidInputError(f"require_no_documents must be True or False, got {require_no_documents!r}")
     wait = _check_wait(wait)
+    settle_window = _check_wait(settle_window, "settle_window")
     months = check_months(months)
     timeout = check_timeout(timeout)
     book, owned = _open_ledger(ledger)
@@ -633,6 +669,7 @@ async def _procure(
                 timeout=timeout,
                 progress=progress,
                 offer=offer,
+                settle_window=settle_window,
             )
             try:
                 return await procurer.run()
@@ -666,6 +703,7 @@ async def procure_async(
     progress: ProgressCallback | None = None,
     connect_options: Mapping[str, Any] | None = None,
     ledger: LedgerLike = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     """Buy exactly one number matching ``query`` from the best of ``providers``; async.
 
@@ -687,6 +725,7 @@ async def procure_async(
         connect_options=connect_options,
         ledger=ledger,
         async_mode=True,
+        settle_window=settle_window,
     )
 
 
@@ -705,6 +744,7 @@ def procure(
     progress: ProgressCallback | None = None,
     connect_options: Mapping[str, Any] | None = None,
     ledger: LedgerLike = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     """Buy exactly one number matching ``query`` from the best of ``providers``.
 
@@ -739,6 +779,10 @@ def procure(
             a spec for :func:`~didkit.open_ledger` (a path, ``sqlite:///…``,
             ``postgresql://…``, ``"memory"``), or ``None`` — ``$DIDKIT_LEDGER``, else
             ``procurements.sqlite3`` in the user state directory.
+        settle_window: seconds after an earlier attempt with an unknown outcome before "the
+            carrier shows no such purchase" is believed: until then procure waits (looking at
+            least twice, on carriers it can look at without buying) and the reference stays
+            unresolved in the ledger. ``0`` believes the first look.
 
     Returns:
         A :class:`~didkit.Procurement`: the ``order`` and every attempt. With a reference the
@@ -772,6 +816,7 @@ def procure(
             connect_options=connect_options,
             ledger=ledger,
             async_mode=False,
+            settle_window=settle_window,
         ),
         "procure",
     )
@@ -785,6 +830,7 @@ def buy(
     wait: float = DEFAULT_WAIT,
     ledger: LedgerLike = None,
     connect_options: Mapping[str, Any] | None = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     """Buy one given offer under ``reference``, written through the ledger as :func:`procure`
     does: a reference the ledger has a purchase for returns it and buys nothing; an unresolved
@@ -806,6 +852,7 @@ def buy(
             ledger=ledger,
             async_mode=False,
             offer=offer,
+            settle_window=settle_window,
         ),
         "buy",
     )

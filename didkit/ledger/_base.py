@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import abc
+import asyncio
 import contextlib
 import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import Literal, Protocol
@@ -103,6 +104,9 @@ class Ledger(abc.ABC):
         wait: seconds :func:`~didkit.procure` waits for another holder of the same reference.
         poll: seconds between its looks while waiting.
         clock: the time source (seconds since the epoch); inject one in tests.
+        sleep: how a caller of :func:`~didkit.procure` waits on this ledger — for another holder,
+            or for an unknown outcome to settle (an ``async`` function of seconds; inject one in
+            tests).
     """
 
     url: str = ""
@@ -115,6 +119,7 @@ class Ledger(abc.ABC):
         wait: float = DEFAULT_WAIT,
         poll: float = DEFAULT_POLL,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         for name, value in (("lease", lease), ("wait", wait), ("poll", poll)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -125,6 +130,7 @@ class Ledger(abc.ABC):
         self.wait = float(wait)
         self.poll = float(poll)
         self.clock = clock
+        self.sleep = sleep
 
     # -- the backend ---------------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ def ledger() -> MemoryLedger:
 
 def buy(providers: Any, reference: str = "ref-1", **kwargs: Any) -> Procurement:
     kwargs.setdefault("ledger", MemoryLedger())
+    kwargs.setdefault("settle_window", 0)  # believe the first look (the window has tests of its own)
     return didkit.procure(QUERY, providers, reference=reference, **kwargs)
 
 
@@ -689,6 +690,79 @@ async def test_a_cancelled_procure_leaves_its_reference_unresolved(ledger: Memor
     entry = ledger.get("cancelled")
     assert entry.state == "intent" and entry.holder is None
     assert a.bought == []
+
+
+class FakeTime:
+    """A clock and an async sleep that moves it: the settle window without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+        self.slept: list[float] = []
+        self.during_sleep: Any = None
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        if self.during_sleep is not None:
+            self.during_sleep()
+
+
+def _unresolved(ledger: MemoryLedger, provider: str, number: str, reference: str) -> None:
+    from didkit.ledger import Intent
+
+    dead = "another-host:1:token"
+    ledger.claim(reference, dead, lease=0.001)
+    ledger.record_intent(reference, dead, Intent(provider, offer(provider, number), 1, ledger.now()))
+    ledger.renew(reference, dead, lease=0.001)  # the holder died: its lease lapses at once
+
+
+def test_a_number_that_shows_up_late_is_found_within_the_settle_window() -> None:
+    time_ = FakeTime()
+    ledger = MemoryLedger(clock=time_.clock, sleep=time_.sleep)
+    a, b = two_providers()
+    _unresolved(ledger, "a", A1, "late")
+    time_.now += 1  # the retry comes a second after the crash
+    time_.during_sleep = lambda: a.book(offer("a", A1), "late")  # the carrier's list catches up
+    result = didkit.procure(QUERY, [a, b], reference="late", ledger=ledger, settle_window=30)
+    assert [did.number for did in result.order.numbers] == [A1]
+    assert a.lookups == [A1, A1] and time_.slept == [29.0]
+    assert a.purchases == [] and b.purchases == [] and total_bought(a, b) == 1
+
+
+def test_not_owned_is_believed_after_the_window_and_a_second_look() -> None:
+    time_ = FakeTime()
+    ledger = MemoryLedger(clock=time_.clock, sleep=time_.sleep)
+    a, b = two_providers()
+    _unresolved(ledger, "a", A1, "absent")
+    time_.now += 100  # long after the window: still two looks, a pause apart
+    result = didkit.procure(QUERY, [a, b], reference="absent", ledger=ledger, settle_window=30)
+    assert a.lookups == [A1, A1] and time_.slept == [2.0]
+    assert total_bought(a, b) == 1 and result.provider == "a"
+    entry = ledger.get("absent")
+    assert entry is not None and entry.state == "bought"
+
+
+def test_a_reference_storing_carrier_is_asked_once_the_window_has_passed() -> None:
+    time_ = FakeTime()
+    ledger = MemoryLedger(clock=time_.clock, sleep=time_.sleep)
+    a = FakeProvider("a", [offer("a", A1)], carrier_side_reference=True)
+    _unresolved(ledger, "a", A1, "late-order")
+    time_.now += 5
+    time_.during_sleep = lambda: a.book(offer("a", A1), "late-order")  # the order commits late
+    result = didkit.procure(QUERY, [a], reference="late-order", ledger=ledger, settle_window=30)
+    assert time_.slept == [25.0]
+    assert len(a.bought) == 1 and result.order.reference == "late-order"  # found, not bought again
+
+
+@pytest.mark.parametrize("window", [-1, "30", True])
+def test_a_bad_settle_window_is_rejected(window: Any) -> None:
+    a, b = two_providers()
+    with pytest.raises(InvalidInputError, match="settle_window"):
+        buy([a, b], settle_window=window)
+    assert a.searches == []
 
 
 def test_broker_buy_writes_one_offer_through_the_ledger(ledger: MemoryLedger) -> None:

@@ -93,6 +93,7 @@ def sandbox(module_sandbox: Sandbox) -> Iterator[Sandbox]:
 
 def procure(providers: list[Any], strategy: str = "cheapest", **kwargs: Any) -> Procurement:
     kwargs.setdefault("ledger", MemoryLedger())
+    kwargs.setdefault("settle_window", 0)
     kwargs.setdefault("reference", "sandbox-1")
     kwargs.setdefault("wait", WAIT)
     return didkit.procure(QUERY, providers, strategy=strategy, **kwargs)  # type: ignore[arg-type]

@@ -78,7 +78,7 @@ def _procure(
         ledger.record_outcome = die_after(ledger.record_outcome, lambda *a, **k: a[2] == "bought")  # type: ignore[method-assign]
     provider = didkit.connect(carrier, api_key="test-key", base_url=url, timeout=5)
     try:
-        result = didkit.procure(QUERY, [provider], reference=reference, ledger=ledger, wait=5)
+        result = didkit.procure(QUERY, [provider], reference=reference, ledger=ledger, wait=5, settle_window=0)
         out.put(("ok", [did.number for did in result.order.numbers]))
     except Exception as error:
         out.put(("error", f"{type(error).__name__}: {error}"))

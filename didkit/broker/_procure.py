@@ -625,7 +625,7 @@ async def _procure(
     settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     if offer is None:
-        query = check_query(query)  # type: ignore[arg-type]
+        query = check_query(query)
     elif not isinstance(offer, AvailableNumber):
         raise InvalidInputError(f"the offer must be a didkit.AvailableNumber, got {type(offer).__name__}")
     reference = _check_reference(reference)

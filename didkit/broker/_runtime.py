@@ -61,7 +61,7 @@ def check_months(months: int) -> int:
     return months
 
 
-def check_query(query: SearchQuery) -> SearchQuery:
+def check_query(query: object) -> SearchQuery:
     if not isinstance(query, SearchQuery):
         raise InvalidInputError(f"the query must be a didkit.SearchQuery, got {type(query).__name__}")
     return query

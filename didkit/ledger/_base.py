@@ -159,13 +159,11 @@ class Ledger(abc.ABC):
         """The ledger's clock as a timezone-aware datetime."""
         return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
 
-    _now = now
-
     def claim(self, reference: str, holder: str, *, lease: float | None = None) -> ClaimResult:
         """Try to hold ``reference``. Not granted when it is bought (``entry.state == "bought"``)
         or another live holder's lease runs."""
         _check_reference(reference)
-        now = self._now()
+        now = self.now()
         until = datetime.fromtimestamp(now.timestamp() + (self.lease if lease is None else lease), tz=timezone.utc)
         with self._transaction() as store:
             entry = store.load(reference)
@@ -192,7 +190,7 @@ class Ledger(abc.ABC):
 
     def renew(self, reference: str, holder: str, *, lease: float | None = None) -> LedgerEntry:
         """Extend ``holder``'s claim; :class:`LedgerError` when it holds it no longer."""
-        now = self._now()
+        now = self.now()
         until = datetime.fromtimestamp(now.timestamp() + (self.lease if lease is None else lease), tz=timezone.utc)
         with self._transaction() as store:
             entry = self._held(store, reference, holder)
@@ -205,7 +203,7 @@ class Ledger(abc.ABC):
         with self._transaction() as store:
             entry = store.load(reference)
             if entry is not None and entry.holder == holder:
-                store.save(attrs.evolve(entry, holder=None, lease_until=None, updated_at=self._now()))
+                store.save(attrs.evolve(entry, holder=None, lease_until=None, updated_at=self.now()))
 
     @staticmethod
     def _held(store: Store, reference: str, holder: str) -> LedgerEntry:
@@ -225,7 +223,7 @@ class Ledger(abc.ABC):
             entry = self._held(store, reference, holder)
             if entry.state == "bought":
                 raise LedgerError(f"reference {reference!r} already bought {', '.join(entry.numbers) or 'a number'}")
-            now = self._now()
+            now = self.now()
             entry = attrs.evolve(
                 entry,
                 state="intent",
@@ -261,7 +259,7 @@ class Ledger(abc.ABC):
                 order=order if order is not None else entry.order,
                 note=note,
                 attempts=(*entry.attempts, *attempts),
-                updated_at=self._now(),
+                updated_at=self.now(),
             )
             store.save(entry)
             return entry
@@ -293,7 +291,7 @@ class Ledger(abc.ABC):
             entry = store.load(reference)
             if entry is None:
                 return False
-            if entry.holder is not None and not self._lapsed(entry, self._now()):
+            if entry.holder is not None and not self._lapsed(entry, self.now()):
                 raise LedgerError(f"reference {reference!r} is being procured right now ({entry.holder})")
             store.delete(reference)
             return True

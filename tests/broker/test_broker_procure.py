@@ -505,6 +505,26 @@ def test_a_ledger_that_fails_before_the_purchase_buys_nothing(ledger: MemoryLedg
     assert a.purchases == b.purchases == []
 
 
+def test_an_outcome_the_ledger_could_not_take_is_settled_by_the_next_call(caplog: pytest.LogCaptureFixture) -> None:
+    class Flaky(MemoryLedger):
+        down = True
+
+        def record_outcome(self, *args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise LedgerError("the database went away")
+            return super().record_outcome(*args, **kwargs)
+
+    ledger = Flaky()
+    a, b = two_providers()
+    first = buy([a, b], reference="unwritten", ledger=ledger)  # the purchase happened: it is returned
+    assert "could not be written to the ledger" in caplog.text
+    assert ledger.get("unwritten").state == "intent"
+    ledger.down = False
+    again = buy([a, b], reference="unwritten", ledger=ledger)
+    assert again.order.numbers == first.order.numbers and total_bought(a, b) == 1
+    assert a.lookups == [A1] and ledger.get("unwritten").state == "bought"
+
+
 def test_concurrent_calls_with_one_reference_buy_once(ledger: MemoryLedger) -> None:
     entered = threading.Event()
     release = threading.Event()

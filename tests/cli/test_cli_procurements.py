@@ -22,26 +22,35 @@ LA = ("--country", "US", "--city", "Los Angeles")
 
 def _emulator(name: str) -> Any:
     (point,) = [ep for ep in entry_points(group="didkit.emulators") if ep.name == name]
+    if name == "didww":
+        return point.load()(seed=0, order_pending_polls=0)  # orders complete at once: no polling pause
     return point.load()(seed=0)
 
 
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """Both emulators served on loopback, and a config file pointing every run at them: a carrier
-    whose books outlive each CLI run."""
+@pytest.fixture(scope="module")
+def _servers() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     emulators = {name: _emulator(name) for name in ("wavix", "didww")}
     running = {name: emulator.serve(port=0) for name, emulator in emulators.items()}
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[providers.wavix]\napi_key = "k"\nbase_url = "{running["wavix"].url}"\n'
-        f'[providers.didww]\napi_key = "k"\nbase_url = "{running["didww"].url}/v3"\n'
-    )
-    monkeypatch.setenv("DIDKIT_CONFIG", str(config))
     try:
-        yield emulators
+        yield emulators, {"wavix": running["wavix"].url, "didww": running["didww"].url + "/v3"}
     finally:
         for server in running.values():
             server.close()
+
+
+@pytest.fixture
+def served(
+    _servers: tuple[dict[str, Any], dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Both emulators served on loopback (fresh books), and a config file pointing every run at
+    them: a carrier whose books outlive each CLI run."""
+    emulators, urls = _servers
+    for emulator in emulators.values():
+        emulator.reset()
+    config = tmp_path / "config.toml"
+    config.write_text("".join(f'[providers.{name}]\napi_key = "k"\nbase_url = "{url}"\n' for name, url in urls.items()))
+    monkeypatch.setenv("DIDKIT_CONFIG", str(config))
+    return emulators
 
 
 def _bought(result: Any) -> list[str]:

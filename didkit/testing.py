@@ -9,6 +9,9 @@ Installed with didkit and loaded automatically by pytest (entry point ``pytest11
   status=500)``), or reset it. Providers are closed after the test.
 * ``wavix_sandbox`` and ``didww_sandbox`` — a sync sandbox provider for each carrier.
 
+Each of them points the test's default procurement ledger (``$DIDKIT_LEDGER``) at a fresh file,
+so that :func:`didkit.procure` in a test never reads or writes your real ledger.
+
 Sandbox providers run on virtual time shared with their emulator (retries, order polls and rate
 limits cost no real time) and never touch the network. Nothing is imported until a fixture is
 used, so the plugin costs nothing otherwise.
@@ -32,8 +35,15 @@ def sandbox_provider(name: str, *, asynchronous: bool = False, seed: int = 0, **
 
 
 @pytest.fixture
-def didkit_sandbox() -> Iterator[Callable[..., Any]]:
-    """A factory of sandbox providers: ``didkit_sandbox("wavix", seed=0, asynchronous=False)``."""
+def didkit_sandbox(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Any]]:
+    """A factory of sandbox providers: ``didkit_sandbox("wavix", seed=0, asynchronous=False)``.
+
+    The test's default procurement ledger (``$DIDKIT_LEDGER``) is a fresh file of its own, so
+    that sandbox purchases never land in your real ledger, nor a reference from an earlier run
+    answer for this one."""
+    monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path_factory.mktemp("didkit-ledger") / "procurements.sqlite3"))
     made: list[Any] = []
 
     def factory(name: str, **options: Any) -> Any:

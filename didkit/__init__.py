@@ -65,6 +65,7 @@ if _typing.TYPE_CHECKING:
         procure,
         procure_async,
     )
+    from .ledger import Ledger, LedgerBusyError, LedgerError, open_ledger
     from .protocol import AsyncNumberProvider, AsyncSandboxNumberProvider, NumberProvider, SandboxNumberProvider
     from .registry import available_providers, connect, connect_async
 
@@ -97,6 +98,10 @@ _LAZY = {
     "ProcurementFailedError": "broker",
     "AmbiguousProcurementError": "broker",
     "EventLoopRunningError": "broker",
+    "open_ledger": "ledger",
+    "Ledger": "ledger",
+    "LedgerError": "ledger",
+    "LedgerBusyError": "ledger",
 }
 
 
@@ -139,6 +144,9 @@ __all__ = [
     "EventLoopRunningError",
     "InsufficientFundsError",
     "InvalidInputError",
+    "Ledger",
+    "LedgerBusyError",
+    "LedgerError",
     "Money",
     "NotFoundError",
     "NumberProvider",
@@ -168,6 +176,7 @@ __all__ = [
     "compare_async",
     "connect",
     "connect_async",
+    "open_ledger",
     "procure",
     "procure_async",
 ]

@@ -110,7 +110,11 @@ class ProviderError(DidkitError):
         details: structured error entries (for JSON:API: ``detail``, ``code``, ``pointer``...).
         outcome_unknown: ``True`` when a non-idempotent request may have taken effect although
             no success reached us (a timeout or dropped connection after sending, or a 5xx).
+        operation: the step that failed, in the adapter's words (``"create order"``,
+            ``"find order by reference"``), or ``"METHOD /path"``; ``None`` when not from a request.
     """
+
+    operation: str | None = None
 
     def __init__(
         self,
@@ -131,6 +135,19 @@ class ProviderError(DidkitError):
         self.request_id = request_id
         self.details: tuple[Mapping[str, Any], ...] = tuple(details)
         self.outcome_unknown = outcome_unknown
+
+    def describe(self) -> str:
+        """This error in words, once: the step that failed, the carrier's message, and what the
+        HTTP status means (a 2xx here is a success status whose reply could not be read)."""
+        message = self.message.rstrip(". ")
+        if self.operation and self.operation not in message:
+            message = f"{self.operation} failed: {message}"
+        status = self.status_code
+        if status is None or f"HTTP {status}" in message:
+            return message
+        if 200 <= status < 300:
+            return f"{message} (HTTP {status}, a success status, with a reply that could not be read)"
+        return f"{message} (HTTP {status})"
 
     def __str__(self) -> str:
         parts = [f"{self.provider}: {self.message}"]
@@ -219,3 +236,7 @@ class AmbiguousPurchaseError(ProviderError):
         kwargs.setdefault("outcome_unknown", True)
         super().__init__(message, **kwargs)
         self.reference = reference
+
+    def describe(self) -> str:
+        """The message: it already names each step that failed and how."""
+        return self.message.rstrip(". ")

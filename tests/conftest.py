@@ -6,10 +6,85 @@ documents (see ``didkit_conformance``). Set ``DIDKIT_CONFORMANCE=0`` to switch i
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from didkit_conformance import CHECKER, ConformanceChecker
+
+
+@pytest.fixture(autouse=True)
+def _private_ledger(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test's default procurement ledger is a fresh file of its own, never the user's."""
+    monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path_factory.mktemp("ledger") / "procurements.sqlite3"))
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """The test PostgreSQL server (``.ci/start-postgres`` prints it). Without one the tests that
+    need it fail under CI, and skip, saying so, elsewhere."""
+    dsn = os.environ.get("DIDKIT_TEST_POSTGRES_DSN", "").strip()
+    if dsn:
+        return dsn
+    reason = 'DIDKIT_TEST_POSTGRES_DSN is not set: run eval "$(.ci/start-postgres)" first'
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"PostgreSQL ledger tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+class LedgerMaker:
+    """Opens ledgers of one backend (the same store each time): ``spec`` and ``options`` are
+    what another process needs to open it too."""
+
+    def __init__(self, kind: str, spec: str, options: dict[str, Any]) -> None:
+        self.kind, self.spec, self.options = kind, spec, options
+        self._memory: Any = None
+
+    def __call__(self, **options: Any) -> Any:
+        from didkit.ledger import open_ledger
+
+        if self.kind == "memory" and self._memory is not None:
+            return self._memory  # one process, one memory
+        ledger = open_ledger(self.spec, **{**self.options, **options})
+        if self.kind == "memory":
+            self._memory = ledger
+        return ledger
+
+    def __repr__(self) -> str:
+        return f"<LedgerMaker {self.kind}>"
+
+
+def _maker(request: pytest.FixtureRequest, kind: str) -> LedgerMaker:
+    if kind == "memory":
+        return LedgerMaker(kind, "memory", {})
+    if kind == "sqlite":
+        path = request.getfixturevalue("tmp_path") / "ledger" / "procurements.sqlite3"
+        return LedgerMaker(kind, f"sqlite:///{path}", {})
+    dsn = request.getfixturevalue("postgres_dsn")
+    table = f"t_{uuid.uuid4().hex[:16]}"
+
+    def drop() -> None:
+        import psycopg
+
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f'DROP TABLE IF EXISTS "{table}"')  # type: ignore[arg-type]
+            connection.execute("DELETE FROM didkit_ledger_meta WHERE name = %s", (table,))
+
+    request.addfinalizer(drop)
+    return LedgerMaker(kind, dsn, {"table": table})
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_ledger(request: pytest.FixtureRequest) -> LedgerMaker:
+    """Every backend in turn."""
+    return _maker(request, request.param)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_ledger(request: pytest.FixtureRequest) -> LedgerMaker:
+    """The backends other processes share."""
+    return _maker(request, request.param)
 
 
 @pytest.fixture(scope="session", autouse=True)

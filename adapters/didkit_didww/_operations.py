@@ -502,8 +502,8 @@ class DidwwOperations(ProviderOperations):
             found = yield from self._find_order(reference)
         except ProviderError as lookup:
             raise AmbiguousPurchaseError(
-                f"DIDWW order outcome unknown and the lookup by reference {reference!r} failed ({lookup.message}): "
-                "check your orders before retrying",
+                f"DIDWW order outcome unknown ({error.describe()}) and the lookup by reference {reference!r} failed "
+                f"({lookup.describe()}): check your orders before retrying",
                 provider=PROVIDER,
                 status_code=error.status_code,
                 messages=error.messages,

@@ -452,7 +452,9 @@ class WavixOperations(ProviderOperations):
                 return settled
         # 1. the cart (adding twice leaves one: safe to retry)
         try:
-            response = yield HttpRequest("PUT", CART_PATH, json={"ids": [digits]}, idempotent=True)
+            response = yield HttpRequest(
+                "PUT", CART_PATH, json={"ids": [digits]}, idempotent=True, operation="add to cart"
+            )
             self._read(response, "cart")
         except ProviderError as error:
             if error.status_code is None or not 400 <= error.status_code < 500:
@@ -461,7 +463,9 @@ class WavixOperations(ProviderOperations):
         # 2. checkout: never retried automatically
         failure: ProviderError | None = None
         try:
-            response = yield HttpRequest("POST", CHECKOUT_PATH, json={"ids": [digits]}, idempotent=False)
+            response = yield HttpRequest(
+                "POST", CHECKOUT_PATH, json={"ids": [digits]}, idempotent=False, operation="checkout"
+            )
         except ProviderError as error:
             failure = error
         else:
@@ -501,8 +505,8 @@ class WavixOperations(ProviderOperations):
             if reference is not None:
                 self._unsettled[reference] = digits
             raise AmbiguousPurchaseError(
-                f"checkout of {number} may have completed ({failure.message}) and looking the number up "
-                f"failed ({lookup.message}): check the account's numbers before buying again",
+                f"checkout of {number} may have completed ({failure.describe()}), and {lookup.describe()}: "
+                "check the account's numbers before buying again",
                 provider=self.provider,
                 status_code=failure.status_code,
                 request_id=failure.request_id,
@@ -525,7 +529,7 @@ class WavixOperations(ProviderOperations):
         except ProviderError as error:
             raise AmbiguousPurchaseError(
                 f"an earlier purchase with reference {reference!r} (+{digits}) has an unknown outcome and "
-                f"the number still cannot be looked up ({error.message})",
+                f"the number still cannot be looked up ({error.describe()})",
                 provider=self.provider,
                 status_code=error.status_code,
                 request_id=error.request_id,
@@ -659,7 +663,10 @@ class WavixOperations(ProviderOperations):
         page = 1
         while True:
             response = yield HttpRequest(
-                "GET", "/v1/numbers", params={"search": number[1:], "page": page, "per_page": PER_PAGE}
+                "GET",
+                "/v1/numbers",
+                params={"search": number[1:], "page": page, "per_page": PER_PAGE},
+                operation="the owned-number lookup",
             )
             body = self._read(response, "numbers")
             for index, item in enumerate(body["items"]):

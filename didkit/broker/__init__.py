@@ -34,40 +34,34 @@ An order returned ``FAILED``/``CANCELLED`` is a failed attempt; one returned ``P
 carrier completes orders asynchronously and ``wait`` ran out) *is* a purchase: it is returned and
 nothing else is bought — poll ``provider.get_order(order.id)``.
 
-References, and what you must persist
--------------------------------------
+References and the ledger
+-------------------------
 
 ``reference`` is your idempotency key. The broker passes it unchanged to every attempt
 (``provider.purchase(offer, reference=reference)``), so a carrier that stores it
 (``capabilities.carrier_side_reference``, e.g. DIDWW's ``external_reference_id``) can hand back an
 earlier order under it instead of buying again — the adapter does that itself.
 
-Within one process, :data:`default_registry` (a :class:`ProcurementRegistry`) remembers every
-reference: ``procure`` with a reference that already bought returns that :class:`Procurement`
-again; concurrent calls with one reference wait for each other; a reference whose attempt ended
-ambiguous is never used to buy elsewhere — it is retried only with the same provider, and only
-when that provider stores references; otherwise ``procure`` raises
-:class:`~didkit.AmbiguousPurchaseError` until you check the account and
-``default_registry.forget(reference)``.
+Every attempt is also written through a ledger (:mod:`didkit.ledger`; ``ledger=``, by default
+``$DIDKIT_LEDGER`` or an SQLite file in the user state directory): the intent before the purchase
+request leaves, the outcome after. So, in any process:
 
-Nothing survives the process. To be safe across restarts, a caller must persist:
-
-1. the **reference**, *before* calling ``procure`` (write "procuring under R" first);
-2. once ``procure`` returns, the **provider name and** ``order.id`` (and the numbers) under that
-   reference — mark it done;
-3. on :class:`AmbiguousProcurementError`, the **provider** and **offer** it names: the number may
-   be yours. Resolve it with that provider (``get_order``/``list_numbers``) before buying again.
-
-After a crash with a reference still marked "procuring", do not just call ``procure`` again:
-providers that store references will find the earlier order, but one that does not (Wavix) can
-only be checked by looking through its owned numbers.
+* a reference that bought returns that :class:`Procurement` (as recorded) and buys nothing;
+* two calls with one reference never both buy: the later one waits (``ledger.wait``) and returns
+  the first one's purchase, or raises :class:`~didkit.LedgerBusyError`;
+* a reference whose last attempt has an unknown outcome (the call raised
+  :class:`AmbiguousProcurementError`, or its process died mid-purchase) is settled with that carrier
+  before anything is bought: a carrier that stores references is asked for the order under it;
+  otherwise the number is looked up among the account's numbers. When that cannot decide, the
+  call raises :class:`~didkit.AmbiguousPurchaseError` naming the reference and the number, and buys
+  nothing until you check the account and ``forget`` the reference
+  (``didkit procurements forget REF`` or ``ledger.forget(ref)``).
 """
 
 from __future__ import annotations
 
 from ._compare import compare, compare_async
-from ._memory import ProcurementRegistry, default_registry
-from ._procure import classify, procure, procure_async
+from ._procure import DEFAULT_SETTLE_WINDOW, LedgerLike, buy, classify, procure, procure_async
 from ._ranking import PriceCap, Strategy
 from ._runtime import ProgressCallback, ProviderLike
 from ._types import (
@@ -83,24 +77,25 @@ from ._types import (
 )
 
 __all__ = [
+    "DEFAULT_SETTLE_WINDOW",
     "AmbiguousProcurementError",
     "AttemptOutcome",
     "Comparison",
     "ComparisonFailedError",
     "EventLoopRunningError",
+    "LedgerLike",
     "PriceCap",
     "Procurement",
     "ProcurementAttempt",
     "ProcurementFailedError",
-    "ProcurementRegistry",
     "ProgressCallback",
     "ProviderLike",
     "ProviderReport",
     "Strategy",
+    "buy",
     "classify",
     "compare",
     "compare_async",
-    "default_registry",
     "procure",
     "procure_async",
 ]

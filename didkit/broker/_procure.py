@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from ..errors import (
     AmbiguousPurchaseError,
@@ -17,15 +18,26 @@ from ..errors import (
     DocumentsRequiredError,
     InsufficientFundsError,
     InvalidInputError,
+    NotFoundError,
     NumberUnavailableError,
     ProviderError,
     RateLimitedError,
     ResponseFormatError,
     UnsupportedOperationError,
 )
-from ..model import AvailableNumber, Money, OrderStatus, SearchQuery
+from ..ledger import (
+    Intent,
+    Ledger,
+    LedgerBusyError,
+    LedgerEntry,
+    LedgerError,
+    RecordedAttempt,
+    RecordedError,
+    new_holder,
+    open_ledger,
+)
+from ..model import AvailableNumber, Money, Order, OrderStatus, SearchQuery
 from ..protocol import DEFAULT_WAIT
-from ._memory import Claim, ProcurementRegistry, Unresolved, default_registry
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
     Handle,
@@ -50,6 +62,22 @@ from ._types import (
 )
 
 logger = logging.getLogger("didkit.broker")
+
+T = TypeVar("T")
+
+DEFAULT_SETTLE_WINDOW = 30.0
+"""Seconds after an attempt's intent before "not found at the carrier" counts as "not bought".
+
+Neither carrier documents how long after a request it may still commit it, or how far its lists
+may lag its writes; a carrier still working on a request when the client gives up usually
+finishes within its own gateway timeout. 30 s is didkit's default request timeout: a client that
+waited that long for an answer gives the carrier as long again to show its books."""
+
+SETTLE_PAUSE = 2.0
+"""Seconds at least between two looks at the carrier while settling."""
+
+LedgerLike: TypeAlias = "Ledger | str | os.PathLike[str] | None"
+"""A :class:`~didkit.ledger.Ledger`, a spec for :func:`~didkit.open_ledger`, or ``None`` for the default."""
 
 Verdict = Literal["ambiguous", "stop", "provider", "funds", "next"]
 
@@ -101,9 +129,9 @@ def _check_reference(reference: str) -> str:
     return reference
 
 
-def _check_wait(wait: float) -> float:
+def _check_wait(wait: float, what: str = "wait") -> float:
     if isinstance(wait, bool) or not isinstance(wait, (int, float)) or not wait >= 0:
-        raise InvalidInputError(f"wait must be a number of seconds >= 0, got {wait!r}")
+        raise InvalidInputError(f"{what} must be a number of seconds >= 0, got {wait!r}")
     return float(wait)
 
 
@@ -135,17 +163,19 @@ def _failures(reports: Sequence[ProviderReport]) -> str:
 
 
 class _Procurer:
-    """One procure() call. ``state`` always says what is known about the reference, so that
-    whatever interrupts the call (an error, a cancellation) leaves the registry truthful."""
+    """One procure() call, holding the reference's claim in the ledger. Every purchase attempt is
+    written through: its intent before the request leaves, its outcome after."""
 
     def __init__(
         self,
         *,
-        query: SearchQuery,
+        query: SearchQuery | None,
         handles: list[Handle],
         runtime: Runtime,
         reference: str,
-        claim: Claim,
+        ledger: Ledger,
+        holder: str,
+        entry: LedgerEntry,
         max_monthly: Money | Decimal | None,
         max_setup: Money | Decimal | None,
         strategy: Strategy,
@@ -154,11 +184,17 @@ class _Procurer:
         months: int,
         timeout: float | None,
         progress: ProgressCallback | None,
+        offer: AvailableNumber | None = None,
+        settle_window: float = DEFAULT_SETTLE_WINDOW,
     ) -> None:
         self.query = query
+        self.settle_window = settle_window
         self.handles = handles
         self.runtime = runtime
         self.reference = reference
+        self.ledger = ledger
+        self.holder = holder
+        self.entry = entry
         self.max_monthly = max_monthly
         self.max_setup = max_setup
         self.strategy = strategy
@@ -167,21 +203,28 @@ class _Procurer:
         self.months = months
         self.timeout = timeout
         self.progress = progress
-        self.state: Procurement | Unresolved | None = claim.unresolved
+        self.offer = offer
         self.attempts: list[ProcurementAttempt] = []
         self.reports: list[ProviderReport] = []
         self.last_error: BaseException | None = None
+        self._written = 0
 
     async def run(self) -> Procurement:
         settled: tuple[str, AvailableNumber] | None = None
-        if isinstance(self.state, Unresolved):
-            result = await self._resume(self.state)
+        if self.entry.unresolved:
+            result = await self._resume(self.entry)
             if isinstance(result, Procurement):
                 return result
             settled = result
-        per_provider, reports = await search_all(self.handles, self.query, self.timeout, self.runtime, self.progress)
-        self.reports = reports
-        candidates = self._candidates(per_provider)
+        if self.offer is not None:
+            candidates = [(0, self.offer)]
+        else:
+            assert self.query is not None
+            per_provider, reports = await search_all(
+                self.handles, self.query, self.timeout, self.runtime, self.progress
+            )
+            self.reports = reports
+            candidates = self._candidates(per_provider)
         blocked: dict[int, DidkitError] = {}
         short_of_funds: dict[int, tuple[Money | None, DidkitError]] = {}
         for index, offer in candidates:
@@ -211,6 +254,8 @@ class _Procurer:
                 ):
                     ceiling = earlier[0]
                 short_of_funds[index] = (ceiling, error)
+        if self.offer is not None and isinstance(self.last_error, DidkitError):
+            raise self.last_error  # one offer, one error: the caller gets it as the provider raised it
         raise self._all_failed()
 
     @staticmethod
@@ -236,7 +281,7 @@ class _Procurer:
         if ranking.ranked:
             return list(ranking.ranked)
         found, excluded = ranking.found, ranking.excluded
-        what = _describe(self.query)
+        what = self._what()
         if not found:
             message = f"no offers for {what}{_failures(self.reports)}"
         else:
@@ -244,40 +289,156 @@ class _Procurer:
             message = f"none of the {found} offers for {what} fits your limits: {reasons}{_failures(self.reports)}"
         raise ProcurementFailedError(message, attempts=self.attempts, report=self.reports)
 
-    async def _resume(self, unresolved: Unresolved) -> Procurement | tuple[str, AvailableNumber]:
-        """Settle an earlier attempt with an unknown outcome before anything else is bought.
+    def _what(self) -> str:
+        if self.query is not None:
+            return _describe(self.query)
+        return _offer_name(self.offer) if self.offer is not None else "the offer"
 
-        Only a provider that stores references itself can answer "did that order happen?" — by
-        being asked to buy the same offer under the same reference. Otherwise: raise again."""
-        handle = next(
-            (
-                h
-                for h in self.handles
-                if h.label == unresolved.provider and h.error is None and h.capabilities.carrier_side_reference
-            ),
-            None,
-        )
+    # -- the ledger ------------------------------------------------------------------------------
+
+    def _fresh_attempts(self) -> list[RecordedAttempt]:
+        fresh = self.attempts[self._written :]
+        self._written = len(self.attempts)
+        return [
+            RecordedAttempt(a.provider, a.offer, a.outcome, _reason(a.error) if a.error else None, a.elapsed)
+            for a in fresh
+        ]
+
+    async def _write_intent(self, handle: Handle, offer: AvailableNumber) -> None:
+        intent = Intent(handle.label, offer, 1, self.ledger.now())
+        try:
+            self.entry = await _in_thread(self.ledger.record_intent, self.reference, self.holder, intent)
+        except LedgerError as exc:
+            raise LedgerError(
+                f"{_offer_name(offer)} from {handle.label} was not bought: its intent could not be recorded "
+                f"under reference {self.reference!r} first ({exc})"
+            ) from exc
+
+    async def _record(
+        self,
+        outcome: Literal["bought", "failed", "unknown"],
+        *,
+        order: Order | None = None,
+        note: str | None = None,
+    ) -> None:
+        try:
+            self.entry = await _in_thread(
+                self.ledger.record_outcome,
+                self.reference,
+                self.holder,
+                outcome,
+                order=order,
+                note=note,
+                attempts=self._fresh_attempts(),
+            )
+        except LedgerError as exc:
+            # The intent stays unresolved in the ledger: the next procure with this reference
+            # settles it with the carrier, so nothing is lost — only re-checked.
+            logger.error(
+                "procure %r: the outcome (%s) could not be written to the ledger (%s); the next call with this "
+                "reference will settle it with the carrier",
+                self.reference,
+                outcome,
+                exc,
+            )
+
+    # -- settling an earlier attempt -------------------------------------------------------------
+
+    async def _resume(self, entry: LedgerEntry) -> Procurement | tuple[str, AvailableNumber] | None:
+        """Settle an earlier attempt whose outcome is unknown before anything else is bought.
+
+        A provider that stores references itself is asked to buy the same offer under the same
+        reference: it hands back the earlier order, or proves there is none and buys it now.
+        Otherwise the offer's number is looked up among the account's numbers."""
+        intent = entry.intent
+        if intent is None:
+            return None
+        handle = next((h for h in self.handles if h.label == intent.provider and h.error is None), None)
         if handle is None:
-            raise AmbiguousProcurementError(
-                f"an earlier purchase of {_offer_name(unresolved.offer)} under reference {self.reference!r} has an "
-                f"unknown outcome and {unresolved.provider} cannot be asked about it here; check that account, then "
-                "forget the reference (didkit.broker.default_registry.forget(reference)) or use a new one",
-                provider=unresolved.provider,
-                offer=unresolved.offer,
-                reference=self.reference,
-                attempts=unresolved.attempts,
+            raise self._unsettled(
+                entry, f"{intent.provider} is not among this call's providers (or could not be connected)"
             )
         logger.info("procure %r: settling the earlier unresolved attempt with %s", self.reference, handle.label)
-        outcome = await self._attempt(handle, unresolved.offer, resolving=True)
-        if isinstance(outcome, Procurement):
-            return outcome
-        return (handle.label, unresolved.offer)
+        settled_at = intent.at.timestamp() + self.settle_window
+        if handle.capabilities.carrier_side_reference:
+            # The carrier is asked once, by buying under the same reference (the protocol has no
+            # read-only lookup): ask only once a late commit would show.
+            await self._settle_pause(settled_at - self.ledger.clock())
+            outcome = await self._attempt(handle, intent.offer, resolving=True)
+            if isinstance(outcome, Procurement):
+                return outcome
+            return (handle.label, intent.offer)
+        if intent.number is None:
+            raise self._unsettled(
+                entry, f"{intent.provider} keeps no reference and the offer names no number to look for"
+            )
+        checks = 0
+        while True:
+            try:
+                did = await handle.get_number(intent.number, self.runtime)
+                break
+            except NotFoundError:
+                checks += 1
+            except Exception as exc:
+                raise self._unsettled(
+                    entry,
+                    f"looking {intent.number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
+                ) from exc
+            now = self.ledger.clock()
+            if now >= settled_at and (checks >= 2 or self.settle_window == 0):
+                logger.info(
+                    "procure %r: %s is not owned after %d looks: nothing was bought before",
+                    self.reference,
+                    intent.number,
+                    checks,
+                )
+                await self._record(
+                    "failed",
+                    note=f"settled: {intent.number} is not among the {intent.provider} account's numbers "
+                    f"({checks} looks, the last {now - intent.at.timestamp():.0f} s after the attempt)",
+                )
+                return None
+            await self._settle_pause(max(settled_at - now, min(SETTLE_PAUSE, self.settle_window)))
+        order = Order(
+            id=did.id,
+            provider=handle.label,
+            status=OrderStatus.COMPLETED,
+            reference=self.reference,
+            numbers=(did,),
+            raw={"settled_from": "owned numbers", "number": did.number},
+        )
+        self.attempts.append(ProcurementAttempt(handle.label, intent.offer, "purchased"))
+        await self._record("bought", order=order, note=f"settled: {did.number} is among the account's numbers")
+        logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, did.number, handle.label)
+        return Procurement(order, tuple(self.attempts), self.reference, tuple(self.reports))
+
+    async def _settle_pause(self, seconds: float) -> None:
+        if seconds > 0:
+            logger.info("procure %r: waiting %.1f s for the carrier's books to settle", self.reference, seconds)
+            await self.ledger.sleep(seconds)
+
+    def _unsettled(self, entry: LedgerEntry, why: str) -> AmbiguousProcurementError:
+        intent = entry.intent
+        assert intent is not None
+        return AmbiguousProcurementError(
+            f"an earlier purchase of {intent.item} from {intent.provider} under reference {self.reference!r} "
+            f"(started {intent.at:%Y-%m-%d %H:%M:%S} UTC) has an unknown outcome, and {why}; nothing was bought. "
+            f"Check: {entry.to_check} Then forget the reference (didkit procurements forget "
+            f"{self.reference}) or use a new one",
+            provider=intent.provider,
+            offer=intent.offer,
+            reference=self.reference,
+            attempts=self.attempts,
+            report=self.reports,
+        )
+
+    # -- one attempt -----------------------------------------------------------------------------
 
     async def _attempt(
         self, handle: Handle, offer: AvailableNumber, *, resolving: bool = False
     ) -> Procurement | Verdict:
-        """Buy one offer; record the attempt and what is known about the reference."""
-        self.state = Unresolved(handle.label, offer, tuple(self.attempts))
+        """Buy one offer, written through the ledger."""
+        await self._write_intent(handle, offer)
         logger.debug("procure %r: trying %s %s", self.reference, handle.label, _offer_name(offer))
         started = time.perf_counter()
         try:
@@ -291,10 +452,10 @@ class _Procurer:
             error = exc if isinstance(exc, DidkitError) else _as_provider_error(exc, handle.label)
             if verdict == "ambiguous":
                 self.attempts.append(ProcurementAttempt(handle.label, offer, "ambiguous", error, elapsed))
-                self.state = Unresolved(handle.label, offer, tuple(self.attempts))
+                await self._record("unknown", note=_reason(error))
                 raise self._ambiguous(handle, offer, error) from exc
             self.attempts.append(ProcurementAttempt(handle.label, offer, "failed", error, elapsed))
-            self.state = None  # known: this attempt bought nothing
+            await self._record("failed", note=_reason(error))
             logger.debug("procure %r: %s failed (%s): %s", self.reference, handle.label, verdict, error)
             if verdict == "stop":
                 raise
@@ -306,12 +467,12 @@ class _Procurer:
             )
             self.last_error = error
             self.attempts.append(ProcurementAttempt(handle.label, offer, "failed", error, elapsed))
-            self.state = None
+            await self._record("failed", note=_reason(error))
             # a provider that stores the reference would hand back this failed order for every offer
             return "provider" if handle.capabilities.carrier_side_reference else "next"
         self.attempts.append(ProcurementAttempt(handle.label, offer, "purchased", None, elapsed))
         procurement = Procurement(order, tuple(self.attempts), self.reference, tuple(self.reports))
-        self.state = procurement
+        await self._record("bought", order=order)
         logger.info(
             "procure %r: bought %s from %s (order %s, %s)",
             self.reference,
@@ -324,8 +485,9 @@ class _Procurer:
 
     def _ambiguous(self, handle: Handle, offer: AvailableNumber, error: DidkitError) -> AmbiguousProcurementError:
         return AmbiguousProcurementError(
-            f"the purchase of {_offer_name(offer)} under reference {self.reference!r} may or may not have happened "
-            f"({error}); no other offer was tried. Check the {handle.label} account before buying again",
+            f"the purchase of {_offer_name(offer)} from {handle.label} under reference {self.reference!r} may or may "
+            f"not have happened: {_reason(error)}. No other offer was tried; the reference stays unresolved until "
+            f"{handle.label} is checked (procure with it again settles it first)",
             provider=handle.label,
             offer=offer,
             reference=self.reference,
@@ -338,18 +500,23 @@ class _Procurer:
     def _all_failed(self) -> ProcurementFailedError:
         failed = [a for a in self.attempts if a.outcome == "failed"]
         skipped = sum(1 for a in self.attempts if a.outcome == "skipped")
-        listed = "; ".join(
-            f"{a.provider} {_offer_name(a.offer)}: {type(a.error).__name__}" for a in failed[:5] if a.error
-        )
+        listed = "; ".join(f"{a.provider} {_offer_name(a.offer)}: {_reason(a.error)}" for a in failed[:5] if a.error)
         more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
         skip = f", {skipped} skipped" if skipped else ""
-        message = (
-            f"no number bought for {_describe(self.query)}: {len(failed)} offers failed{skip} ({listed}{more})"
-            f"{_failures(self.reports)}"
-        )
+        tried = f"{len(failed)} offer{'' if len(failed) == 1 else 's'} failed"
+        message = f"no number bought for {self._what()}: {tried}{skip} ({listed}{more}){_failures(self.reports)}"
         error = ProcurementFailedError(message, attempts=self.attempts, report=self.reports)
         error.__cause__ = self.last_error
         return error
+
+
+def _reason(error: BaseException | None) -> str:
+    """An error in words, once."""
+    if error is None:
+        return "no error"
+    if isinstance(error, ProviderError):
+        return error.describe()
+    return str(error) or type(error).__name__
 
 
 def _as_provider_error(exc: BaseException, provider: str) -> ProviderError:
@@ -358,8 +525,72 @@ def _as_provider_error(exc: BaseException, provider: str) -> ProviderError:
     return error
 
 
+async def _in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A ledger call off the event loop (each is one short transaction, bounded by the backend's
+    own timeouts)."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def _open_ledger(ledger: LedgerLike) -> tuple[Ledger, bool]:
+    """The ledger to use, and whether this call opened it (and so closes it)."""
+    if isinstance(ledger, Ledger):
+        return ledger, False
+    if ledger is None or isinstance(ledger, (str, os.PathLike)):
+        return open_ledger(ledger), True
+    raise InvalidInputError(f"ledger must be a didkit Ledger, a path or URL, or None; got {ledger!r}")
+
+
+async def _acquire(ledger: Ledger, reference: str, holder: str) -> LedgerEntry:
+    """Hold ``reference``, waiting up to ``ledger.wait`` for another holder; or its bought entry."""
+    deadline = ledger.clock() + ledger.wait
+    while True:
+        try:
+            claimed = await _in_thread(ledger.claim, reference, holder)
+        except LedgerError as exc:
+            raise LedgerError(f"{exc}; nothing was bought") from exc
+        if claimed.granted or claimed.entry.state == "bought":
+            if claimed.taken_over is not None:
+                logger.warning(
+                    "procure %r: took over from %s, whose claim lapsed (lease ran out or process gone)%s",
+                    reference,
+                    claimed.taken_over,
+                    "; settling its unresolved attempt first" if claimed.entry.unresolved else "",
+                )
+            return claimed.entry
+        remaining = deadline - ledger.clock()
+        if remaining <= 0:
+            raise LedgerBusyError(
+                f"reference {reference!r} is being procured by another caller ({claimed.entry.holder}), which did not "
+                f"finish within {ledger.wait:g} s; nothing was bought by this call. Call again with the same "
+                "reference later: it returns that purchase",
+                reference=reference,
+                holder=claimed.entry.holder,
+            )
+        await ledger.sleep(min(ledger.poll, remaining))
+
+
+async def _heartbeat(ledger: Ledger, reference: str, holder: str) -> None:
+    """Renew the claim every third of the lease while the call works."""
+    while True:
+        await asyncio.sleep(ledger.lease / 3)  # real time: the lease runs on the backend's clock too
+        try:
+            await _in_thread(ledger.renew, reference, holder)
+        except LedgerError as exc:
+            logger.warning("procure %r: renewing the claim failed: %s", reference, exc)
+
+
+def _from_entry(entry: LedgerEntry) -> Procurement:
+    """The procurement a bought entry records."""
+    assert entry.order is not None
+    attempts = tuple(
+        ProcurementAttempt(a.provider, a.offer, a.outcome, RecordedError(a.error) if a.error else None, a.elapsed)
+        for a in entry.attempts
+    )
+    return Procurement(entry.order, attempts, entry.reference)
+
+
 async def _procure(
-    query: SearchQuery,
+    query: SearchQuery | None,
     providers: ProviderLike | Sequence[ProviderLike],
     *,
     reference: str,
@@ -372,10 +603,15 @@ async def _procure(
     timeout: float | None,
     progress: ProgressCallback | None,
     connect_options: Mapping[str, Any] | None,
-    registry: ProcurementRegistry | None,
+    ledger: LedgerLike,
     async_mode: bool,
+    offer: AvailableNumber | None = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
-    query = check_query(query)
+    if offer is None:
+        query = check_query(query)
+    elif not isinstance(offer, AvailableNumber):
+        raise InvalidInputError(f"the offer must be a didkit.AvailableNumber, got {type(offer).__name__}")
     reference = _check_reference(reference)
     checked_strategy = check_strategy(strategy)
     monthly_cap = check_cap(max_monthly, "max_monthly")
@@ -383,48 +619,57 @@ async def _procure(
     if not isinstance(require_no_documents, bool):
         raise InvalidInputError(f"require_no_documents must be True or False, got {require_no_documents!r}")
     wait = _check_wait(wait)
+    settle_window = _check_wait(settle_window, "settle_window")
     months = check_months(months)
     timeout = check_timeout(timeout)
-    if registry is not None and not isinstance(registry, ProcurementRegistry):
-        raise InvalidInputError(f"registry must be a ProcurementRegistry, got {registry!r}")
-    memory = registry if registry is not None else default_registry
-    prepared = prepare(providers, needs=("search_numbers", "purchase"))
-
-    while True:
-        claimed = memory._claim(reference)
-        if isinstance(claimed, Procurement):
-            logger.info("procure %r: already bought in this process (order %s)", reference, claimed.order.id)
-            return claimed
-        if isinstance(claimed, Claim):
-            break
-        await asyncio.wrap_future(claimed)  # another call is procuring under this reference
-
-    procurer: _Procurer | None = None
+    book, owned = _open_ledger(ledger)
     try:
-        handles = connect(prepared, async_mode=async_mode, connect_options=connect_options)
-        runtime = Runtime.for_handles(handles)
-        procurer = _Procurer(
-            query=query,
-            handles=handles,
-            runtime=runtime,
-            reference=reference,
-            claim=claimed,
-            max_monthly=monthly_cap,
-            max_setup=setup_cap,
-            strategy=checked_strategy,
-            require_no_documents=require_no_documents,
-            wait=wait,
-            months=months,
-            timeout=timeout,
-            progress=progress,
-        )
+        prepared = prepare(providers, needs=("search_numbers", "purchase"))
+        holder = new_holder()
+        entry = await _acquire(book, reference, holder)
+        if entry.state == "bought":
+            logger.info(
+                "procure %r: already bought (order %s): buying nothing", reference, entry.order and entry.order.id
+            )
+            return _from_entry(entry)
+        heartbeat = asyncio.ensure_future(_heartbeat(book, reference, holder))
         try:
-            return await procurer.run()
+            handles = connect(prepared, async_mode=async_mode, connect_options=connect_options)
+            runtime = Runtime.for_handles(handles)
+            procurer = _Procurer(
+                query=query,
+                handles=handles,
+                runtime=runtime,
+                reference=reference,
+                ledger=book,
+                holder=holder,
+                entry=entry,
+                max_monthly=monthly_cap,
+                max_setup=setup_cap,
+                strategy=checked_strategy,
+                require_no_documents=require_no_documents,
+                wait=wait,
+                months=months,
+                timeout=timeout,
+                progress=progress,
+                offer=offer,
+                settle_window=settle_window,
+            )
+            try:
+                return await procurer.run()
+            finally:
+                await close_all(handles, runtime)
+                runtime.shutdown()
         finally:
-            await close_all(handles, runtime)
-            runtime.shutdown()
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+            try:
+                await _in_thread(book.release, reference, holder)
+            except LedgerError as exc:  # the lease lapses on its own
+                logger.warning("procure %r: releasing the claim failed: %s", reference, exc)
     finally:
-        memory._release(claimed, procurer.state if procurer is not None else claimed.unresolved)
+        if owned:
+            book.close()
 
 
 async def procure_async(
@@ -441,12 +686,13 @@ async def procure_async(
     timeout: float | None = 30.0,
     progress: ProgressCallback | None = None,
     connect_options: Mapping[str, Any] | None = None,
-    registry: ProcurementRegistry | None = None,
+    ledger: LedgerLike = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     """Buy exactly one number matching ``query`` from the best of ``providers``; async.
 
-    Same arguments and behaviour as :func:`procure`. Sync providers run in worker threads, so
-    they never block the event loop.
+    Same arguments and behaviour as :func:`procure`. Sync providers and the ledger run in worker
+    threads, so they never block the event loop.
     """
     return await _procure(
         query,
@@ -461,8 +707,9 @@ async def procure_async(
         timeout=timeout,
         progress=progress,
         connect_options=connect_options,
-        registry=registry,
+        ledger=ledger,
         async_mode=True,
+        settle_window=settle_window,
     )
 
 
@@ -480,13 +727,15 @@ def procure(
     timeout: float | None = 30.0,
     progress: ProgressCallback | None = None,
     connect_options: Mapping[str, Any] | None = None,
-    registry: ProcurementRegistry | None = None,
+    ledger: LedgerLike = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
 ) -> Procurement:
     """Buy exactly one number matching ``query`` from the best of ``providers``.
 
     Searches every provider at once (as :func:`compare`), drops offers outside the limits, ranks
     the rest by ``strategy`` and tries them one by one with ``provider.purchase(offer,
-    reference=reference, wait=wait)`` until one succeeds.
+    reference=reference, wait=wait)`` until one succeeds — each attempt written through the
+    ``ledger``: its intent before the request leaves, its outcome after.
 
     Args:
         query: what to buy.
@@ -494,7 +743,7 @@ def procure(
             environment (an unknown name raises :class:`~didkit.ConfigurationError` before
             anything runs; a missing key only rules that provider out).
         reference: your idempotency key for this purchase: the same string for every attempt.
-            Use one per number you mean to own, and persist it *before* calling.
+            Use one per number you mean to own.
         max_monthly: the highest monthly price to pay (``Money``, or a ``Decimal``/``str``/``int``
             amount in the offer's currency); offers with an unknown monthly price do not fit.
         max_setup: the same for the setup price.
@@ -510,11 +759,18 @@ def procure(
         progress: called with each provider's search report as it finishes.
         connect_options: keyword arguments for :func:`didkit.connect` when providers are names
             (e.g. ``{"sandbox": True}``).
-        registry: the in-process memory of references (default: ``didkit.broker.default_registry``).
+        ledger: where purchases by reference are recorded: a :class:`~didkit.ledger.Ledger`,
+            a spec for :func:`~didkit.open_ledger` (a path, ``sqlite:///…``,
+            ``postgresql://…``, ``"memory"``), or ``None`` — ``$DIDKIT_LEDGER``, else
+            ``procurements.sqlite3`` in the user state directory.
+        settle_window: seconds after an earlier attempt with an unknown outcome before "the
+            carrier shows no such purchase" is believed: until then procure waits (looking at
+            least twice, on carriers it can look at without buying) and the reference stays
+            unresolved in the ledger. ``0`` believes the first look.
 
     Returns:
-        A :class:`~didkit.Procurement`: the ``order`` and every attempt. With a reference this
-        process already bought under, the earlier procurement, and nothing is bought.
+        A :class:`~didkit.Procurement`: the ``order`` and every attempt. With a reference the
+        ledger has a purchase for, that earlier procurement (as recorded), and nothing is bought.
 
     Raises:
         InvalidInputError: bad arguments (before anything runs).
@@ -522,8 +778,10 @@ def procure(
         ProcurementFailedError: a :class:`~didkit.NumberUnavailableError`: no offer fits, or every
             offer tried failed — and nothing was bought.
         AmbiguousProcurementError: an :class:`~didkit.AmbiguousPurchaseError`: an attempt's outcome
-            is unknown, so the broker stopped rather than risk a second number. Check that
-            provider's account before trying again.
+            is unknown (now, or from an earlier call that the carrier cannot settle), so the broker
+            stopped rather than risk a second number. It names the reference and the number.
+        LedgerError: the ledger could not be read or written before a purchase: nothing was bought.
+        LedgerBusyError: another caller held the reference for longer than ``ledger.wait``.
         EventLoopRunningError: called from a running event loop (use :func:`procure_async`).
     """
     return run_blocking(
@@ -540,8 +798,45 @@ def procure(
             timeout=timeout,
             progress=progress,
             connect_options=connect_options,
-            registry=registry,
+            ledger=ledger,
             async_mode=False,
+            settle_window=settle_window,
         ),
         "procure",
+    )
+
+
+def buy(
+    provider: ProviderLike,
+    offer: AvailableNumber,
+    *,
+    reference: str,
+    wait: float = DEFAULT_WAIT,
+    ledger: LedgerLike = None,
+    connect_options: Mapping[str, Any] | None = None,
+    settle_window: float = DEFAULT_SETTLE_WINDOW,
+) -> Procurement:
+    """Buy one given offer under ``reference``, written through the ledger as :func:`procure`
+    does: a reference the ledger has a purchase for returns it and buys nothing; an unresolved
+    one is settled with the carrier first. The provider's own error is raised as it is."""
+    return run_blocking(
+        lambda: _procure(
+            None,
+            provider,
+            reference=reference,
+            max_monthly=None,
+            max_setup=None,
+            strategy="cheapest",
+            require_no_documents=False,
+            wait=wait,
+            months=12,
+            timeout=None,
+            progress=None,
+            connect_options=connect_options,
+            ledger=ledger,
+            async_mode=False,
+            offer=offer,
+            settle_window=settle_window,
+        ),
+        "buy",
     )

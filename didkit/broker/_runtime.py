@@ -16,7 +16,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 
 from ..errors import DidkitError, InvalidInputError, ProviderError, ResponseFormatError
 from ..errors import TransportError as _TransportError
-from ..model import AvailableNumber, Order, ProviderCapabilities, SearchQuery
+from ..model import DID, AvailableNumber, Order, ProviderCapabilities, SearchQuery
 from ..protocol import AsyncNumberProvider, NumberProvider
 from ._types import EventLoopRunningError, ProviderReport
 
@@ -61,7 +61,7 @@ def check_months(months: int) -> int:
     return months
 
 
-def check_query(query: SearchQuery) -> SearchQuery:
+def check_query(query: object) -> SearchQuery:
     if not isinstance(query, SearchQuery):
         raise InvalidInputError(f"the query must be a didkit.SearchQuery, got {type(query).__name__}")
     return query
@@ -163,6 +163,16 @@ class Handle:
                 f"purchase() returned {type(order).__name__}, not an Order", provider=self.label, outcome_unknown=True
             )
         return order
+
+    async def get_number(self, number: str, runtime: Runtime) -> DID:
+        """The owned number ``number`` (E.164); :class:`~didkit.NotFoundError` when it is not owned."""
+        if self.is_async:
+            did = await self.provider.get_number(number)
+        else:
+            did = await runtime.in_thread(self.provider.get_number, number)
+        if not isinstance(did, DID):
+            raise ResponseFormatError(f"get_number() returned {type(did).__name__}, not a DID", provider=self.label)
+        return did
 
     async def close(self, runtime: Runtime) -> None:
         """Close a provider the broker connected itself; never raises."""

@@ -271,6 +271,11 @@ class _ProcurementErrorMixin:
         self.attempts = tuple(attempts)
         self.report = tuple(report)
 
+    def __str__(self) -> str:
+        # The message already says what failed and how, in words: no provider prefix or status
+        # appended a second time.
+        return str(getattr(self, "message", ""))
+
 
 class ProcurementFailedError(_ProcurementErrorMixin, NumberUnavailableError):
     """:func:`~didkit.procure` bought nothing, and knows it: no offer fitted the limits, or every
@@ -291,9 +296,6 @@ class ProcurementFailedError(_ProcurementErrorMixin, NumberUnavailableError):
     ) -> None:
         super().__init__(message, provider=provider, **kwargs)
         self._set_trail(attempts, report)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class AmbiguousProcurementError(_ProcurementErrorMixin, AmbiguousPurchaseError):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import _coverage, _numbers, _providers, _sandbox, _search
+from . import _coverage, _numbers, _procurements, _providers, _sandbox, _search
 from ._core import DidkitGroup, State, setup_logging, teardown_logging
 
 HELP = """Manage phone numbers (DIDs) across carriers through one model.
@@ -98,4 +98,5 @@ app.command("search")(_search.search)
 app.command("buy")(_search.buy)
 app.command("procure")(_search.procure)
 app.add_typer(_numbers.app, name="numbers")
+app.add_typer(_procurements.app, name="procurements")
 app.add_typer(_sandbox.app, name="sandbox")

@@ -351,11 +351,14 @@ def buy(
             f"{money(chosen.monthly_price)}/month (reference {reference})?",
             declined="aborted: nothing was bought",
         )
+    from ..broker import buy as broker_buy
+    from ._procurements import ledger_spec
+
     waits = ""
     if client.capabilities.async_orders:
         waits = f" (an asynchronous order: waiting up to {wait:g} s for it to complete)"
     with state.activity(f"Buying {offer_number(chosen)} from {name}{waits}…"):
-        order = client.purchase(chosen, reference=reference, wait=wait)
+        order = broker_buy(client, chosen, reference=reference, wait=wait, ledger=ledger_spec(state.sandbox)).order
     if state.json:
         print_json(order)
         return
@@ -517,6 +520,7 @@ def procure(
     """
     from ..broker import AmbiguousProcurementError, ProcurementFailedError
     from ..broker import procure as broker_procure
+    from ._procurements import ledger_spec
 
     state = get_state(ctx)
     query = build_query(country, region, city, prefix, contains, number_type, sms, limit)
@@ -553,6 +557,7 @@ def procure(
                 query,
                 [narrator.watch(p) for p in providers],
                 reference=reference,
+                ledger=ledger_spec(state.sandbox),
                 strategy=strategy.value,
                 require_no_documents=no_documents,
                 wait=wait,

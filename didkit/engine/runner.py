@@ -111,11 +111,13 @@ class _RunnerBase:
         never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
         kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
         detail = self._redactor.with_headers(request.headers).text(str(exc)) or type(exc).__name__
-        return TransportError(
+        error = TransportError(
             f"{request.label} {kind}: {detail}",
             provider=self.config.provider,
             outcome_unknown=not request.retryable and not never_sent,
         )
+        error.operation = request.label
+        return error
 
     def _after(self, request: HttpRequest, response: HttpResponse, elapsed: float) -> ProviderError | None:
         if logger.isEnabledFor(logging.DEBUG):
@@ -130,6 +132,7 @@ class _RunnerBase:
             )
         error = self.config.classify(response, request)
         if error is not None:
+            error.operation = request.label
             self._redactor.with_headers(request.headers).error(error)
             if not request.retryable and (response.status_code >= 500 or response.status_code == 408):
                 error.outcome_unknown = True

@@ -10,6 +10,9 @@ Loaded automatically by pytest through the ``pytest11`` entry point ``didkit`` (
   status=500)``), or reset it. Every provider it made is closed after the test.
 * ``wavix_sandbox`` and ``didww_sandbox`` — a sync sandbox provider for each carrier.
 
+Each of them points the test's default procurement ledger (``$DIDKIT_LEDGER``) at a fresh file,
+so that :func:`didkit.procure` in a test never reads or writes your real ledger.
+
 This is the only module of didkit that imports pytest; nothing else is imported until a fixture
 is used, so the plugin costs nothing otherwise.
 """
@@ -36,8 +39,15 @@ def _close(provider: SandboxNumberProvider | AsyncSandboxNumberProvider) -> None
 
 
 @pytest.fixture
-def didkit_sandbox() -> Iterator[SandboxFactory]:
-    """A factory of sandbox providers: ``didkit_sandbox("wavix", seed=0, asynchronous=False)``."""
+def didkit_sandbox(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SandboxFactory]:
+    """A factory of sandbox providers: ``didkit_sandbox("wavix", seed=0, asynchronous=False)``.
+
+    The test's default procurement ledger (``$DIDKIT_LEDGER``) is a fresh file of its own, so
+    that sandbox purchases never land in your real ledger, nor a reference from an earlier run
+    answer for this one."""
+    monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path_factory.mktemp("didkit-ledger") / "procurements.sqlite3"))
     made: list[SandboxNumberProvider | AsyncSandboxNumberProvider] = []
 
     def factory(

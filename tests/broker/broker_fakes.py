@@ -17,6 +17,7 @@ from didkit import (
     Country,
     Destination,
     Money,
+    NotFoundError,
     Order,
     OrderStatus,
     ProviderCapabilities,
@@ -97,6 +98,9 @@ class _FakeBase:
         self.purchases: list[tuple[AvailableNumber, str | None, float]] = []
         self.bought: list[AvailableNumber] = []
         self.orders_by_reference: dict[str, Order] = {}
+        self.owned: dict[str, DID] = {}
+        self.lookups: list[str] = []
+        self.lookup_error: BaseException | None = None
         self.closed = False
 
     @property
@@ -125,6 +129,7 @@ class _FakeBase:
         """Record a purchase (as the carrier would) and return its order."""
         self.bought.append(offer)
         did = DID(id=str(next(_ids)), provider=self.name, number=offer.number or "+12125550100")
+        self.owned[did.number] = did
         order = Order(
             id=f"{self.name}-order-{len(self.bought)}",
             provider=self.name,
@@ -135,6 +140,16 @@ class _FakeBase:
         if reference is not None:
             self.orders_by_reference[reference] = order
         return order
+
+    def _owned(self, ref: DID | str) -> DID:
+        """The broker settles an unknown outcome by looking the number up among owned ones."""
+        number = ref.number if isinstance(ref, DID) else ref
+        self.lookups.append(number)
+        if self.lookup_error is not None:
+            raise self.lookup_error
+        if number not in self.owned:
+            raise NotFoundError(f"{number} is not owned", provider=self.name, status_code=404)
+        return self.owned[number]
 
     def _not_needed(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
@@ -179,7 +194,7 @@ class FakeProvider(_FakeBase):
         return iter(())
 
     def get_number(self, ref: DID | str) -> DID:
-        raise NotImplementedError
+        return self._owned(ref)
 
     def update_number(self, did: DID | str, **changes: Any) -> DID:
         raise NotImplementedError
@@ -235,7 +250,7 @@ class AsyncFakeProvider(_FakeBase):
             yield _
 
     async def get_number(self, ref: DID | str) -> DID:
-        raise NotImplementedError
+        return self._owned(ref)
 
     async def update_number(self, did: DID | str, **changes: Any) -> DID:
         raise NotImplementedError

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -39,10 +38,9 @@ from didkit.broker import (
     EventLoopRunningError,
     Procurement,
     ProcurementFailedError,
-    ProcurementRegistry,
     classify,
-    default_registry,
 )
+from didkit.ledger import LedgerBusyError, LedgerError, MemoryLedger, RecordedError, new_holder
 
 QUERY = SearchQuery(country="US", city="Los Angeles")
 A1, A2, A3 = "+12125550001", "+12125550002", "+12125550003"
@@ -50,18 +48,13 @@ B1, B2 = "+13105550001", "+13105550002"
 
 
 @pytest.fixture
-def registry() -> ProcurementRegistry:
-    return ProcurementRegistry()
-
-
-@pytest.fixture(autouse=True)
-def _clean_default_registry() -> Iterator[None]:
-    yield
-    default_registry.clear()
+def ledger() -> MemoryLedger:
+    return MemoryLedger()
 
 
 def buy(providers: Any, reference: str = "ref-1", **kwargs: Any) -> Procurement:
-    kwargs.setdefault("registry", ProcurementRegistry())
+    kwargs.setdefault("ledger", MemoryLedger())
+    kwargs.setdefault("settle_window", 0)  # believe the first look (the window has tests of its own)
     return didkit.procure(QUERY, providers, reference=reference, **kwargs)
 
 
@@ -110,7 +103,8 @@ def total_bought(*providers: Any) -> int:
         {"wait": "10"},
         {"months": 0},
         {"timeout": 0},
-        {"registry": {}},
+        {"ledger": {}},
+        {"ledger": "mysql://db/x"},
     ],
 )
 def test_bad_input_is_rejected_before_anything_runs(kwargs: dict[str, Any]) -> None:
@@ -312,7 +306,8 @@ def test_every_offer_failing_raises_procurement_failed_with_the_attempts() -> No
     error = caught.value
     assert isinstance(error, ProcurementFailedError)
     assert tried(error) == [(A1, "failed"), (B1, "failed"), (A2, "failed"), (B2, "skipped")]
-    assert "3 offers failed, 1 skipped" in str(error) and "ServerError" in str(error)
+    assert "3 offers failed, 1 skipped" in str(error)
+    assert f"a {A1}: x (HTTP 503); b {B1}: denied (HTTP 403)" in str(error)  # what failed, in words
     assert isinstance(error.__cause__, NumberUnavailableError)
 
 
@@ -429,7 +424,7 @@ async def test_procure_async_with_async_and_sync_providers() -> None:
         "a", [offer("a", A1, "1.00")], outcomes={A1: RateLimitedError("slow down", provider="a", status_code=429)}
     )
     b = FakeProvider("b", [offer("b", B1, "2.00")])
-    result = await didkit.procure_async(QUERY, [a, b], reference="async-1", registry=ProcurementRegistry())
+    result = await didkit.procure_async(QUERY, [a, b], reference="async-1", ledger="memory")
     assert tried(result) == [(A1, "failed"), (B1, "purchased")]
 
 
@@ -441,37 +436,96 @@ async def test_procure_inside_a_running_loop_points_to_procure_async() -> None:
 # -- references ------------------------------------------------------------------------------------------
 
 
-def test_the_same_reference_returns_the_earlier_procurement_without_buying(registry: ProcurementRegistry) -> None:
-    a, b = two_providers()
-    first = buy([a, b], reference="same", registry=registry)
-    again = buy([a, b], reference="same", registry=registry)
+def test_the_same_reference_returns_the_earlier_procurement_without_buying(ledger: MemoryLedger) -> None:
+    a, b = two_providers(**{A1: [NumberUnavailableError("sold", provider="a")]})
+    first = buy([a, b], reference="same", ledger=ledger)
+    again = buy([a, b], reference="same", ledger=ledger)
     other = FakeProvider("c", [offer("c", "+14155550001", "0.01")])
-    also = buy([other], reference="same", registry=registry)
-    assert again is first and also is first
+    also = buy([other], reference="same", ledger=ledger)
+    assert again.order == first.order == also.order
+    assert tried(again) == tried(first) == [(A1, "failed"), (B1, "purchased")]
+    assert isinstance(again.attempts[0].error, RecordedError) and "sold" in str(again.attempts[0].error)
     assert total_bought(a, b, other) == 1
     assert a.searches == [QUERY] and other.searches == []
-    assert registry.get("same") is first and "same" in registry and len(registry) == 1 and list(registry) == ["same"]
+    entry = ledger.get("same")
+    assert entry is not None and entry.state == "bought" and entry.numbers == (B1,) and len(ledger) == 1
 
 
-def test_the_default_registry_is_used_when_none_is_given() -> None:
+def test_the_default_ledger_is_the_one_didkit_ledger_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path / "default.sqlite3"))
     a, b = two_providers()
     first = didkit.procure(QUERY, [a, b], reference="default-ref")
-    assert didkit.procure(QUERY, [a, b], reference="default-ref") is first
-    assert default_registry.get("default-ref") is first
-    default_registry.forget("default-ref")
-    assert didkit.procure(QUERY, [a, b], reference="default-ref") is not first
+    assert didkit.procure(QUERY, [a, b], reference="default-ref").order == first.order
+    assert didkit.open_ledger(str(tmp_path / "default.sqlite3")).forget("default-ref")
+    assert didkit.procure(QUERY, [a, b], reference="default-ref").order != first.order
     assert total_bought(a, b) == 2
 
 
-def test_a_reference_that_bought_nothing_is_not_remembered(registry: ProcurementRegistry) -> None:
+def test_a_reference_that_bought_nothing_stays_open(ledger: MemoryLedger) -> None:
     a = FakeProvider("a", [offer("a", A1)], outcomes={A1: [NumberUnavailableError("sold", provider="a")]})
     with pytest.raises(ProcurementFailedError):
-        buy([a], reference="retry-me", registry=registry)
-    assert "retry-me" not in registry
-    assert buy([a], reference="retry-me", registry=registry).order.reference == "retry-me"
+        buy([a], reference="retry-me", ledger=ledger)
+    entry = ledger.get("retry-me")
+    assert entry is not None and (entry.state, entry.holder) == ("open", None)
+    assert entry.note == "sold"
+    assert buy([a], reference="retry-me", ledger=ledger).order.reference == "retry-me"
 
 
-def test_concurrent_calls_with_one_reference_buy_once(registry: ProcurementRegistry) -> None:
+def test_the_intent_is_committed_before_the_request_leaves(ledger: MemoryLedger) -> None:
+    seen: list[Any] = []
+
+    def look(offer: Any, reference: str | None) -> None:
+        seen.append(ledger.get("ref-intent"))
+
+    a = FakeProvider("a", [offer("a", A1)], outcomes={A1: look})
+    buy([a], reference="ref-intent", ledger=ledger)
+    (entry,) = seen
+    assert entry.state == "intent" and entry.intent.provider == "a" and entry.intent.number == A1
+    assert entry.intent.quantity == 1 and entry.intent.at.tzinfo is not None
+
+
+def test_an_unreachable_ledger_buys_nothing_and_says_why(tmp_path: Any) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    a, b = two_providers()
+    with pytest.raises(LedgerError, match=r"unreachable.*nothing was bought") as caught:
+        buy([a, b], ledger=str(blocker / "x.sqlite3"))
+    assert str(blocker) in str(caught.value)
+    assert a.purchases == b.purchases == [] and a.searches == []
+
+
+def test_a_ledger_that_fails_before_the_purchase_buys_nothing(ledger: MemoryLedger) -> None:
+    class Broken(MemoryLedger):
+        def record_intent(self, *args: Any, **kwargs: Any) -> Any:
+            raise LedgerError("the disk is full")
+
+    a, b = two_providers()
+    with pytest.raises(LedgerError, match=r"was not bought: its intent could not be recorded .*the disk is full"):
+        buy([a, b], ledger=Broken())
+    assert a.purchases == b.purchases == []
+
+
+def test_an_outcome_the_ledger_could_not_take_is_settled_by_the_next_call(caplog: pytest.LogCaptureFixture) -> None:
+    class Flaky(MemoryLedger):
+        down = True
+
+        def record_outcome(self, *args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise LedgerError("the database went away")
+            return super().record_outcome(*args, **kwargs)
+
+    ledger = Flaky()
+    a, b = two_providers()
+    first = buy([a, b], reference="unwritten", ledger=ledger)  # the purchase happened: it is returned
+    assert "could not be written to the ledger" in caplog.text
+    assert ledger.get("unwritten").state == "intent"
+    ledger.down = False
+    again = buy([a, b], reference="unwritten", ledger=ledger)
+    assert again.order.numbers == first.order.numbers and total_bought(a, b) == 1
+    assert a.lookups == [A1] and ledger.get("unwritten").state == "bought"
+
+
+def test_concurrent_calls_with_one_reference_buy_once(ledger: MemoryLedger) -> None:
     entered = threading.Event()
     release = threading.Event()
 
@@ -483,7 +537,7 @@ def test_concurrent_calls_with_one_reference_buy_once(registry: ProcurementRegis
     results: list[Procurement] = []
 
     def run() -> None:
-        results.append(buy([a], reference="shared", registry=registry))
+        results.append(buy([a], reference="shared", ledger=ledger))
 
     threads = [threading.Thread(target=run) for _ in range(4)]
     threads[0].start()
@@ -493,34 +547,94 @@ def test_concurrent_calls_with_one_reference_buy_once(registry: ProcurementRegis
     release.set()
     for thread in threads:
         thread.join(5)
-    assert len(results) == 4 and all(r is results[0] for r in results)
+    assert len(results) == 4 and all(r.order == results[0].order for r in results)
     assert len(a.bought) == 1 and len(a.purchases) == 1
 
 
-async def test_concurrent_async_calls_with_one_reference_buy_once(registry: ProcurementRegistry) -> None:
+async def test_concurrent_async_calls_with_one_reference_buy_once(ledger: MemoryLedger) -> None:
     a = AsyncFakeProvider("a", [offer("a", A1)])
-    calls = [didkit.procure_async(QUERY, [a], reference="shared-async", registry=registry) for _ in range(5)]
+    calls = [didkit.procure_async(QUERY, [a], reference="shared-async", ledger=ledger) for _ in range(5)]
     results = await asyncio.gather(*calls)
-    assert all(r is results[0] for r in results)
+    assert all(r.order == results[0].order for r in results)
     assert len(a.bought) == 1
 
 
-def test_an_ambiguous_reference_is_not_used_to_buy_elsewhere(registry: ProcurementRegistry) -> None:
+def test_a_caller_that_waits_too_long_gets_a_clear_error() -> None:
+    clock = iter(range(0, 10_000, 7))
+    ledger = MemoryLedger(wait=20, poll=0, clock=lambda: float(next(clock)))
+    other = new_holder() + "-elsewhere"
+    assert ledger.claim("held", other, lease=10_000).granted
+    a = FakeProvider("a", [offer("a", A1)])
+    with pytest.raises(LedgerBusyError, match=r"being procured by another caller .* within 20 s; nothing was bought"):
+        buy([a], reference="held", ledger=ledger)
+    assert a.purchases == [] and a.searches == []
+
+
+def test_a_lapsed_claim_is_taken_over_and_settled_first() -> None:
+    now = [1000.0]
+    ledger = MemoryLedger(lease=30, clock=lambda: now[0])
+    a, b = two_providers()
+    dead = "another-host:1:token"
+    ledger.claim("crashed", dead)
+    bought = a.book(offer("a", A1), "crashed")  # the dead holder's purchase went through
+    from didkit.ledger import Intent
+
+    ledger.record_intent("crashed", dead, Intent("a", offer("a", A1), 1, ledger.now()))
+    now[0] += 31
+    result = buy([a, b], reference="crashed", ledger=ledger)
+    assert result.order.numbers == bought.numbers
+    assert a.lookups == [A1] and a.searches == [] and len(a.purchases) == 0
+    assert total_bought(a, b) == 1
+
+
+def test_an_ambiguous_reference_is_settled_by_looking_the_number_up(ledger: MemoryLedger) -> None:
     a, b = two_providers(**{A1: [TransportError("read timed out", provider="a", outcome_unknown=True)]})
     with pytest.raises(AmbiguousProcurementError):
-        buy([a, b], reference="unsure", registry=registry)
-    assert registry.is_unresolved("unsure") and registry.get("unsure") is None
+        buy([a, b], reference="unsure", ledger=ledger)
+    assert ledger.get("unsure").unresolved
     a.searches.clear()
-    with pytest.raises(AmbiguousProcurementError, match="check that account, then forget") as caught:
-        buy([a, b], reference="unsure", registry=registry)
+    b.searches.clear()
+    a.lookup_error = ServerError("numbers unavailable", provider="a", status_code=503)
+    with pytest.raises(AmbiguousProcurementError, match="under reference 'unsure'") as caught:
+        buy([a, b], reference="unsure", ledger=ledger)
+    message = str(caught.value)
+    assert A1 in message and "numbers unavailable (HTTP 503)" in message and "nothing was bought" in message
     assert caught.value.provider == "a" and caught.value.offer is not None and caught.value.offer.number == A1
-    assert a.searches == [] and b.searches == [QUERY]  # refused before searching
+    assert a.searches == [] and b.searches == []  # refused before searching
     assert total_bought(a, b) == 0 and len(b.purchases) == 0
-    registry.forget("unsure")
-    assert buy([a, b], reference="unsure", registry=registry).provider == "a"
+    a.lookup_error = None  # the carrier answers now: the number is not owned, so nothing was bought
+    result = buy([a, b], reference="unsure", ledger=ledger)
+    assert result.provider == "a" and a.lookups == [A1, A1]
 
 
-def test_an_ambiguous_reference_is_settled_by_a_provider_that_stores_references(registry: ProcurementRegistry) -> None:
+def test_an_ambiguous_purchase_that_went_through_is_found_among_owned_numbers(ledger: MemoryLedger) -> None:
+    def commit_then_lose(offer: Any, reference: str | None) -> Exception:
+        a.book(offer, reference)
+        return AmbiguousPurchaseError("reply lost, lookup failed", provider="a", reference=reference)
+
+    a = FakeProvider("a", [offer("a", A1)], outcomes={A1: [commit_then_lose]})
+    b = FakeProvider("b", [offer("b", B1, "0.01")])
+    with pytest.raises(AmbiguousProcurementError):
+        buy([a], reference="went-through", ledger=ledger)
+    result = buy([b, a], reference="went-through", ledger=ledger)
+    assert [did.number for did in result.order.numbers] == [A1] and result.provider == "a"
+    assert b.searches == [] and b.purchases == []
+    assert ledger.get("went-through").state == "bought"
+    assert buy([b], reference="went-through", ledger=ledger).order == result.order
+
+
+def test_an_unresolved_reference_without_its_provider_buys_nothing(ledger: MemoryLedger) -> None:
+    a, b = two_providers(**{A1: [TransportError("read timed out", provider="a", outcome_unknown=True)]})
+    with pytest.raises(AmbiguousProcurementError):
+        buy([a, b], reference="elsewhere", ledger=ledger)
+    with pytest.raises(AmbiguousProcurementError, match="a is not among this call's providers"):
+        buy([b], reference="elsewhere", ledger=ledger)
+    assert b.purchases == []
+    ledger.forget("elsewhere")
+    assert buy([b], reference="elsewhere", ledger=ledger).provider == "b"
+
+
+def test_an_ambiguous_reference_is_settled_by_a_provider_that_stores_references(ledger: MemoryLedger) -> None:
     # The purchase went through carrier-side, but the reply was lost and reconciliation failed.
     def commit_then_lose(offer: Any, reference: str | None) -> Exception:
         a.book(offer, reference)
@@ -529,15 +643,15 @@ def test_an_ambiguous_reference_is_settled_by_a_provider_that_stores_references(
     a = FakeProvider("a", [offer("a", A1)], outcomes={A1: [commit_then_lose]}, carrier_side_reference=True)
     b = FakeProvider("b", [offer("b", B1, "0.01")])
     with pytest.raises(AmbiguousProcurementError):
-        buy([a, FakeProvider("b0")], reference="stored", registry=registry)
-    result = buy([b, a], reference="stored", registry=registry)
+        buy([a, FakeProvider("b0")], reference="stored", ledger=ledger)
+    result = buy([b, a], reference="stored", ledger=ledger)
     assert result.provider == "a" and result.order.reference == "stored"
     assert tried(result) == [(A1, "purchased")]
     assert b.searches == [] and b.purchases == []  # settled before any search
-    assert len(a.bought) == 1 and registry.get("stored") is result
+    assert len(a.bought) == 1 and a.lookups == []
 
 
-def test_a_settled_ambiguity_where_nothing_was_bought_goes_on_normally(registry: ProcurementRegistry) -> None:
+def test_a_settled_ambiguity_where_nothing_was_bought_goes_on_normally(ledger: MemoryLedger) -> None:
     a = FakeProvider(
         "a",
         [offer("a", A1)],
@@ -551,13 +665,13 @@ def test_a_settled_ambiguity_where_nothing_was_bought_goes_on_normally(registry:
     )
     b = FakeProvider("b", [offer("b", B1, "5.00")])
     with pytest.raises(AmbiguousProcurementError):
-        buy([a, b], reference="settle", registry=registry)
-    result = buy([a, b], reference="settle", registry=registry)
+        buy([a, b], reference="settle", ledger=ledger)
+    result = buy([a, b], reference="settle", ledger=ledger)
     assert tried(result) == [(A1, "failed"), (B1, "purchased")]  # A1 is not tried twice
     assert len(a.purchases) == 2
 
 
-def test_a_settling_attempt_that_cannot_tell_stays_ambiguous(registry: ProcurementRegistry) -> None:
+def test_a_settling_attempt_that_cannot_tell_stays_ambiguous(ledger: MemoryLedger) -> None:
     a = FakeProvider(
         "a",
         [offer("a", A1)],
@@ -571,14 +685,14 @@ def test_a_settling_attempt_that_cannot_tell_stays_ambiguous(registry: Procureme
     )
     b = FakeProvider("b", [offer("b", B1, "5.00")])
     with pytest.raises(AmbiguousProcurementError):
-        buy([a, b], reference="unsettled", registry=registry)
+        buy([a, b], reference="unsettled", ledger=ledger)
     with pytest.raises(AmbiguousProcurementError) as caught:
-        buy([a, b], reference="unsettled", registry=registry)
+        buy([a, b], reference="unsettled", ledger=ledger)
     assert tried(caught.value)[-1] == (A1, "ambiguous")
-    assert b.purchases == [] and registry.is_unresolved("unsettled")
+    assert b.purchases == [] and ledger.get("unsettled").unresolved
 
 
-async def test_a_cancelled_procure_leaves_its_reference_unresolved(registry: ProcurementRegistry) -> None:
+async def test_a_cancelled_procure_leaves_its_reference_unresolved(ledger: MemoryLedger) -> None:
     started = asyncio.Event()
 
     class Hanging(AsyncFakeProvider):
@@ -588,35 +702,97 @@ async def test_a_cancelled_procure_leaves_its_reference_unresolved(registry: Pro
             raise AssertionError("unreachable")
 
     a = Hanging("a", [offer("a", A1)])
-    task = asyncio.create_task(didkit.procure_async(QUERY, [a], reference="cancelled", registry=registry))
+    task = asyncio.create_task(didkit.procure_async(QUERY, [a], reference="cancelled", ledger=ledger))
     await started.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert registry.is_unresolved("cancelled")
+    entry = ledger.get("cancelled")
+    assert entry.state == "intent" and entry.holder is None
     assert a.bought == []
 
 
-def test_a_reference_in_use_cannot_be_forgotten(registry: ProcurementRegistry) -> None:
-    claim = registry._claim("busy")
-    with pytest.raises(InvalidInputError, match="being procured"):
-        registry.forget("busy")
-    registry.clear()
-    assert "busy" in registry
-    assert not isinstance(claim, Procurement)
-    registry._release(claim, None)  # type: ignore[arg-type]
-    assert "busy" not in registry
+class FakeTime:
+    """A clock and an async sleep that moves it: the settle window without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+        self.slept: list[float] = []
+        self.during_sleep: Any = None
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        if self.during_sleep is not None:
+            self.during_sleep()
 
 
-def test_registry_forget_and_clear(registry: ProcurementRegistry) -> None:
+def _unresolved(ledger: MemoryLedger, provider: str, number: str, reference: str) -> None:
+    from didkit.ledger import Intent
+
+    dead = "another-host:1:token"
+    ledger.claim(reference, dead, lease=0.001)
+    ledger.record_intent(reference, dead, Intent(provider, offer(provider, number), 1, ledger.now()))
+    ledger.renew(reference, dead, lease=0.001)  # the holder died: its lease lapses at once
+
+
+def test_a_number_that_shows_up_late_is_found_within_the_settle_window() -> None:
+    time_ = FakeTime()
+    ledger = MemoryLedger(clock=time_.clock, sleep=time_.sleep)
     a, b = two_providers()
-    buy([a, b], reference="one", registry=registry)
-    buy([a, b], reference="two", registry=registry)
-    registry.forget("one")
-    registry.forget("never-used")
-    assert list(registry) == ["two"]
-    registry.clear()
-    assert len(registry) == 0
+    _unresolved(ledger, "a", A1, "late")
+    time_.now += 1  # the retry comes a second after the crash
+    time_.during_sleep = lambda: a.book(offer("a", A1), "late")  # the carrier's list catches up
+    result = didkit.procure(QUERY, [a, b], reference="late", ledger=ledger, settle_window=30)
+    assert [did.number for did in result.order.numbers] == [A1]
+    assert a.lookups == [A1, A1] and time_.slept == [29.0]
+    assert a.purchases == [] and b.purchases == [] and total_bought(a, b) == 1
+
+
+def test_not_owned_is_believed_after_the_window_and_a_second_look() -> None:
+    time_ = FakeTime()
+    ledger = MemoryLedger(clock=time_.clock, sleep=time_.sleep)
+    a, b = two_providers()
+    _unresolved(ledger, "a", A1, "absent")
+    time_.now += 100  # long after the window: still two looks, a pause apart
+    result = didkit.procure(QUERY, [a, b], reference="absent", ledger=ledger, settle_window=30)
+    assert a.lookups == [A1, A1] and time_.slept == [2.0]
+    assert total_bought(a, b) == 1 and result.provider == "a"
+    entry = ledger.get("absent")
+    assert entry is not None and entry.state == "bought"
+
+
+def test_a_reference_storing_carrier_is_asked_once_the_window_has_passed() -> None:
+    time_ = FakeTime()
+    ledger = MemoryLedger(clock=time_.clock, sleep=time_.sleep)
+    a = FakeProvider("a", [offer("a", A1)], carrier_side_reference=True)
+    _unresolved(ledger, "a", A1, "late-order")
+    time_.now += 5
+    time_.during_sleep = lambda: a.book(offer("a", A1), "late-order")  # the order commits late
+    result = didkit.procure(QUERY, [a], reference="late-order", ledger=ledger, settle_window=30)
+    assert time_.slept == [25.0]
+    assert len(a.bought) == 1 and result.order.reference == "late-order"  # found, not bought again
+
+
+@pytest.mark.parametrize("window", [-1, "30", True])
+def test_a_bad_settle_window_is_rejected(window: Any) -> None:
+    a, b = two_providers()
+    with pytest.raises(InvalidInputError, match="settle_window"):
+        buy([a, b], settle_window=window)
+    assert a.searches == []
+
+
+def test_broker_buy_writes_one_offer_through_the_ledger(ledger: MemoryLedger) -> None:
+    a = FakeProvider("a", [], outcomes={A2: [InsufficientFundsError("balance too low", provider="a")]})
+    with pytest.raises(InsufficientFundsError, match="balance too low"):
+        didkit.broker.buy(a, offer("a", A2), reference="one-offer", ledger=ledger)
+    first = didkit.broker.buy(a, offer("a", A1), reference="one-offer", ledger=ledger)
+    again = didkit.broker.buy(a, offer("a", A3), reference="one-offer", ledger=ledger)
+    assert again.order == first.order and [o.number for o in a.bought] == [A1]
+    assert a.searches == []
 
 
 # -- names ------------------------------------------------------------------------------------------------

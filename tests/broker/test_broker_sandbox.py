@@ -26,7 +26,8 @@ from didkit import (
     OrderStatus,
     SearchQuery,
 )
-from didkit.broker import Procurement, ProcurementFailedError, ProcurementRegistry
+from didkit.broker import Procurement, ProcurementFailedError
+from didkit.ledger import MemoryLedger
 from didkit.sandbox import Emulator, add_recorder, remove_recorder
 
 CARRIERS = ("wavix", "didww")
@@ -91,7 +92,8 @@ def sandbox(module_sandbox: Sandbox) -> Iterator[Sandbox]:
 
 
 def procure(providers: list[Any], strategy: str = "cheapest", **kwargs: Any) -> Procurement:
-    kwargs.setdefault("registry", ProcurementRegistry())
+    kwargs.setdefault("ledger", MemoryLedger())
+    kwargs.setdefault("settle_window", 0)
     kwargs.setdefault("reference", "sandbox-1")
     kwargs.setdefault("wait", WAIT)
     return didkit.procure(QUERY, providers, strategy=strategy, **kwargs)  # type: ignore[arg-type]
@@ -260,11 +262,11 @@ def test_lost_reply_and_failed_lookup_is_ambiguous_and_stops(sandbox: Sandbox, c
 
     other = next(name for name in CARRIERS if name != carrier)
     providers = sandbox.providers((carrier, other))
-    registry = ProcurementRegistry()
+    ledger = MemoryLedger()
     add_recorder(outage_after_the_purchase)
     try:
         with pytest.raises(AmbiguousPurchaseError) as caught:
-            procure(providers, "in_order", registry=registry)
+            procure(providers, "in_order", ledger=ledger)
     finally:
         remove_recorder(outage_after_the_purchase)
     check_books(sandbox, caught.value)
@@ -274,14 +276,12 @@ def test_lost_reply_and_failed_lookup_is_ambiguous_and_stops(sandbox: Sandbox, c
 
     # The carrier is back; the caller retries with the same reference.
     emulator.faults.clear()
-    if carrier == "didww":  # stores the reference: asked again, it hands back the order it took
-        result = procure(providers, "in_order", registry=registry)
-        assert result.provider == "didww" and tried_offers(result) == [("didww", "purchased")]
-        check_books(sandbox, result)
-    else:  # stores nothing: refused until the caller has checked and forgotten the reference
-        with pytest.raises(AmbiguousPurchaseError, match="check that account"):
-            procure(providers, "in_order", registry=registry)
-        assert sandbox.bought() == 1
+    # DIDWW stores the reference: asked again, it hands back the order it took. Wavix stores
+    # none: the number is looked up among the owned ones.
+    result = procure(providers, "in_order", ledger=ledger)
+    assert result.provider == carrier and tried_offers(result)[-1] == (carrier, "purchased")
+    check_books(sandbox, result)
+    assert sandbox.bought() == 1
 
 
 def tried_offers(result: Procurement) -> list[tuple[str, str]]:
@@ -305,16 +305,16 @@ def test_a_completed_order_carries_the_bought_number(sandbox: Sandbox) -> None:
 
 @pytest.mark.parametrize("carrier", CARRIERS)
 def test_the_same_reference_again_buys_nothing(sandbox: Sandbox, carrier: str) -> None:
-    registry = ProcurementRegistry()
-    first = procure(sandbox.providers((carrier,)), registry=registry)
-    second = procure(sandbox.providers(CARRIERS), registry=registry)
-    assert second is first and sandbox.bought() == 1
+    ledger = MemoryLedger()
+    first = procure(sandbox.providers((carrier,)), ledger=ledger)
+    second = procure(sandbox.providers(CARRIERS), ledger=ledger)
+    assert second.order == first.order and sandbox.bought() == 1
 
 
 def test_didww_returns_the_earlier_order_for_its_reference_in_a_new_process(sandbox: Sandbox) -> None:
-    # A fresh registry stands in for a new process: the DIDWW adapter finds the order carrier-side.
-    first = procure(sandbox.providers(("didww",)), registry=ProcurementRegistry())
-    second = procure(sandbox.providers(("didww",)), registry=ProcurementRegistry())
+    # A fresh ledger stands in for a lost one: the DIDWW adapter finds the order carrier-side.
+    first = procure(sandbox.providers(("didww",)), ledger=MemoryLedger())
+    second = procure(sandbox.providers(("didww",)), ledger=MemoryLedger())
     assert second.order.id == first.order.id
     assert sandbox.bought() == 1
 
@@ -410,11 +410,11 @@ def test_randomised_fault_schedules_never_buy_twice_or_lose_a_purchase(
                 providers = sandbox.providers(order, use_async=True)
             else:
                 providers = [sync_providers[name] for name in order]
-            registry = ProcurementRegistry()
+            ledger = MemoryLedger()
             reference = f"random-{run}"
             try:
                 result: Procurement | BaseException = procure(
-                    providers, strategy, reference=reference, registry=registry
+                    providers, strategy, reference=reference, ledger=ledger
                 )
             except DidkitError as error:
                 result = error
@@ -426,9 +426,9 @@ def test_randomised_fault_schedules_never_buy_twice_or_lose_a_purchase(
             booked_first = sum(len(numbers[before[name] :]) for name, numbers in sandbox.purchased().items())
             if isinstance(result, AmbiguousPurchaseError):
                 # The caller tries again with the same reference once the carrier is back: DIDWW is
-                # asked again (and finds its order), Wavix is refused — never a second number.
+                # asked again (and finds its order), Wavix looks the number up — never a second number.
                 try:
-                    retried = procure(providers, strategy, reference=reference, registry=registry)
+                    retried = procure(providers, strategy, reference=reference, ledger=ledger)
                 except DidkitError as error:
                     retried = error
             purchased = {name: numbers[before[name] :] for name, numbers in sandbox.purchased().items()}

@@ -97,3 +97,18 @@ async def test_async_providers_made_by_the_factory_are_closed() -> None:
     client = later._runner.client  # type: ignore[attr-defined]
     await asyncio.to_thread(_close, later)  # a fixture's teardown: no running loop in that thread
     assert client.is_closed
+
+
+def test_the_sandbox_fixtures_give_the_test_a_ledger_of_its_own(wavix_sandbox: Any) -> None:
+    import os
+    from pathlib import Path
+
+    import didkit
+
+    path = Path(os.environ["DIDKIT_LEDGER"])
+    assert path.parent.name.startswith("didkit-ledger") and not path.exists()
+    query = didkit.SearchQuery(country="US", city="Los Angeles", limit=1)
+    bought = didkit.procure(query, [wavix_sandbox], reference="t-1", settle_window=0)
+    assert path.exists() and didkit.open_ledger(str(path)).get("t-1").numbers == tuple(
+        did.number for did in bought.order.numbers
+    )

@@ -1,0 +1,246 @@
+"""The ledger's rules on every backend (real SQLite files, a real PostgreSQL server)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from didkit import DID, AvailableNumber, InvalidInputError, Money, Order, OrderStatus
+from didkit.ledger import (
+    Intent,
+    LedgerError,
+    MemoryLedger,
+    RecordedAttempt,
+    SQLiteLedger,
+    default_ledger_path,
+    new_holder,
+    open_ledger,
+)
+
+OFFER = AvailableNumber(
+    "wavix", "+13055550100", "US", city="Miami", monthly_price=Money("1.50", "USD"), offer_ref={"id": "7"}
+)
+GROUP = AvailableNumber("didww", None, "US", city="Los Angeles", offer_ref={"sku_id": "sku-1"})
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def intent(offer: AvailableNumber = OFFER) -> Intent:
+    return Intent(offer.provider, offer, 1, datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc))
+
+
+def order(reference: str) -> Order:
+    did = DID("101", "wavix", "+13055550100", created_at=datetime(2026, 12, 3, tzinfo=timezone.utc), raw={"id": 101})
+    return Order("wavix-101", "wavix", OrderStatus.COMPLETED, reference, (did,), Money("1.50"), raw={"ok": True})
+
+
+def test_a_purchase_is_written_through_and_read_back(any_ledger: Any) -> None:
+    ledger = any_ledger()
+    holder = new_holder()
+    assert ledger.claim("r1", holder).granted
+    entry = ledger.record_intent("r1", holder, intent())
+    assert (entry.state, entry.unresolved, entry.intent.number) == ("intent", True, "+13055550100")
+    ledger.record_outcome(
+        "r1", holder, "bought", order=order("r1"), attempts=[RecordedAttempt("wavix", OFFER, "purchased")]
+    )
+    ledger.release("r1", holder)
+    ledger.close()
+
+    again = any_ledger().get("r1")  # a fresh object: what was committed, not what was cached
+    assert again is not None
+    assert (again.state, again.numbers, again.holder) == ("bought", ("+13055550100",), None)
+    assert again.order == order("r1")
+    assert again.order.numbers[0].raw == {"id": 101}
+    assert again.intent == intent()
+    assert again.intent.offer.offer_ref == {"id": "7"}
+    assert [a.outcome for a in again.attempts] == ["purchased"]
+    assert not any_ledger().claim("r1", new_holder()).granted  # bought: nobody claims it again
+
+
+def test_one_holder_at_a_time_until_the_lease_runs_out(any_ledger: Any) -> None:
+    clock = Clock()
+    ledger = any_ledger(clock=clock, lease=30)
+    first, second = new_holder(), new_holder()
+    assert ledger.claim("r2", first).granted
+    ledger.record_intent("r2", first, intent())
+    refused = ledger.claim("r2", second)
+    assert (refused.granted, refused.entry.holder) == (False, first)
+    clock.now += 29
+    assert not ledger.claim("r2", second).granted
+    ledger.renew("r2", first)
+    clock.now += 29
+    assert not ledger.claim("r2", second).granted  # renewed: still the first's
+    clock.now += 2
+    taken = ledger.claim("r2", second)
+    assert (taken.granted, taken.taken_over, taken.entry.state) == (True, first, "intent")
+    with pytest.raises(LedgerError, match="lost"):
+        ledger.record_outcome("r2", first, "failed", note="late")
+
+
+def test_a_dead_holder_on_this_machine_is_taken_over_at_once(any_ledger: Any) -> None:
+    ledger = any_ledger(lease=3600)
+    child = subprocess.run(
+        [sys.executable, "-c", "import didkit.ledger as l; print(l.new_holder())"], capture_output=True, text=True
+    )
+    dead = child.stdout.strip()
+    assert ledger.claim("r3", dead).granted
+    taken = ledger.claim("r3", new_holder())
+    assert (taken.granted, taken.taken_over) == (True, dead)
+
+
+def test_threads_racing_for_one_reference_get_one_claim(any_ledger: Any) -> None:
+    ledger = any_ledger()
+    granted: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def race() -> None:
+        holder = new_holder()
+        barrier.wait()
+        if ledger.claim("r4", holder).granted:
+            granted.append(holder)
+
+    threads = [threading.Thread(target=race) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(granted) == 1
+
+
+def test_outcomes(any_ledger: Any) -> None:
+    ledger = any_ledger()
+    holder = new_holder()
+    ledger.claim("r5", holder)
+    ledger.record_intent("r5", holder, intent(GROUP))
+    entry = ledger.record_outcome("r5", holder, "unknown", note="checkout timed out")
+    assert (entry.state, entry.unresolved, entry.note) == ("unknown", True, "checkout timed out")
+    assert entry.to_check is not None
+    assert "reference 'r5'" in entry.to_check
+    assert "sku_id sku-1" in entry.to_check
+    entry = ledger.record_outcome("r5", holder, "failed", note="sold out")
+    assert (entry.state, entry.unresolved, entry.to_check) == ("open", False, None)
+    with pytest.raises(InvalidInputError):
+        ledger.record_outcome("r5", holder, "bought")
+
+
+def test_list_puts_unresolved_first_and_forget_refuses_a_live_claim(any_ledger: Any) -> None:
+    clock = Clock()
+    ledger = any_ledger(clock=clock)
+    holder = new_holder()
+    for reference in ("done", "open", "pending"):
+        ledger.claim(reference, holder)
+        clock.now += 1
+    ledger.record_intent("pending", holder, intent())
+    ledger.record_intent("done", holder, intent())
+    clock.now += 1
+    ledger.record_outcome("done", holder, "bought", order=order("done"))
+    assert [e.reference for e in ledger.entries()] == ["pending", "done", "open"]
+    assert ledger.entries()[0].to_check == "is +13055550100 among the wavix account's numbers?"
+    with pytest.raises(LedgerError, match="being procured right now"):
+        ledger.forget("pending")
+    ledger.release("pending", holder)
+    assert ledger.forget("pending") is True
+    assert ledger.forget("pending") is False
+    assert ledger.get("pending") is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "kind", "where"),
+    [
+        ("memory", MemoryLedger, None),
+        ("sqlite:///relative/p.db", SQLiteLedger, Path("relative/p.db")),
+        ("sqlite:////abs/p.db", SQLiteLedger, Path("/abs/p.db")),
+        ("/abs/plain.sqlite3", SQLiteLedger, Path("/abs/plain.sqlite3")),
+        ("plain.sqlite3", SQLiteLedger, Path("plain.sqlite3")),
+    ],
+)
+def test_open_ledger_specs(spec: str, kind: type, where: Path | None) -> None:
+    ledger = open_ledger(spec)
+    assert type(ledger) is kind
+    if where is not None:
+        assert ledger.path == where
+
+
+@pytest.mark.parametrize("spec", ["", "sqlite://", "sqlite:///", "sqlite:///:memory:", "mysql://x/y", 5])
+def test_open_ledger_rejects(spec: Any) -> None:
+    with pytest.raises(InvalidInputError):
+        open_ledger(spec)
+
+
+def test_postgres_spec_hides_the_password() -> None:
+    ledger = open_ledger("postgresql://me:s3cret@db.example:5432/app")
+    assert "s3cret" not in repr(ledger)
+    assert ledger.url == "postgresql://me:***@db.example:5432/app"
+
+
+def test_the_default_is_the_env_var_else_the_user_state_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path / "x.sqlite3"))
+    assert open_ledger().path == tmp_path / "x.sqlite3"
+    monkeypatch.delenv("DIDKIT_LEDGER")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert default_ledger_path() == tmp_path / "state" / "didkit" / "procurements.sqlite3"
+    assert open_ledger().path == default_ledger_path()
+
+
+def test_sqlite_is_in_wal_mode_and_versioned(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "l.sqlite3"
+    open_ledger(str(path)).get("x")
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(LedgerError, match="schema version 99"):
+        open_ledger(str(path)).get("x")
+
+
+def test_sqlite_unreachable_says_where_and_why(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(LedgerError, match="unreachable") as caught:
+        open_ledger(str(blocker / "l.sqlite3")).claim("r", new_holder())
+    assert str(blocker) in str(caught.value)
+
+
+def test_postgres_unreachable_says_where_and_why() -> None:
+    ledger = open_ledger("postgresql://nobody:pw@127.0.0.1:1/none", connect_timeout=1)
+    with pytest.raises(LedgerError, match="unreachable") as caught:
+        ledger.get("r")
+    assert "pw" not in str(caught.value).replace("***", "")
+
+
+@pytest.mark.parametrize("durable_ledger", ["postgres"], indirect=True)
+def test_postgres_schema_is_versioned(durable_ledger: Any) -> None:
+    import psycopg
+
+    durable_ledger().get("x")
+    table = durable_ledger.options["table"]
+    with psycopg.connect(durable_ledger.spec, autocommit=True) as connection:
+        row = connection.execute("SELECT version FROM didkit_ledger_meta WHERE name = %s", (table,)).fetchone()
+        assert row == (1,)
+        connection.execute("UPDATE didkit_ledger_meta SET version = 99 WHERE name = %s", (table,))
+    with pytest.raises(LedgerError, match="schema version 99"):
+        durable_ledger().get("x")
+
+
+def test_memory_ledger_rolls_back_a_failed_transaction() -> None:
+    ledger = MemoryLedger()
+    holder = new_holder()
+    ledger.claim("r", holder)
+    with pytest.raises(LedgerError):
+        ledger.record_intent("r", "someone-else", intent())
+    assert ledger.get("r").state == "open"
+    assert os.getpid() == int(holder.split(":")[1])

@@ -36,7 +36,40 @@ def _us_number(i: int) -> str:
     return f"1212{nxx:03d}{i % 10_000:04d}"
 
 
-def wavix_pages(count: int) -> dict[int, bytes]:
+def _spaced(moment: str) -> str:
+    """``2024-01-01T00:37:01.000Z`` → ``2024-01-01 00:37:01+00:00``."""
+    return moment[:10] + " " + moment[11:19] + "+00:00"
+
+
+def _float_or_same(value: Any) -> Any:
+    return float(value) if isinstance(value, str) else value
+
+
+#: Each drift form Wavix's docs, OpenAPI or cassettes show for an owned-number record, applied to
+#: every record of a variant; ``mix`` gives record ``i`` form ``i mod n`` (clean included).
+WAVIX_DRIFTS: dict[str, Any] = {
+    "clean": lambda item: None,
+    "channels_string": lambda item: item.update(channels=str(item.get("channels") or 0)),
+    "number_plus": lambda item: item.update(number="+" + item["number"]),
+    "dates_with_offset": lambda item: item.update(
+        added=_spaced(item["added"]), paid_until=item["paid_until"] + " 00:00:00+00:00"
+    ),
+    "dates_naive": lambda item: item.update(added=_spaced(item["added"])[:19]),
+    "prices_as_numbers": lambda item: item.update(
+        {key: _float_or_same(item.get(key)) for key in ("activation_fee", "monthly_fee", "per_min")}
+    ),
+    "docs_as_names": lambda item: item.update(require_docs=["address", "id"]),
+}
+WAVIX_SHAPES = [*WAVIX_DRIFTS, "mix"]
+
+
+def _wavix_drift(shape: str, i: int) -> Any:
+    if shape == "mix":
+        return list(WAVIX_DRIFTS.values())[i % len(WAVIX_DRIFTS)]
+    return WAVIX_DRIFTS[shape]
+
+
+def wavix_pages(count: int, shape: str = "clean") -> dict[int, bytes]:
     from didkit_wavix.emulator import WavixEmulator
 
     emu = WavixEmulator(seed=0)
@@ -55,6 +88,7 @@ def wavix_pages(count: int) -> dict[int, bytes]:
             item["paid_until"] = _renewal(i)
             for doc in item.get("documents") or []:
                 doc["did_number"] = item["number"]
+            _wavix_drift(shape, i)(item)
             items.append(item)
         body: dict[str, Any] = dict(sample)
         body["items"] = items
@@ -63,7 +97,10 @@ def wavix_pages(count: int) -> dict[int, bytes]:
     return out
 
 
-def didww_pages(count: int, base_url: str) -> dict[int, bytes]:
+DIDWW_SHAPES = ["clean"]
+
+
+def didww_pages(count: int, base_url: str, shape: str = "clean") -> dict[int, bytes]:
     from didkit_didww.emulator import DidwwEmulator
 
     emu = DidwwEmulator(seed=0, rate_limit=None)

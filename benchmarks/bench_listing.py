@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def page_server(carrier: str, count: int, latency: float = 0.0) -> Any:
+def page_server(carrier: str, count: int, latency: float = 0.0, shape: str = "clean") -> Any:
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks._server", carrier, str(count), str(latency)],
+        [sys.executable, "-m", "benchmarks._server", carrier, str(count), str(latency), shape],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -229,18 +229,12 @@ def didkit_async(carrier: str, base: str) -> int:
     return asyncio.run(run())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--carrier", choices=["wavix", "didww"], required=True)
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-sdk", action="store_true", help="skip the carrier's own SDK")
-    args = parser.parse_args()
+def run_shape(args: argparse.Namespace, shape: str) -> dict[str, Any]:
     wavix = args.carrier == "wavix"
     floor_fn, sdk_fn = (wavix_floor, wavix_sdk) if wavix else (didww_floor, didww_sdk)
     orjson_fn, async_fn = (wavix_floor_orjson, wavix_floor_async) if wavix else (didww_floor_orjson, didww_floor_async)
-    figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "count": args.count}
-    with page_server(args.carrier, args.count) as base:
+    figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "shape": shape, "count": args.count}
+    with page_server(args.carrier, args.count, shape=shape) as base:
         tls = httpx.create_ssl_context()
         variants: dict[str, Callable[[], int]] = {
             "floor_httpx_json": lambda: floor_fn(base),
@@ -275,7 +269,29 @@ def main() -> None:
     if "official_sdk_cpu_s" in figures:
         for name in ("didkit_sync", "didkit_async"):
             figures[f"{name}_vs_sdk"] = round(figures[f"{name}_cpu_s"] / figures["official_sdk_cpu_s"], 2)
-    print(json.dumps(figures))
+    return figures
+
+
+def main() -> None:
+    from benchmarks._pages import DIDWW_SHAPES, WAVIX_SHAPES
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--carrier", choices=["wavix", "didww"], required=True)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--shape",
+        default="clean",
+        help=f"record shape: 'all', or Wavix {', '.join(WAVIX_SHAPES)}; DIDWW {', '.join(DIDWW_SHAPES)}",
+    )
+    parser.add_argument("--no-sdk", action="store_true", help="skip the carrier's own SDK")
+    args = parser.parse_args()
+    known = WAVIX_SHAPES if args.carrier == "wavix" else DIDWW_SHAPES
+    shapes = known if args.shape == "all" else [args.shape]
+    for shape in shapes:
+        if shape not in known:
+            raise SystemExit(f"unknown shape {shape!r} for {args.carrier} (known: {', '.join(known)})")
+        print(json.dumps(run_shape(args, shape)), flush=True)
 
 
 if __name__ == "__main__":

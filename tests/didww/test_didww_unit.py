@@ -23,7 +23,6 @@ from didkit_didww._mapping import (
     trunk_from,
 )
 from didkit_didww._operations import next_page
-from didkit_didww._wire import DidAttributes
 from didww_driver import drive, operations, response
 
 import didkit
@@ -295,7 +294,10 @@ def test_search_prefix_filters() -> None:
     ],
 )
 def test_status_precedence(attributes: dict[str, Any], status: NumberStatus) -> None:
-    assert status_for(DidAttributes(number="1", **attributes)) is status
+    flags = {"terminated": False, "awaiting_registration": False, "blocked": False, **attributes}
+    assert status_for(
+        flags["terminated"], flags["awaiting_registration"], flags["blocked"], flags["billing_cycles_count"]
+    ) is status
 
 
 def _did_document(**attributes: Any) -> Document:

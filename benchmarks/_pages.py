@@ -97,7 +97,38 @@ def wavix_pages(count: int, shape: str = "clean") -> dict[int, bytes]:
     return out
 
 
-DIDWW_SHAPES = ["clean"]
+DIDWW_PER_PAGE = 1000
+"""DIDWW's documented maximum ``page[size]``, which didkit asks for when listing owned numbers."""
+
+
+def _didww_state(**attributes: Any) -> Any:
+    def apply(item: dict[str, Any]) -> None:
+        item["attributes"].update(
+            {"blocked": False, "awaiting_registration": False, "terminated": False, "billing_cycles_count": None}
+        )
+        item["attributes"].update(attributes)
+
+    return apply
+
+
+def _without_trunk(item: dict[str, Any]) -> None:
+    _didww_state()(item)
+    item["relationships"]["voice_in_trunk"] = {"data": None}
+
+
+#: The states a real DIDWW account's numbers are in, record ``i`` of the mix taking state
+#: ``i mod n``: active with a trunk, blocked, awaiting registration, terminated, not renewing
+#: (``billing_cycles_count`` 0), renewing a set number of times, and active without a trunk.
+DIDWW_MIX = [
+    _didww_state(),
+    _didww_state(blocked=True),
+    _didww_state(awaiting_registration=True),
+    _didww_state(terminated=True),
+    _didww_state(billing_cycles_count=0),
+    _didww_state(billing_cycles_count=6),
+    _without_trunk,
+]
+DIDWW_SHAPES = ["clean", "mix"]
 
 
 def didww_pages(count: int, base_url: str, shape: str = "clean") -> dict[int, bytes]:
@@ -109,12 +140,15 @@ def didww_pages(count: int, base_url: str, shape: str = "clean") -> dict[int, by
             "/dids", params={"include": "did_group,voice_in_trunk", "page[size]": "100"}, headers={"Api-Key": "k"}
         ).json()
     templates = sample["data"]
-    pages = -(-count // PER_PAGE)
+    size = DIDWW_PER_PAGE
+    pages = -(-count // size)
     out: dict[int, bytes] = {}
     for page in range(1, pages + 1):
         data = []
-        for i in range((page - 1) * PER_PAGE, min(page * PER_PAGE, count)):
-            item = copy.deepcopy(templates[i % len(templates)])
+        for i in range((page - 1) * size, min(page * size, count)):
+            item = copy.deepcopy(templates[i % len(templates)] if shape == "clean" else templates[0])
+            if shape == "mix":
+                DIDWW_MIX[i % len(DIDWW_MIX)](item)
             item["id"] = f"00000000-0000-4000-8000-{i:012d}"
             item["attributes"]["number"] = _us_number(i)
             item["attributes"]["created_at"] = _moment(i)
@@ -122,7 +156,7 @@ def didww_pages(count: int, base_url: str, shape: str = "clean") -> dict[int, by
             data.append(item)
 
         def link(n: int) -> str:
-            return f"{base_url}/dids?include=did_group%2Cvoice_in_trunk&page%5Bnumber%5D={n}&page%5Bsize%5D={PER_PAGE}"
+            return f"{base_url}/dids?include=did_group%2Cvoice_in_trunk&page%5Bnumber%5D={n}&page%5Bsize%5D={size}"
 
         links = {"first": link(1), "last": link(pages)}
         if page > 1:

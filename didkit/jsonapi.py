@@ -124,9 +124,11 @@ class _Relationships(Mapping[str, Relationship]):
         self._raw = raw
         self._parser = parser
         self._field = field
-        self._built: dict[str, Relationship] = {}
+        self._built: dict[str, Relationship] | None = None  # made on the first read: most never are
 
     def __getitem__(self, name: str) -> Relationship:
+        if self._built is None:
+            self._built = {}
         built = self._built.get(name)
         if built is None:
             built = self._parser.relationship(self._raw[name], self._field, name)
@@ -150,6 +152,7 @@ class _Relationships(Mapping[str, Relationship]):
 
 
 _NO_RELATIONSHIPS: Mapping[str, Relationship] = {}
+_ABSENT: Any = object()
 
 
 class _Parser:
@@ -356,7 +359,24 @@ class Document:
     def related(self, resource: Resource, name: str) -> Resource | NotIncluded | None:
         """The to-one related resource: ``None`` when the linkage is ``null``,
         :data:`NOT_INCLUDED` when the linkage or the resource was not sent."""
-        rel = resource.relationships.get(name)
+        relationships = resource.relationships
+        if type(relationships) is _Relationships and (relationships._built is None or name not in relationships._built):
+            # The linkage alone is read here, inline for its usual shapes; anything else is read
+            # (and refused, naming the field) by the relationship reader below.
+            value = relationships._raw.get(name, _ABSENT)
+            if value is _ABSENT:
+                return NOT_INCLUDED
+            if type(value) is dict:
+                data = value.get("data", _ABSENT)
+                if data is None:
+                    return None
+                if data is _ABSENT:
+                    return NOT_INCLUDED
+                if type(data) is dict:
+                    kind, ident = data.get("type"), data.get("id")
+                    if type(kind) is str and kind and type(ident) is str and ident:
+                        return self.included.get((kind, ident), NOT_INCLUDED)
+        rel = relationships.get(name)
         if rel is None or not rel.present:
             return NOT_INCLUDED
         data = rel.data

@@ -432,6 +432,11 @@ adapters' listing paths: the same object in half the time where the values are a
 datetimes); ``DID(...)`` itself, with its conversions and errors, otherwise. Its callers' tests
 compare what it builds with ``DID(...)`` field by field."""
 
+new_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(Destination)
+"""``Destination(kind, target, priority, trunk_id)`` (all four positionally) for adapters' listing
+paths, which build one per listed number: the same object, without the frozen ``__setattr__``
+machinery (``Destination`` has no converters or checks)."""
+
 
 @attrs.frozen
 class Order:

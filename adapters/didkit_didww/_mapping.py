@@ -28,7 +28,7 @@ from didkit import (
 )
 from didkit.errors import InvalidInputError, ResponseFormatError
 from didkit.jsonapi import NOT_INCLUDED, Document, Resource
-from didkit.model import new_did
+from didkit.model import new_destination, new_did
 from didkit.readers import (
     FieldError,
     read_bool,
@@ -567,7 +567,7 @@ class _Route:
             user = self.user
             for placeholder in SIP_PLACEHOLDERS:
                 user = user.replace(placeholder, digits)
-            return Destination(DestinationKind.SIP_URI, self.head + user + self.tail, self.priority, self.trunk.id)
+            return new_destination(DestinationKind.SIP_URI, self.head + user + self.tail, self.priority, self.trunk.id)
         if self.user is None:
             if self.constant is None:
                 self.constant = self.trunk.destination(digits, self.priority)

@@ -42,7 +42,6 @@ from didkit.readers import (
     read_list,
     read_money,
     read_name,
-    read_object,
     read_str,
     required,
 )
@@ -222,14 +221,20 @@ def destinations_from(value: Any, field: str = "destination") -> tuple[Destinati
     out: list[Destination] = []
     ranks: list[int] = []
     for index, entry in enumerate(entries):
+        # Each field: the usual type checked inline, the kit's reader only for anything else.
         try:
-            route = read_object(required(entry, ""), "")
-            assert route is not None
+            route = entry if type(entry) is dict else record(entry)
             get = route.get
-            target = read_str(required(get("destination"), "destination"), "destination")
-            transport = read_int(required(get("transport"), "transport"), "transport")
-            priority = read_int(get("priority"), "priority")
-            trunk_id = read_int(get("trunk_id"), "trunk_id")
+            target, transport = get("destination"), get("transport")
+            priority, trunk_id = get("priority"), get("trunk_id")
+            if type(target) is not str:
+                target = read_str(required(target, "destination"), "destination")
+            if type(transport) is not int:
+                transport = read_int(required(transport, "transport"), "transport")
+            if priority is not None and type(priority) is not int:
+                priority = read_int(priority, "priority")
+            if trunk_id is not None and type(trunk_id) is not int:
+                trunk_id = read_int(trunk_id, "trunk_id")
         except FieldError as error:
             raise error.within(f"{field}[{index}]") from None
         assert target is not None and transport is not None
@@ -249,15 +254,36 @@ def number_from(item: Any, provider: str) -> DID:
     if type(item) is not dict:
         item = record(item)
     get = item.get
-    ident = read_id(get("id"), "id")
+    # Each field: the usual type checked inline, the kit's reader only for anything else (which
+    # reads the drifted forms or names the field). This runs for every number listed.
+    ident, channels, status = get("id"), get("channels"), get("status")
+    if type(ident) is not int:
+        ident = read_id(ident, "id")
+    if channels is not None and type(channels) is not int:
+        channels = read_int(channels, "channels")
+    status = status.strip().lower() if type(status) is str else read_name(status, "status")
+    short_name, country, state, city, label, relay = (
+        get("country_short_name"), get("country"), get("state"), get("city"), get("label"), get("sms_relay_url")
+    )  # fmt: skip
+    if short_name is not None and type(short_name) is not str:
+        short_name = read_str(short_name, "country_short_name")
+    if country is not None and type(country) is not str:
+        country = read_str(country, "country")
+    if state is not None and type(state) is not str:
+        state = read_str(state, "state")
+    if city is not None and type(city) is not str:
+        city = read_str(city, "city")
+    if label is not None and type(label) is not str:
+        label = read_str(label, "label")
+    if relay is not None and type(relay) is not str:
+        relay = read_str(relay, "sms_relay_url")
+    sms, cnam = get("sms_enabled"), get("cnam")
+    if sms is not None and type(sms) is not bool:
+        sms = read_bool(sms, "sms_enabled")
+    if cnam is not None and type(cnam) is not bool:
+        cnam = read_bool(cnam, "cnam")
     number = read_e164(required(get("number"), "number"), "number")
     assert number is not None
-    short_name = read_str(get("country_short_name"), "country_short_name")
-    country = read_str(get("country"), "country")
-    state = read_str(get("state"), "state")
-    city = read_str(get("city"), "city")
-    label = read_str(get("label"), "label")
-    relay = read_str(get("sms_relay_url"), "sms_relay_url")
     destinations = destinations_from(get("destination"))
     return new_did(
         str(ident),  # id
@@ -266,9 +292,9 @@ def number_from(item: Any, provider: str) -> DID:
         _iso(short_name, country, number),  # country
         state or None,  # region
         city or None,  # city
-        _STATUS.get(read_name(get("status"), "status") or "", NumberStatus.UNKNOWN),  # status
-        _capabilities(read_bool(get("sms_enabled"), "sms_enabled"), read_bool(get("cnam"), "cnam")),
-        read_int(get("channels"), "channels"),  # channels
+        _STATUS.get(status or "", NumberStatus.UNKNOWN),  # status
+        _capabilities(sms, cnam),  # capabilities
+        channels,  # channels
         destinations,  # destinations
         read_money(get("activation_fee"), "activation_fee", CURRENCY),  # setup_price
         read_money(get("monthly_fee"), "monthly_fee", CURRENCY),  # monthly_price

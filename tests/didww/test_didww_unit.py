@@ -126,6 +126,8 @@ def test_unknown_or_bad_options_are_configuration_errors() -> None:
         DidwwProvider(api_key=KEY, page_size=5000)
     with pytest.raises(didkit.ConfigurationError, match="callback_method"):
         DidwwProvider(api_key=KEY, callback_method="put")
+    with pytest.raises(didkit.ConfigurationError, match="strict_schemas"):
+        DidwwProvider(api_key=KEY, strict_schemas="yes")
 
 
 def test_headers_sent() -> None:

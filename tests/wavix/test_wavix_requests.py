@@ -167,7 +167,7 @@ def test_capabilities() -> None:
 @pytest.mark.parametrize(
     "options",
     [{"colour": "blue"}, {"coverage_ttl": -1}, {"coverage_ttl": "1h"}, {"max_search_cities": 0},
-     {"max_search_cities": True}],
+     {"max_search_cities": True}, {"strict_schemas": "yes"}],
 )
 def test_bad_options(options: dict[str, Any]) -> None:
     with pytest.raises(ConfigurationError):

@@ -1,5 +1,6 @@
 """A loopback HTTP server of pre-rendered pages, run in its own process so the client's CPU time
-is the client's alone. Usage: ``python -m benchmarks._server CARRIER COUNT`` prints the port.
+is the client's alone. Usage: ``python -m benchmarks._server CARRIER COUNT [LATENCY [SHAPE]]``
+prints the port (SHAPE: a record-shape variant of :mod:`benchmarks._pages`).
 
 Any request for the listing path answers the page its page parameter names (``page`` for Wavix,
 ``page[number]`` for DIDWW), whatever other parameters a client adds; ``latency`` (seconds)
@@ -15,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 
-def serve(carrier: str, count: int, latency: float = 0.0) -> None:
+def serve(carrier: str, count: int, latency: float = 0.0, shape: str = "clean") -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -24,9 +25,9 @@ def serve(carrier: str, count: int, latency: float = 0.0) -> None:
     from benchmarks._pages import didww_pages, wavix_pages
 
     if carrier == "wavix":
-        pages, path, param, ctype = wavix_pages(count), "/v1/numbers", "page", "application/json"
+        pages, path, param, ctype = wavix_pages(count, shape), "/v1/numbers", "page", "application/json"
     else:
-        pages, path, param, ctype = didww_pages(count, base + "/v3"), "/v3/dids", "page[number]", (
+        pages, path, param, ctype = didww_pages(count, base + "/v3", shape), "/v3/dids", "page[number]", (
             "application/vnd.api+json"
         )
 
@@ -62,4 +63,9 @@ def serve(carrier: str, count: int, latency: float = 0.0) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
+    serve(
+        sys.argv[1],
+        int(sys.argv[2]),
+        float(sys.argv[3]) if len(sys.argv) > 3 else 0.0,
+        sys.argv[4] if len(sys.argv) > 4 else "clean",
+    )

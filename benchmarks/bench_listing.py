@@ -1,14 +1,16 @@
-"""Listing benchmark (issue #8, target 1): client CPU time to list N owned numbers from a loopback
-server (in another process) serving carrier-shaped pages of 100.
+"""Listing benchmark (issues #8, #13): client CPU time to list N owned numbers from a loopback
+server (in another process) serving carrier-shaped pages (Wavix 100 a page, DIDWW 1000), in
+record-shape variants (``--shape``: Wavix clean, each drift form and a mix; DIDWW its emulator's
+records and the mix of states real accounts have; ``all`` runs each in turn).
 
 Variants, each over the same pages: the floor (a raw ``httpx`` + ``json`` loop), the same loop
 with ``orjson`` and over ``httpx.AsyncClient`` (to read the ratios apart), didkit sync, didkit
 async, and the carrier's own SDK. Every variant runs once per round, ``--repeat`` rounds; each
 variant's best CPU time counts (noise only ever adds). Prints one JSON line: figures and ratios
-to the floor and to the SDK.
+to the floor and to the SDK, one line per shape.
 
-    python -m benchmarks.bench_listing --carrier wavix --count 10000
-    python -m benchmarks.bench_listing --carrier didww --count 10000
+    python -m benchmarks.bench_listing --carrier wavix --count 10000 --shape all
+    python -m benchmarks.bench_listing --carrier didww --count 10000 --shape all
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def page_server(carrier: str, count: int, latency: float = 0.0) -> Any:
+def page_server(carrier: str, count: int, latency: float = 0.0, shape: str = "clean") -> Any:
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks._server", carrier, str(count), str(latency)],
+        [sys.executable, "-m", "benchmarks._server", carrier, str(count), str(latency), shape],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -131,7 +133,7 @@ def didww_floor(base: str, verify: Any = True) -> int:
     headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
     with httpx.Client(headers=headers, verify=verify) as client:
         url: str | None = f"{base}/v3/dids"
-        params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "100"}
+        params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "1000"}
         while url:
             body = client.get(url, params=params).json()
             included = {(r["type"], r["id"]): r for r in body.get("included", [])}
@@ -163,7 +165,7 @@ def didww_floor_orjson(base: str) -> int:
     headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
     with httpx.Client(headers=headers) as client:
         url: str | None = f"{base}/v3/dids"
-        params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "100"}
+        params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "1000"}
         while url:
             count, url = _didww_page(orjson.loads(client.get(url, params=params).content))
             seen += count
@@ -177,7 +179,7 @@ def didww_floor_async(base: str) -> int:
         headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
         async with httpx.AsyncClient(headers=headers) as client:
             url: str | None = f"{base}/v3/dids"
-            params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "100"}
+            params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": "1000"}
             while url:
                 count, url = _didww_page((await client.get(url, params=params)).json())
                 seen += count
@@ -194,12 +196,12 @@ def didww_sdk(base: str) -> int:
     client = DidwwClient("bench", base_url=f"{base}/v3")
     seen, page = 0, 1
     while True:
-        params = QueryParams().include("did_group", "voice_in_trunk").page(number=page, size=100)
+        params = QueryParams().include("did_group", "voice_in_trunk").page(number=page, size=1000)
         response = client.dids().list(params)
         for did in response.data:
             seen += 1 if did.number else 0
         total = int(response.meta.get("total_records", 0))
-        if page * 100 >= total:
+        if page * 1000 >= total:
             return seen
         page += 1
 
@@ -229,18 +231,12 @@ def didkit_async(carrier: str, base: str) -> int:
     return asyncio.run(run())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--carrier", choices=["wavix", "didww"], required=True)
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-sdk", action="store_true", help="skip the carrier's own SDK")
-    args = parser.parse_args()
+def run_shape(args: argparse.Namespace, shape: str) -> dict[str, Any]:
     wavix = args.carrier == "wavix"
     floor_fn, sdk_fn = (wavix_floor, wavix_sdk) if wavix else (didww_floor, didww_sdk)
     orjson_fn, async_fn = (wavix_floor_orjson, wavix_floor_async) if wavix else (didww_floor_orjson, didww_floor_async)
-    figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "count": args.count}
-    with page_server(args.carrier, args.count) as base:
+    figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "shape": shape, "count": args.count}
+    with page_server(args.carrier, args.count, shape=shape) as base:
         tls = httpx.create_ssl_context()
         variants: dict[str, Callable[[], int]] = {
             "floor_httpx_json": lambda: floor_fn(base),
@@ -250,9 +246,22 @@ def main() -> None:
             "didkit_sync": lambda: didkit_sync(args.carrier, base),
             "didkit_async": lambda: didkit_async(args.carrier, base),
         }
+        sdk_errors: list[str] = []
+
+        def sdk_or_error() -> int:
+            """The SDK's listing; a record shape its models refuse is recorded, not fatal."""
+            try:
+                return sdk_fn(base)
+            except Exception as exc:  # pydantic's ValidationError and the like
+                sdk_errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+                return -1
+
         if not args.no_sdk:
-            variants["official_sdk"] = lambda: sdk_fn(base)
+            variants["official_sdk"] = sdk_or_error
         for name, (seconds, seen) in interleaved(variants, args.repeat).items():
+            if name == "official_sdk" and sdk_errors:
+                figures["official_sdk_error"] = sdk_errors[0]
+                continue
             if seen != args.count:
                 raise SystemExit(f"{name} listed {seen} numbers, expected {args.count}")
             figures[f"{name}_cpu_s"] = round(seconds, 4)
@@ -275,7 +284,29 @@ def main() -> None:
     if "official_sdk_cpu_s" in figures:
         for name in ("didkit_sync", "didkit_async"):
             figures[f"{name}_vs_sdk"] = round(figures[f"{name}_cpu_s"] / figures["official_sdk_cpu_s"], 2)
-    print(json.dumps(figures))
+    return figures
+
+
+def main() -> None:
+    from benchmarks._pages import DIDWW_SHAPES, WAVIX_SHAPES
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--carrier", choices=["wavix", "didww"], required=True)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--shape",
+        default="clean",
+        help=f"record shape: 'all', or Wavix {', '.join(WAVIX_SHAPES)}; DIDWW {', '.join(DIDWW_SHAPES)}",
+    )
+    parser.add_argument("--no-sdk", action="store_true", help="skip the carrier's own SDK")
+    args = parser.parse_args()
+    known = WAVIX_SHAPES if args.carrier == "wavix" else DIDWW_SHAPES
+    shapes = known if args.shape == "all" else [args.shape]
+    for shape in shapes:
+        if shape not in known:
+            raise SystemExit(f"unknown shape {shape!r} for {args.carrier} (known: {', '.join(known)})")
+        print(json.dumps(run_shape(args, shape)), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
@@ -112,57 +112,26 @@ _new_resource: Callable[
 ] = _plain_constructor(Resource)
 
 
-_ResourceParts = tuple[
-    str, str, "dict[str, Any] | None", "dict[str, Any] | None", "dict[str, Any] | None", "dict[str, Any] | None"
-]
-
-
-def _plain_resource(value: Any) -> _ResourceParts | None:
-    """A resource object's ``type``, ``id``, ``attributes``, ``relationships``, ``meta`` and
-    ``links`` when it has the usual shape (an object; non-empty string type and id; the rest
-    objects or absent), which parsing takes as it is; ``None`` for anything else."""
-    if type(value) is not dict:
-        return None
-    get = value.get
-    kind, ident, attributes, rels, meta, links = (
-        get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
-    )  # fmt: skip
-    if (
-        type(kind) is not str
-        or not kind
-        or type(ident) is not str
-        or not ident
-        or (attributes is not None and type(attributes) is not dict)
-        or (rels is not None and type(rels) is not dict)
-        or (meta is not None and type(meta) is not dict)
-        or (links is not None and type(links) is not dict)
-    ):
-        return None
-    return kind, ident, attributes, rels, meta, links
-
-
 class _Relationships(Mapping[str, Relationship]):
-    """A resource's relationships, each checked and built as a :class:`Relationship` the first
-    time it is read: a listed resource carries a dozen relationships and its reader looks at two
-    or three. A malformed one is a :class:`~didkit.ResponseFormatError` naming the field
-    (``data[3].relationships.order.data.id``) when it is read, as it would have been at parse
-    time."""
+    """A resource's relationships, each read (:meth:`_Parser.relationship`) the first time it is
+    asked for: a listed resource carries a dozen relationships and its reader looks at two or
+    three. A malformed one is a :class:`~didkit.ResponseFormatError` naming the field
+    (``data[3].relationships.order.data.id``) when it is read."""
 
     __slots__ = ("_built", "_field", "_parser", "_raw")
 
-    def __init__(self, raw: dict[str, Any], parser: _Parser, field: str) -> None:
+    def __init__(self, raw: Mapping[str, Any], parser: _Parser, field: str) -> None:
         self._raw = raw
         self._parser = parser
         self._field = field
-        self._built: dict[str, Relationship] = {}
+        self._built: dict[str, Relationship] | None = None  # made on the first read: most never are
 
     def __getitem__(self, name: str) -> Relationship:
+        if self._built is None:
+            self._built = {}
         built = self._built.get(name)
         if built is None:
-            value = self._raw[name]
-            built = self._parser.quick_relationship(value) or self._parser.relationship(
-                value, f"{self._field}.relationships.{name}"
-            )
+            built = self._parser.relationship(self._raw[name], self._field, name)
             self._built[name] = built
         return built
 
@@ -182,7 +151,16 @@ class _Relationships(Mapping[str, Relationship]):
         return repr(dict(self.items()))
 
 
+_NO_RELATIONSHIPS: Mapping[str, Relationship] = {}
+_ABSENT: Any = object()
+
+
 class _Parser:
+    """One reader per part of a document (object, id, identifier, relationship, resource): each
+    takes the usual shape (plain dicts, non-empty string ids) with an inline check, reads the
+    lenient forms (integer ids, other mappings) only when that fails, and names the field in a
+    :class:`~didkit.ResponseFormatError` when nothing fits. Field names are built only then."""
+
     def __init__(self, provider: str, status_code: int | None, request_id: str | None) -> None:
         self.provider = provider
         self.status_code = status_code
@@ -198,6 +176,8 @@ class _Parser:
         )
 
     def mapping(self, value: Any, field: str, *, optional: bool = True) -> Mapping[str, Any]:
+        if type(value) is dict:
+            return value
         if value is None and optional:
             return {}
         if not isinstance(value, Mapping):
@@ -205,105 +185,73 @@ class _Parser:
         return value
 
     def string_id(self, value: Any, field: str) -> str:
-        if isinstance(value, str) and value:
+        if type(value) is str and value:
             return value
+        if isinstance(value, str) and value:
+            return str(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
         raise self.fail(field, f"must be a non-empty string, got {value!r}")
 
     def identifier(self, value: Any, field: str) -> ResourceIdentifier:
+        if type(value) is dict:
+            kind, ident = value.get("type"), value.get("id")
+            if type(kind) is str and kind and type(ident) is str and ident:
+                return _new_identifier(kind, ident)
         obj = self.mapping(value, field, optional=False)
         return ResourceIdentifier(
             self.string_id(obj.get("type"), f"{field}.type"), self.string_id(obj.get("id"), f"{field}.id")
         )
 
-    def quick_identifier(self, value: Any) -> ResourceIdentifier | None:
-        """:meth:`identifier` for the usual shape (string type and id); ``None`` otherwise."""
+    def relationship(self, value: Any, owner: str, name: str) -> Relationship:
+        """The relationship ``name`` of the resource at ``owner`` (``data[3]``)."""
         if type(value) is dict:
-            kind, ident = value.get("type"), value.get("id")
-            if type(kind) is str and kind and type(ident) is str and ident:
-                return _new_identifier(kind, ident)
-        return None
-
-    def quick_relationship(self, value: Any) -> Relationship | None:
-        """:meth:`relationship` for the usual shapes, without building field names (they are
-        only needed to word an error); ``None`` sends the value to :meth:`relationship`."""
-        if type(value) is not dict:
-            return None
-        links, meta = value.get("links"), value.get("meta")
-        if links is None:
-            links = {}
-        elif type(links) is not dict:
-            return None
-        if meta is None:
-            meta = {}
-        elif type(meta) is not dict:
-            return None
-        if "data" not in value:
-            return _new_relationship(False, None, links, meta)
-        data = value["data"]
-        if data is None:
-            return _new_relationship(True, None, links, meta)
-        if type(data) is list:
-            items = []
-            for item in data:
-                identifier = self.quick_identifier(item)
-                if identifier is None:
-                    return None
-                items.append(identifier)
-            return _new_relationship(True, tuple(items), links, meta)
-        one = self.quick_identifier(data)
-        return None if one is None else _new_relationship(True, one, links, meta)
-
-    def relationship(self, value: Any, field: str) -> Relationship:
+            links, meta = value.get("links"), value.get("meta")
+            if (links is None or type(links) is dict) and (meta is None or type(meta) is dict):
+                if "data" not in value:
+                    return _new_relationship(False, None, links or {}, meta or {})
+                data = value["data"]
+                if data is None:
+                    return _new_relationship(True, None, links or {}, meta or {})
+                if type(data) is dict:
+                    kind, ident = data.get("type"), data.get("id")
+                    if type(kind) is str and kind and type(ident) is str and ident:
+                        return _new_relationship(True, _new_identifier(kind, ident), links or {}, meta or {})
+        field = f"{owner}.relationships.{name}"
         obj = self.mapping(value, field, optional=False)
         links = self.mapping(obj.get("links"), f"{field}.links")
         meta = self.mapping(obj.get("meta"), f"{field}.meta")
         if "data" not in obj:
-            return Relationship(False, None, links, meta)
+            return _new_relationship(False, None, links, meta)
         data = obj["data"]
         if data is None:
-            return Relationship(True, None, links, meta)
+            return _new_relationship(True, None, links, meta)
         if isinstance(data, list):
             items = tuple(self.identifier(item, f"{field}.data[{i}]") for i, item in enumerate(data))
-            return Relationship(True, items, links, meta)
-        return Relationship(True, self.identifier(data, f"{field}.data"), links, meta)
+            return _new_relationship(True, items, links, meta)
+        return _new_relationship(True, self.identifier(data, f"{field}.data"), links, meta)
 
     def resource(self, value: Any, field: str) -> Resource:
-        quick = self.quick_resource(value, field)
-        return quick if quick is not None else self.checked_resource(value, field)
-
-    def quick_resource(self, value: Any, field: str = "data") -> Resource | None:
-        """:meth:`checked_resource` for the usual shapes (plain dicts, string ids), with its
-        relationships checked as they are read; ``None`` when only the checked path can tell
-        (it also words any error). ``field`` is where the resource sits, for those errors."""
-        parts = _plain_resource(value)
-        if parts is None:
-            return None
-        kind, ident, attributes, rels, meta, links = parts
-        relationships: Mapping[str, Relationship] = {} if rels is None else _Relationships(rels, self, field)
-        return _new_resource(
-            kind,
-            ident,
-            {} if attributes is None else attributes,
-            relationships,
-            {} if meta is None else meta,
-            {} if links is None else links,
-            value,
-        )
-
-    def checked_resource(self, value: Any, field: str) -> Resource:
-        obj = self.mapping(value, field, optional=False)
-        rels = self.mapping(obj.get("relationships"), f"{field}.relationships")
-        return Resource(
-            type=self.string_id(obj.get("type"), f"{field}.type"),
-            id=self.string_id(obj.get("id"), f"{field}.id"),
-            attributes=self.mapping(obj.get("attributes"), f"{field}.attributes"),
-            relationships={name: self.relationship(rel, f"{field}.relationships.{name}") for name, rel in rels.items()},
-            meta=self.mapping(obj.get("meta"), f"{field}.meta"),
-            links=self.mapping(obj.get("links"), f"{field}.links"),
-            raw=obj,
-        )
+        """A resource object at ``field`` (``data[3]``); its relationships are read when asked for."""
+        obj = value if type(value) is dict else self.mapping(value, field, optional=False)
+        get = obj.get
+        kind, ident, attributes, rels, meta, links = (
+            get("type"), get("id"), get("attributes"), get("relationships"), get("meta"), get("links")
+        )  # fmt: skip
+        if type(kind) is not str or not kind:
+            kind = self.string_id(kind, f"{field}.type")
+        if type(ident) is not str or not ident:
+            ident = self.string_id(ident, f"{field}.id")
+        if type(attributes) is not dict:
+            attributes = self.mapping(attributes, f"{field}.attributes")
+        if type(meta) is not dict:
+            meta = self.mapping(meta, f"{field}.meta")
+        if type(links) is not dict:
+            links = self.mapping(links, f"{field}.links")
+        relationships: Mapping[str, Relationship] = _NO_RELATIONSHIPS
+        if rels is not None:
+            relationships = _Relationships(self.mapping(rels, f"{field}.relationships"), self, field)
+        return _new_resource(kind, ident, attributes, relationships, meta, links, obj)
 
     def error(self, value: Any, field: str) -> ErrorObject:
         obj = self.mapping(value, field, optional=False)
@@ -380,36 +328,6 @@ class Document:
         )
 
     @classmethod
-    def parse_without_data(
-        cls,
-        obj: Any,
-        *,
-        provider: str,
-        status_code: int | None = None,
-        request_id: str | None = None,
-    ) -> tuple[Document, list[dict[str, Any]]] | None:
-        """For hot paths that read a collection's resources straight from the decoded JSON: the
-        document as :meth:`parse` gives it but with ``data=()``, and ``data``'s raw resource
-        objects, each one that :meth:`parse` takes as it is (an object with a non-empty string
-        ``type`` and ``id``; ``attributes``, ``meta``, ``links`` and ``relationships`` objects
-        or absent; read to-one relationships with :meth:`linked`). ``None`` when ``data`` is
-        anything else, or the rest of the document is malformed: :meth:`parse` the document
-        then, which also words any error."""
-        if type(obj) is not dict or obj.get("errors") is not None:
-            return None
-        items = obj.get("data")
-        if type(items) is not list:
-            return None
-        for item in items:
-            if _plain_resource(item) is None:
-                return None
-        try:
-            rest = cls.parse({**obj, "data": []}, provider=provider, status_code=status_code, request_id=request_id)
-        except ResponseFormatError:
-            return None
-        return attrs.evolve(rest, data=(), raw=obj), items
-
-    @classmethod
     def from_response(cls, response: HttpResponse) -> Document:
         """Decode and parse a response body."""
         return cls.parse(
@@ -442,46 +360,35 @@ class Document:
         """The to-one related resource: ``None`` when the linkage is ``null``,
         :data:`NOT_INCLUDED` when the linkage or the resource was not sent."""
         relationships = resource.relationships
-        if type(relationships) is _Relationships:
-            found = self.linked(relationships._raw, name)
-            if found is not False:
-                return found
+        if type(relationships) is _Relationships and (relationships._built is None or name not in relationships._built):
+            # The linkage alone is read here, inline for its usual shapes; anything else is read
+            # (and refused, naming the field) by the relationship reader below.
+            value = relationships._raw.get(name, _ABSENT)
+            if value is _ABSENT:
+                return NOT_INCLUDED
+            if type(value) is dict:
+                data = value.get("data", _ABSENT)
+                if data is None:
+                    return None
+                if data is _ABSENT:
+                    return NOT_INCLUDED
+                if type(data) is dict:
+                    kind, ident = data.get("type"), data.get("id")
+                    if type(kind) is str and kind and type(ident) is str and ident:
+                        return self.included.get((kind, ident), NOT_INCLUDED)
         rel = relationships.get(name)
         if rel is None or not rel.present:
             return NOT_INCLUDED
-        if rel.data is None:
+        data = rel.data
+        if data is None:
             return None
-        if isinstance(rel.data, tuple):
+        if type(data) is tuple:
             raise ResponseFormatError(
                 f"JSON:API relationship {name!r} of {resource.type} {resource.id} is to-many, expected to-one",
                 provider=self.provider,
                 field=f"relationships.{name}.data",
             )
-        return self.get_included(rel.data)
-
-    def linked(self, relationships: Mapping[str, Any], name: str) -> Resource | NotIncluded | Literal[False] | None:
-        """:meth:`related`, read from a resource's raw ``relationships`` object without building
-        anything: the included resource, ``None`` for a ``null`` linkage, :data:`NOT_INCLUDED`
-        when none was sent or the resource is not included; ``False`` for anything else
-        (to-many, or malformed), which only :meth:`related` can answer or word."""
-        value = relationships.get(name, relationships)
-        if value is relationships:
-            return NOT_INCLUDED
-        if type(value) is not dict:
-            return False
-        links, meta = value.get("links"), value.get("meta")
-        if (links is not None and type(links) is not dict) or (meta is not None and type(meta) is not dict):
-            return False
-        if "data" not in value:
-            return NOT_INCLUDED
-        data = value["data"]
-        if data is None:
-            return None
-        if type(data) is dict:
-            kind, ident = data.get("type"), data.get("id")
-            if type(kind) is str and kind and type(ident) is str and ident:
-                return self.included.get((kind, ident), NOT_INCLUDED)
-        return False
+        return self.included.get((data.type, data.id), NOT_INCLUDED)  # type: ignore[union-attr]
 
     def related_many(self, resource: Resource, name: str) -> tuple[Resource, ...] | NotIncluded:
         """The to-many related resources (those included), or :data:`NOT_INCLUDED`."""

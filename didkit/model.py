@@ -486,7 +486,6 @@ adapters' listing paths: the same object in half the time where the values are a
 datetimes); ``DID(...)`` itself, with its conversions and errors, otherwise. Its callers' tests
 compare what it builds with ``DID(...)`` field by field."""
 
-
 @attrs.frozen
 class Order:
     """A purchase. ``reference`` is the caller's idempotency key."""

@@ -7,8 +7,6 @@ The heavy libraries are imported on first use, so ``import didkit`` stays cheap.
 from __future__ import annotations
 
 import re
-import sys
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -36,22 +34,6 @@ def normalize_e164(value: str, *, what: str = "number") -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidInputError(f"{what} {value!r} is not a valid phone number")
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-
-
-_FROMISOFORMAT_TAKES_Z = sys.version_info >= (3, 11)
-
-
-def utc_millis_moment(value: str) -> datetime | None:
-    """``2024-01-03T16:45:45.000Z``, the timestamp shape carriers send most, as an aware UTC
-    datetime, told by its separators rather than a pattern match (which costs more than the
-    parse); ``None`` for text of any other shape, or not a real moment, which the caller's own
-    parser then decides. (``fromisoformat`` takes only ASCII digits between the separators.)"""
-    if len(value) == 24 and value[23] == "Z" and value[4:20:3] == "--T::.":
-        try:
-            return datetime.fromisoformat(value if _FROMISOFORMAT_TAKES_Z else value[:23] + "+00:00")
-        except ValueError:
-            return None
-    return None
 
 
 _PUNCTUATION = re.compile(r"[\s().\-]")

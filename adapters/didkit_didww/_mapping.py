@@ -1,11 +1,11 @@
-"""DIDWW resources (already schema-checked and structured into wire types) mapped to didkit's
-domain model, and the SIP/PSTN trunk conventions both directions share."""
+"""DIDWW resources mapped to didkit's domain model (each record type read once, field by field,
+with the kit's lenient readers), and the SIP/PSTN trunk conventions both directions share."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -29,13 +29,20 @@ from didkit import (
 from didkit.errors import InvalidInputError, ResponseFormatError
 from didkit.jsonapi import NOT_INCLUDED, Document, Resource
 from didkit.model import destination_as_sent, new_did
-from didkit.validation import lenient_e164, lenient_e164_and_region, normalize_sip_uri, region_of
+from didkit.readers import (
+    FieldError,
+    read_bool,
+    read_datetime,
+    read_e164_and_region,
+    read_int,
+    read_str,
+    required,
+)
+from didkit.validation import lenient_e164, normalize_sip_uri, region_of
 
 from ._wire import (
     PROVIDER,
     CountryAttributes,
-    DidAttributes,
-    DidFields,
     DidGroupAttributes,
     DidGroupMeta,
     NamedAttributes,
@@ -45,8 +52,8 @@ from ._wire import (
     SipConfiguration,
     SkuAttributes,
     TrunkAttributes,
-    quick_did_fields,
-    structure,
+    format_error,
+    read_attributes,
 )
 
 logger = logging.getLogger("didkit")
@@ -103,7 +110,7 @@ def field_of(document: Document, resource: Resource) -> str:
 
 
 def attributes(document: Document, resource: Resource, cls: type[Any]) -> Any:
-    return structure(resource.attributes, cls, field=lambda: f"{field_of(document, resource)}.attributes")
+    return read_attributes(resource.attributes, cls, field=lambda: f"{field_of(document, resource)}.attributes")
 
 
 def money(amount: Any) -> Money | None:
@@ -121,16 +128,6 @@ def number_type_for(name: str | None) -> NumberType:
 def capabilities_for(features: Iterable[str]) -> frozenset[Capability]:
     names = (f.lower() for f in features if isinstance(f, str))
     return frozenset(CAPABILITY_FOR_FEATURE[name] for name in names if name in CAPABILITY_FOR_FEATURE)
-
-
-def did_number(value: str, field: str) -> str:
-    """A carrier-sent number as E.164 with ``+``, or :class:`ResponseFormatError`."""
-    number = lenient_e164(value)
-    if number is None:
-        raise ResponseFormatError(
-            f"DIDWW field {field!r} is not a phone number: {value!r}", provider=PROVIDER, field=field
-        )
-    return number
 
 
 def _related_name(document: Document, resource: Resource, name: str) -> str | None:
@@ -241,7 +238,7 @@ class Group:
 def group_from(document: Document, resource: Resource, country: str | None) -> Group:
     where = field_of(document, resource)
     attrs_ = attributes(document, resource, DidGroupAttributes)
-    meta = structure(resource.meta, DidGroupMeta, field=f"{where}.meta")
+    meta = read_attributes(resource.meta, DidGroupMeta, field=f"{where}.meta")
     type_resource = document.related(resource, "did_group_type")
     number_type = NumberType.UNKNOWN
     if isinstance(type_resource, Resource):
@@ -538,11 +535,9 @@ def group_trunks(document: Document, group: Resource) -> list[Trunk] | None:
     return ordered_trunks([trunk_from(document, trunk) for trunk in related])
 
 
-Memo = dict[tuple[str, str, str], Any]
-"""What one page's DIDs share, worked out once: their included groups and trunks."""
-
-
-_new_destination: Callable[[DestinationKind, str, int, str | None], Destination] = destination_as_sent
+Memo = dict[tuple[str, int], Any]
+"""What one page's DIDs share, worked out once: their included groups and trunks, by what they
+are and which included resource (alive as long as the document the memo belongs to)."""
 
 
 class _Route:
@@ -573,7 +568,8 @@ class _Route:
             user = self.user
             for placeholder in SIP_PLACEHOLDERS:
                 user = user.replace(placeholder, digits)
-            return _new_destination(DestinationKind.SIP_URI, self.head + user + self.tail, self.priority, self.trunk.id)
+            uri = self.head + user + self.tail
+            return destination_as_sent(DestinationKind.SIP_URI, uri, self.priority, self.trunk.id)
         if self.user is None:
             if self.constant is None:
                 self.constant = self.trunk.destination(digits, self.priority)
@@ -582,7 +578,7 @@ class _Route:
 
 
 def _trunk_routes(document: Document, trunk: Resource, memo: Memo | None) -> tuple[_Route, ...]:
-    key = ("trunk", trunk.type, trunk.id)
+    key = ("trunk", id(trunk))
     routes: tuple[_Route, ...] | None = memo.get(key) if memo is not None else None
     if routes is None:
         routes = (_Route(trunk_from(document, trunk), 1),)
@@ -592,7 +588,7 @@ def _trunk_routes(document: Document, trunk: Resource, memo: Memo | None) -> tup
 
 
 def _group_routes(document: Document, group: Resource, memo: Memo | None) -> tuple[_Route, ...]:
-    key = ("trunks", group.type, group.id)
+    key = ("trunks", id(group))
     routes: tuple[_Route, ...] | None = memo.get(key) if memo is not None else None
     if routes is None:
         trunks = group_trunks(document, group) or []
@@ -606,25 +602,10 @@ def destinations_of(
     document: Document, resource: Resource, digits: str, memo: Memo | None = None
 ) -> tuple[Destination, ...]:
     """A DID's destinations from its included voice-in trunk or trunk group."""
-    found = _destinations(document, document.related, resource, digits, memo)
-    assert found is not None  # related() always answers
-    return found
-
-
-def _destinations(
-    document: Document, related: Callable[[Any, str], Any], owner: Any, digits: str, memo: Memo | None
-) -> tuple[Destination, ...] | None:
-    """:func:`destinations_of`, reading relationships with ``related(owner, name)``
-    (:meth:`Document.related` of a resource, or :meth:`Document.linked` of a raw relationships
-    object); ``None`` where that answers ``False`` (only the former can tell)."""
-    trunk = related(owner, "voice_in_trunk")
-    if trunk is False:
-        return None
+    trunk = document.related(resource, "voice_in_trunk")
     if isinstance(trunk, Resource):
         return (_trunk_routes(document, trunk, memo)[0].destination(digits),)
-    group = related(owner, "voice_in_trunk_group")
-    if group is False:
-        return None
+    group = document.related(resource, "voice_in_trunk_group")
     if isinstance(group, Resource):
         return tuple(route.destination(digits) for route in _group_routes(document, group, memo))
     return ()
@@ -633,13 +614,9 @@ def _destinations(
 # -- owned numbers and orders -------------------------------------------------------------------
 
 
-def status_for(attrs_: DidAttributes) -> NumberStatus:
+def status_for(terminated: bool, awaiting: bool, blocked: bool, cycles: int | None) -> NumberStatus:
     """terminated → RELEASING; awaiting registration → PENDING; blocked → BLOCKED; not renewing
     (``billing_cycles_count == 0``) → RELEASING; else ACTIVE."""
-    return _status(attrs_.terminated, attrs_.awaiting_registration, attrs_.blocked, attrs_.billing_cycles_count)
-
-
-def _status(terminated: bool | None, awaiting: bool | None, blocked: bool | None, cycles: int | None) -> NumberStatus:
     if terminated:
         return NumberStatus.RELEASING
     if awaiting:
@@ -680,7 +657,7 @@ _NO_CAPABILITIES: frozenset[Capability] = frozenset()
 
 
 def _group_facts(document: Document, group: Resource, memo: Memo | None) -> _GroupFacts:
-    key = ("did_group", group.type, group.id)
+    key = ("did_group", id(group))
     facts: _GroupFacts | None = memo.get(key) if memo is not None else None
     if facts is None:
         facts = _GroupFacts(document, group)
@@ -692,18 +669,61 @@ def _group_facts(document: Document, group: Resource, memo: Memo | None) -> _Gro
 def did_from(document: Document, resource: Resource, memo: Memo | None = None) -> DID:
     """The DID of a ``dids`` resource. ``memo`` (one per document) shares what DIDs of one page
     have in common, their included DID group and trunks, instead of reading them for each."""
-    fields = quick_did_fields(resource.attributes)
-    if fields is None:
-        fields = attrs.astuple(attributes(document, resource, DidAttributes), recurse=False)
-    known = lenient_e164_and_region(fields[0])
-    if known is None:
-        number = did_number(fields[0], f"{field_of(document, resource)}.attributes.number")
-        country = region_of(number)
-    else:
-        number, country = known
-    group = _group_parts(document, document.related(resource, "did_group"), country, memo)
-    return _listed_did(
-        resource.id, number, fields, group, destinations_of(document, resource, number[1:], memo), resource.raw
+    get = resource.attributes.get
+    # Each field: the usual type checked inline, the kit's reader only for anything else (which
+    # reads the drifted forms or names the field). This runs for every number listed.
+    label, terminated, awaiting, blocked = (
+        get("description"), get("terminated", False), get("awaiting_registration", False), get("blocked", False)
+    )  # fmt: skip
+    cycles, included, dedicated = (
+        get("billing_cycles_count"), get("channels_included_count"), get("dedicated_channels_count")
+    )  # fmt: skip
+    try:
+        found = read_e164_and_region(required(get("number"), "number"), "number")
+        assert found is not None
+        number, country = found
+        if label is not None and type(label) is not str:
+            label = read_str(label, "description")
+        if type(terminated) is not bool:
+            terminated = read_bool(terminated, "terminated") is True
+        if type(awaiting) is not bool:
+            awaiting = read_bool(awaiting, "awaiting_registration") is True
+        if type(blocked) is not bool:
+            blocked = read_bool(blocked, "blocked") is True
+        if cycles is not None and type(cycles) is not int:
+            cycles = read_int(cycles, "billing_cycles_count")
+        if included is not None and type(included) is not int:
+            included = read_int(included, "channels_included_count")
+        if dedicated is not None and type(dedicated) is not int:
+            dedicated = read_int(dedicated, "dedicated_channels_count")
+        created = read_datetime(get("created_at"), "created_at")
+        expires = read_datetime(get("expires_at"), "expires_at")
+    except FieldError as error:
+        raise format_error(error, f"{field_of(document, resource)}.attributes") from None
+    capabilities, country, region, city = _group_parts(document, document.related(resource, "did_group"), country, memo)
+    channels: int | None = None
+    if included is not None or dedicated is not None:
+        channels = (included or 0) + (dedicated or 0)
+    return new_did(
+        resource.id,  # id
+        PROVIDER,  # provider
+        number,  # number
+        country,  # country
+        region,  # region
+        city,  # city
+        status_for(terminated, awaiting, blocked, cycles),  # status
+        capabilities,  # capabilities
+        channels,  # channels
+        destinations_of(document, resource, number[1:], memo),  # destinations
+        None,  # setup_price
+        None,  # monthly_price
+        None,  # per_minute_price
+        label,  # label
+        created,  # created_at
+        expires,  # expires_at
+        cycles != 0,  # auto_renew
+        None,  # sms_webhook_url
+        resource.raw,  # raw
     )
 
 
@@ -717,42 +737,6 @@ def _group_parts(document: Document, group: Any, country: str | None, memo: Memo
         return _NO_CAPABILITIES, country, None, None
     facts = _group_facts(document, group, memo)
     return facts.capabilities, country or facts.country, facts.region, facts.city
-
-
-def _listed_did(
-    ident: str,
-    number: str,
-    fields: DidFields,
-    group: _GroupParts,
-    destinations: tuple[Destination, ...],
-    raw: Mapping[str, Any],
-) -> DID:
-    _, label, blocked, awaiting, terminated, _, included, dedicated, cycles, created, expires = fields
-    capabilities, country, region, city = group
-    channels: int | None = None
-    if included is not None or dedicated is not None:
-        channels = (included or 0) + (dedicated or 0)
-    return new_did(
-        ident,  # id
-        PROVIDER,  # provider
-        number,  # number
-        country,  # country
-        region,  # region
-        city,  # city
-        _status(terminated, awaiting, blocked, cycles),  # status
-        capabilities,  # capabilities
-        channels,  # channels
-        destinations,  # destinations
-        None,  # setup_price
-        None,  # monthly_price
-        None,  # per_minute_price
-        label,  # label
-        created,  # created_at
-        expires,  # expires_at
-        cycles != 0,  # auto_renew
-        None,  # sms_webhook_url
-        raw,  # raw
-    )
 
 
 def order_status(document: Document, resource: Resource, attrs_: OrderAttributes) -> OrderStatus:
@@ -782,38 +766,3 @@ def order_from(document: Document, resource: Resource, numbers: Sequence[DID] = 
         created_at=attrs_.created_at,
         raw=resource.raw,
     )
-
-
-def dids_from_page(document: Document, items: Sequence[Mapping[str, Any]]) -> list[DID] | None:
-    """:func:`did_from` for every DID of a page, read straight from the decoded resources
-    (:meth:`Document.parse_without_data`) instead of through a :class:`Resource` each: listing
-    is the hot path. ``None`` as soon as a DID is anything but the usual shape, or any part of it
-    is malformed: then :meth:`Document.parse` and :func:`did_from` decide, and word the error.
-    Tests hold the two to the same DIDs, and hold what it takes of each DID's attributes to the
-    ``dids`` schema (which the caller then need not check them against)."""
-    memo: Memo = {}
-    dids: list[DID] = []
-    try:
-        for item in items:
-            fields = quick_did_fields(item.get("attributes"))
-            if fields is None or item.get("type") != "dids":
-                return None
-            known = lenient_e164_and_region(fields[0])
-            if known is None:
-                return None
-            number, country = known
-            rels = item.get("relationships") or _NO_RELATIONSHIPS
-            group = document.linked(rels, "did_group")
-            if group is False:
-                return None
-            parts = _group_parts(document, group, country, memo)
-            destinations = _destinations(document, document.linked, rels, number[1:], memo)
-            if destinations is None:
-                return None
-            dids.append(_listed_did(item["id"], number, fields, parts, destinations, item))
-    except ResponseFormatError:
-        return None  # a malformed group or trunk: the reference path words it, for the right DID
-    return dids
-
-
-_NO_RELATIONSHIPS: Mapping[str, Any] = {}

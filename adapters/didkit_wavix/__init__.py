@@ -8,7 +8,10 @@ deprecated ``appid`` parameter is never sent), key from ``api_key=`` or ``WAVIX_
 Adapter options (``didkit.connect("wavix", coverage_ttl=600)``): ``coverage_ttl`` — seconds the
 countries, regions, cities and trunk login names stay cached per provider (default 3600, 0
 disables); ``max_search_cities`` — how many cities a search without a city looks through (default
-20). Unknown options raise :class:`~didkit.ConfigurationError`.
+20); ``strict_schemas`` — also validate every record response whole against the adapter's JSON
+Schemas (default ``False``: each record is read field by field, and a value no drifted form fits
+is a :class:`~didkit.ResponseFormatError` naming the field, such as ``items[3].channels``).
+Unknown options raise :class:`~didkit.ConfigurationError`.
 
 How Wavix maps onto didkit
 --------------------------

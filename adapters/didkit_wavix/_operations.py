@@ -37,6 +37,7 @@ from didkit import (
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
 from didkit.places import matching_regions, unknown_place
+from didkit.readers import FieldError, read_each
 from didkit.validation import normalize_e164
 
 from . import _mapping as mapping
@@ -45,12 +46,13 @@ from ._matching import EXACT, PREFIX, city_match, regions_for_qualifier
 from ._wire import (
     WavixCity,
     WavixCountry,
-    WavixNumber,
-    WavixOffer,
-    WavixPagination,
     WavixRegion,
-    WavixTrunk,
-    structure,
+    city_from,
+    country_from,
+    record,
+    region_from,
+    total_pages,
+    trunk_name,
 )
 
 logger = logging.getLogger("didkit.wavix")
@@ -59,8 +61,6 @@ T = TypeVar("T")
 
 PER_PAGE = 100
 """Wavix's maximum page size."""
-_NUMBER_RECORDS = ("properties", "items", "items")
-"""Where the ``numbers`` schema describes one record."""
 ORDER_PREFIX = "wavix-"
 NUMBER_ID = IdShape(r"[0-9]{1,15}", "Wavix ids are digits, such as 24880")
 """A number's record id; 11 digits or more are taken as the number itself, without ``+``."""
@@ -87,6 +87,7 @@ UPDATE_FIELDS: Mapping[str, str] = {
 OPTIONS: Mapping[str, str] = {
     "coverage_ttl": "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
     "max_search_cities": "cities searched at most when a query names no city (default 20)",
+    "strict_schemas": "also validate every record response whole against the adapter's JSON Schema (default False)",
 }
 """Adapter options accepted by ``didkit.connect("wavix", ...)``."""
 
@@ -125,7 +126,7 @@ def check_number_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _check_options(options: Mapping[str, Any]) -> tuple[float, int]:
+def _check_options(options: Mapping[str, Any]) -> tuple[float, int, bool]:
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         known = ", ".join(OPTIONS)
@@ -136,14 +137,17 @@ def _check_options(options: Mapping[str, Any]) -> tuple[float, int]:
     cities = options.get("max_search_cities", 20)
     if isinstance(cities, bool) or not isinstance(cities, int) or cities < 1:
         raise ConfigurationError(f"max_search_cities must be a positive integer, got {cities!r}")
-    return float(ttl), cities
+    strict = options.get("strict_schemas", False)
+    if not isinstance(strict, bool):
+        raise ConfigurationError(f"strict_schemas must be True or False, got {strict!r}")
+    return float(ttl), cities, strict
 
 
 @attrs.frozen
 class _Located:
     """A number record with the context it was read in."""
 
-    wire: WavixNumber
+    did: DID
     raw: Mapping[str, Any]
 
 
@@ -168,7 +172,7 @@ class WavixOperations(ProviderOperations):
 
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
-        self.coverage_ttl, self.max_search_cities = _check_options(context.options)
+        self.coverage_ttl, self.max_search_cities, self.strict_schemas = _check_options(context.options)
         self._cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._lock = threading.Lock()
         self._orders: dict[str, Order] = {}
@@ -189,6 +193,22 @@ class WavixOperations(ProviderOperations):
         )
         return body
 
+    def _records(self, response: HttpResponse, schema: str) -> dict[str, Any]:
+        """A body of records, which the caller reads field by field (the readers are the check;
+        with ``strict_schemas`` the whole body is also validated against ``schema`` first)."""
+        body = response.json()
+        if self.strict_schemas:
+            SCHEMAS[schema].validate(
+                body, provider=self.provider, status_code=response.status_code, request_id=response.request_id
+            )
+        try:
+            return record(body)
+        except FieldError as error:
+            raise self._format_error(error, response) from None
+
+    def _format_error(self, error: FieldError, response: HttpResponse) -> ResponseFormatError:
+        return error.response_error(self.provider, status_code=response.status_code, request_id=response.request_id)
+
     # -- coverage (cached) ----------------------------------------------------------------------
 
     def _cached(self, key: tuple[Any, ...], fetch: Callable[[], Operation[T]]) -> Operation[T]:
@@ -205,16 +225,15 @@ class WavixOperations(ProviderOperations):
     def _countries(self) -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
         def fetch() -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
             response = yield HttpRequest("GET", "/v1/buy/countries")
-            body = self._read(response, "countries")
-            out = []
-            for index, item in enumerate(body["countries"]):
-                wire = structure(item, WavixCountry, where=f"countries[{index}]", response=response)
+            known = []
+            out = self._each(response, "countries", country_from)
+            for wire, item in out:
                 iso = mapping.iso_of_country(wire.name)
                 if iso is None:
                     logger.debug("wavix: no ISO code for country %r (id %s); skipped", wire.name, wire.id)
                     continue
-                out.append((iso, wire, item))
-            return out
+                known.append((iso, wire, item))
+            return known
 
         return (yield from self._cached(("countries",), fetch))
 
@@ -234,11 +253,7 @@ class WavixOperations(ProviderOperations):
                 if error.status_code == 422:
                     return []  # the country lost its regions since we listed countries
                 raise
-            body = self._read(response, "regions")
-            return [
-                (structure(item, WavixRegion, where=f"regions[{i}]", response=response), item)
-                for i, item in enumerate(body["regions"])
-            ]
+            return self._each(response, "regions", region_from)
 
         return (yield from self._cached(("regions", country.id), fetch))
 
@@ -252,13 +267,17 @@ class WavixOperations(ProviderOperations):
 
         def fetch() -> Operation[list[tuple[WavixCity, Mapping[str, Any]]]]:
             response = yield HttpRequest("GET", path)
-            body = self._read(response, "cities")
-            return [
-                (structure(item, WavixCity, where=f"cities[{i}]", response=response), item)
-                for i, item in enumerate(body["cities"])
-            ]
+            return self._each(response, "cities", city_from)
 
         return (yield from self._cached(("cities", country.id, region.id if region else None), fetch))
+
+    def _each(self, response: HttpResponse, key: str, read: Callable[[Any], T]) -> list[tuple[T, Mapping[str, Any]]]:
+        """Every record under ``key``, read by ``read``, with its raw form."""
+        body = self._records(response, key)
+        try:
+            return read_each(body.get(key), key, lambda item: (read(item), item))
+        except FieldError as error:
+            raise self._format_error(error, response) from None
 
     def list_countries(self) -> Operation[list[Country]]:
         countries = yield from self._countries()
@@ -394,29 +413,32 @@ class WavixOperations(ProviderOperations):
                 params["text_enabled_only"] = True
             path = url_path("/v1/buy/countries/{country}/cities/{id}/dids", country=place.country.id, id=place.city.id)
             response = yield HttpRequest("GET", path, params=params)
-            body = self._read(response, "available_numbers")
-            offers = []
-            for index, item in enumerate(body["dids"]):
-                wire = structure(item, WavixOffer, where=f"dids[{index}]", response=response)
-                if wire.number in seen:
-                    continue
-                seen.add(wire.number)
-                offer = mapping.to_offer(
-                    wire,
-                    item,
-                    provider=self.provider,
-                    country=place.iso,
-                    region=place.region.name if place.region else None,
-                    city=place.city.name,
-                    country_id=place.country.id,
-                    city_id=place.city.id,
+            body = self._records(response, "available_numbers")
+            try:
+                found = read_each(
+                    body.get("dids"),
+                    "dids",
+                    mapping.offer_from,
+                    self.provider,
+                    place.iso,
+                    place.region.name if place.region else None,
+                    place.city.name,
+                    place.country.id,
+                    place.city.id,
                 )
+                pages = total_pages(body)
+            except FieldError as error:
+                raise self._format_error(error, response) from None
+            offers = []
+            for offer in found:
+                if offer.number in seen:
+                    continue
+                seen.add(offer.number or "")
                 if _fits(offer, query):
                     offers.append(offer)
-            pagination = structure(body["pagination"], WavixPagination, where="pagination", response=response)
             if offers:
                 yield Emit(offers)
-            if not body["dids"] or page >= pagination.total_pages:
+            if not found or page >= pages:
                 return
             page += 1
 
@@ -577,7 +599,7 @@ class WavixOperations(ProviderOperations):
     def _completed(
         self, located: _Located, reference: str | None, offer: AvailableNumber | None, total: Any = None
     ) -> Order:
-        did = mapping.to_did(located.wire, located.raw, provider=self.provider)
+        did = located.did
         return Order(
             id=ORDER_PREFIX + did.id,
             provider=self.provider,
@@ -611,7 +633,7 @@ class WavixOperations(ProviderOperations):
             located = found
         else:
             raise InvalidInputError(f"{order_id!r} is not a Wavix order id (they look like 'wavix-24880')")
-        did_id = str(located.wire.id)
+        did_id = located.did.id
         reference = self._references.get(order_id) or self._references.get(ORDER_PREFIX + did_id)
         earlier = self._orders.get(reference) if reference is not None else None
         return self._completed(located, reference, None, total=earlier.total if earlier else None)
@@ -623,40 +645,33 @@ class WavixOperations(ProviderOperations):
         page = 1
         while True:
             response = yield HttpRequest("GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE})
-            body = response.json()
-            dids = mapping.dids_from_items(body.get("items"), self.provider) if type(body) is dict else None
-            where = {"provider": self.provider, "status_code": response.status_code, "request_id": response.request_id}
-            if dids is not None:
-                # The lean path checked every field of every record it read, at least as strictly
-                # as the schema (tests hold it to that): the rest of the page is what is left.
-                SCHEMAS["numbers"].without(*_NUMBER_RECORDS).validate(body, **where)
-            else:
-                SCHEMAS["numbers"].validate(body, **where)
-                quick, provider = mapping.did_from_item, self.provider
-                dids = []
-                for i, item in enumerate(body["items"]):
-                    did = quick(item, provider)
-                    if did is None:  # the reference path, which also words any error for its field
-                        did = mapping.to_did(
-                            structure(item, WavixNumber, where=f"items[{i}]", response=response),
-                            item,
-                            provider=provider,
-                        )
-                    dids.append(did)
-            pagination = structure(body["pagination"], WavixPagination, where="pagination", response=response)
+            dids, pages = self._numbers_page(response)
             if dids:
                 yield Emit(dids)
-            if not dids or page >= pagination.total_pages:
+            if not dids or page >= pages:
                 return
             page += 1
+
+    def _numbers_page(self, response: HttpResponse) -> tuple[list[DID], int]:
+        """A ``/v1/numbers`` page: its DIDs and the number of pages."""
+        body = self._records(response, "numbers")
+        try:
+            dids = read_each(body.get("items"), "items", mapping.number_from, self.provider)
+            pages = total_pages(body)
+        except FieldError as error:
+            raise self._format_error(error, response) from None
+        return dids, pages
 
     def _get_record(self, record_id: str) -> Operation[_Located]:
         response = yield HttpRequest("GET", url_path("/v1/numbers/{id}", id=record_id))
         return self._located(response)
 
     def _located(self, response: HttpResponse) -> _Located:
-        body = self._read(response, "number")
-        return _Located(structure(body, WavixNumber, where="", response=response), body)
+        body = self._records(response, "number")
+        try:
+            return _Located(mapping.number_from(body, self.provider), body)
+        except FieldError as error:
+            raise self._format_error(error, response) from None
 
     def _find_owned(self, number: str) -> Operation[_Located | None]:
         """The owned record of E.164 ``number`` (``GET /v1/numbers?search=<digits>``), or None."""
@@ -668,13 +683,11 @@ class WavixOperations(ProviderOperations):
                 params={"search": number[1:], "page": page, "per_page": PER_PAGE},
                 operation="the owned-number lookup",
             )
-            body = self._read(response, "numbers")
-            for index, item in enumerate(body["items"]):
-                wire = structure(item, WavixNumber, where=f"items[{index}]", response=response)
-                if wire.number == number:
-                    return _Located(wire, item)
-            pagination = structure(body["pagination"], WavixPagination, where="pagination", response=response)
-            if not body["items"] or page >= pagination.total_pages:
+            dids, pages = self._numbers_page(response)
+            for did in dids:
+                if did.number == number:
+                    return _Located(did, did.raw)
+            if not dids or page >= pages:
                 return None
             page += 1
 
@@ -706,11 +719,11 @@ class WavixOperations(ProviderOperations):
         if record_id is not None:
             return record_id
         located = yield from self._resolve(ref)
-        return str(located.wire.id)
+        return located.did.id
 
     def get_number(self, ref: NumberRef) -> Operation[DID]:
         located = yield from self._resolve(ref)
-        return mapping.to_did(located.wire, located.raw, provider=self.provider)
+        return located.did
 
     def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
         body = self._update_body(changes)
@@ -718,7 +731,7 @@ class WavixOperations(ProviderOperations):
         record_id = yield from self._record_id(ref)
         response = yield HttpRequest("PATCH", url_path("/v1/numbers/{id}", id=record_id), json=body, idempotent=True)
         located = self._located(response)
-        return mapping.to_did(located.wire, located.raw, provider=self.provider)
+        return located.did
 
     def _update_body(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         unknown = [key for key in changes if key not in UPDATE_FIELDS and key not in ("label", "auto_renew")]
@@ -763,13 +776,16 @@ class WavixOperations(ProviderOperations):
             "PATCH", url_path("/v1/numbers/{id}", id=record_id), json={"destinations": entries}, idempotent=True
         )
         located = self._located(response)
-        return mapping.to_did(located.wire, located.raw, provider=self.provider)
+        return located.did
 
     def _trunk_login(self, trunk_id: int) -> Operation[str]:
         def fetch() -> Operation[str]:
             response = yield HttpRequest("GET", url_path("/v1/trunks/{id}", id=trunk_id))
-            body = self._read(response, "trunk")
-            return structure(body, WavixTrunk, where="", response=response).name
+            body = self._records(response, "trunk")
+            try:
+                return trunk_name(body)
+            except FieldError as error:
+                raise self._format_error(error, response) from None
 
         return (yield from self._cached(("trunk", trunk_id), fetch))
 

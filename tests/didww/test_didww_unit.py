@@ -23,7 +23,6 @@ from didkit_didww._mapping import (
     trunk_from,
 )
 from didkit_didww._operations import next_page
-from didkit_didww._wire import DidAttributes
 from didww_driver import drive, operations, response
 
 import didkit
@@ -127,6 +126,8 @@ def test_unknown_or_bad_options_are_configuration_errors() -> None:
         DidwwProvider(api_key=KEY, page_size=5000)
     with pytest.raises(didkit.ConfigurationError, match="callback_method"):
         DidwwProvider(api_key=KEY, callback_method="put")
+    with pytest.raises(didkit.ConfigurationError, match="strict_schemas"):
+        DidwwProvider(api_key=KEY, strict_schemas="yes")
 
 
 def test_headers_sent() -> None:
@@ -298,7 +299,10 @@ def test_search_prefix_filters() -> None:
     ],
 )
 def test_status_precedence(attributes: dict[str, Any], status: NumberStatus) -> None:
-    assert status_for(DidAttributes(number="1", **attributes)) is status
+    flags = {"terminated": False, "awaiting_registration": False, "blocked": False, **attributes}
+    assert status_for(
+        flags["terminated"], flags["awaiting_registration"], flags["blocked"], flags["billing_cycles_count"]
+    ) is status
 
 
 def _did_document(**attributes: Any) -> Document:

@@ -203,7 +203,7 @@ VALID_NUMBER: dict[str, Any] = {
     "cnam": True,
 }
 
-#: Values no version of Wavix's API sends for these fields.
+#: Values no version of Wavix's API sends for these fields (of those a DID is built from).
 BAD_VALUES = {
     "id": [None, "abc", 1.5, [], {}],
     "number": [None, "abc", "", True, [], "12"],
@@ -211,12 +211,11 @@ BAD_VALUES = {
     "monthly_fee": ["1,99", {}, "NaN"],
     "per_min": ["x", [1]],
     "channels": ["many", 2.5, True, {}],
-    "require_docs": ["1", 1, {"a": 1}, [None], [True], [""]],
     "status": [1, [], {}],
     "added": ["yesterday", 20230410, "2023-13-01T00:00:00Z"],
     "paid_until": ["soon", 1, "07/12/2023", "2023-02-30"],
-    "sms_enabled": ["yes", 1],
-    "cnam": ["no", 0],
+    "sms_enabled": ["yes", 2, []],
+    "cnam": ["no", -1, {}],
     "destination": ["sip", {}, [1], [{"destination": "x"}], [{"destination": 5, "transport": 1}],
                     [{"destination": "x", "transport": "sip"}]],
     "label": [1, []],

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from didkit_wavix import WAVIX_SPEC, AsyncWavixProvider, WavixProvider
-from didkit_wavix._wire import parse_amount, parse_docref, parse_int, parse_phone, parse_timestamp
+from didkit_wavix._wire import read_docref
 
 import didkit
 from didkit import (
@@ -23,6 +23,7 @@ from didkit import (
     NumberType,
     SearchQuery,
 )
+from didkit.readers import FieldError, read_datetime, read_decimal, read_e164, read_int
 
 KEY = "wx-test-key-5f2c9a1e77"
 
@@ -166,7 +167,7 @@ def test_capabilities() -> None:
 @pytest.mark.parametrize(
     "options",
     [{"colour": "blue"}, {"coverage_ttl": -1}, {"coverage_ttl": "1h"}, {"max_search_cities": 0},
-     {"max_search_cities": True}],
+     {"max_search_cities": True}, {"strict_schemas": "yes"}],
 )
 def test_bad_options(options: dict[str, Any]) -> None:
     with pytest.raises(ConfigurationError):
@@ -199,32 +200,34 @@ def test_offer_raw_and_ref_survive(provider: WavixProvider) -> None:
     ],
 )
 def test_timestamps(text: str, expected: datetime) -> None:
-    parsed = parse_timestamp(text)
+    parsed = read_datetime(text, "added")
     assert parsed == expected and parsed.tzinfo is timezone.utc
 
 
 @pytest.mark.parametrize("text", ["", "yesterday", "2023-02-30", "2023-04-10T25:00:00Z", "10/04/2023"])
 def test_bad_timestamps(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_timestamp(text)
+    with pytest.raises(FieldError) as raised:
+        read_datetime(text, "added")
+    assert raised.value.field == "added"
 
 
 def test_scalar_parsers() -> None:
-    assert parse_int("24") == parse_int(24) == parse_int(24.0) == 24
-    assert parse_amount("0.0085") == parse_amount(0.0085) == Decimal("0.0085")
-    assert parse_amount(0) == Decimal(0)
-    assert parse_phone("12565378257") == parse_phone("+12565378257") == parse_phone(12565378257) == "+12565378257"
-    assert parse_docref(1) == parse_docref("1") == parse_docref(" 01 ") == "1"
-    assert parse_docref("Address") == "address"
-    for bad in (True, "x", 1.5, None):
-        with pytest.raises(ValueError):
-            parse_int(bad)
+    assert read_int("24", "f") == read_int(24, "f") == read_int(24.0, "f") == 24
+    assert read_decimal("0.0085", "f") == read_decimal(0.0085, "f") == Decimal("0.0085")
+    assert read_decimal(0, "f") == Decimal(0)
+    assert read_e164("12565378257", "f") == read_e164("+12565378257", "f") == read_e164(12565378257, "f")
+    assert read_e164(12565378257, "f") == "+12565378257"
+    assert read_docref(1, "f") == read_docref("1", "f") == read_docref(" 01 ", "f") == "1"
+    assert read_docref("Address", "f") == "address"
+    for bad in (True, "x", 1.5):
+        with pytest.raises(FieldError):
+            read_int(bad, "f")
     for bad in (True, "1,5", "NaN", [1]):
-        with pytest.raises(ValueError):
-            parse_amount(bad)
+        with pytest.raises(FieldError):
+            read_decimal(bad, "f")
     for bad in ("abc", "12", True):
-        with pytest.raises(ValueError):
-            parse_phone(bad)
+        with pytest.raises(FieldError):
+            read_e164(bad, "f")
 
 
 def test_matching_people_and_wavix_spellings() -> None:

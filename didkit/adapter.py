@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import attrs
 import httpx
 
+from .auth import SHARED_TOKENS, AuthSetup, Authenticator, TokenCache
 from .engine import (
     AsyncRunner,
     EngineConfig,
@@ -150,6 +151,9 @@ class ProviderSpec:
     static_headers: Mapping[str, str] = attrs.field(factory=dict)
     content_type: str = "application/json"
     rate_limit: tuple[int, float] | None = None
+    authenticator: Callable[[AuthSetup], Authenticator] | None = None
+    """Credentials beyond static headers (bearer tokens minted with the key, ...); when given,
+    it replaces ``auth_headers``. See :mod:`didkit.auth`."""
 
 
 _DEFAULT: Any = object()
@@ -173,6 +177,7 @@ class _ProviderCore:
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         emulator: Emulator | None = None,
         seed: int | None = None,
+        token_cache: TokenCache | None = None,
         **options: Any,
     ) -> None:
         spec = self.spec
@@ -217,7 +222,16 @@ class _ProviderCore:
         self.options = dict(options)
         self.operations = spec.operations(OperationContext(spec.name, self.options, monotonic))
         headers = dict(spec.static_headers)
-        headers.update(spec.auth_headers(api_key))
+        auth: Authenticator | None = None
+        if spec.authenticator is not None:
+            if token_cache is None:
+                # Providers on the real clock share their tokens; a private clock (tests, the
+                # sandbox's virtual time) gets a private cache, as its expiry times are its own.
+                token_cache = SHARED_TOKENS if clock is None and not self.sandbox else TokenCache()
+            setup = AuthSetup(spec.name, api_key, self.base_url, self.options, monotonic, token_cache, self.sandbox)
+            auth = spec.authenticator(setup)
+        else:
+            headers.update(spec.auth_headers(api_key))
         self._config = EngineConfig(
             provider=spec.name,
             base_url=self.base_url,
@@ -232,6 +246,7 @@ class _ProviderCore:
             sleep=sleep if sleep is not None else time.sleep,
             async_sleep=async_sleep if async_sleep is not None else asyncio.sleep,
             rng=random.Random(),
+            auth=auth,
         )
 
     @property

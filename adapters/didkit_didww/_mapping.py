@@ -243,10 +243,13 @@ def group_from(document: Document, resource: Resource, country: str | None) -> G
     where = field_of(document, resource)
     attrs_ = attributes(document, resource, DidGroupAttributes)
     meta = structure(resource.meta, DidGroupMeta, field=f"{where}.meta")
-    type_resource = document.related(resource, "did_group_type")
     number_type = NumberType.UNKNOWN
-    if isinstance(type_resource, Resource):
-        number_type = number_type_for(attributes(document, type_resource, NamedAttributes).name)
+    if attrs_.number_type is not None:  # 2026-11-19
+        number_type = number_type_for(attrs_.number_type)
+    else:
+        type_resource = document.related(resource, "did_group_type")
+        if isinstance(type_resource, Resource):
+            number_type = number_type_for(attributes(document, type_resource, NamedAttributes).name)
     skus: list[Sku] = []
     related_skus = document.related_many(resource, "stock_keeping_units")
     if related_skus is not NOT_INCLUDED:

@@ -8,7 +8,18 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from didkit import DID, AvailableNumber, City, Country, Destination, DestinationKind, Order, OrderStatus, Region
+from didkit import (
+    DID,
+    AvailableNumber,
+    City,
+    Country,
+    Destination,
+    DestinationKind,
+    NumberType,
+    Order,
+    OrderStatus,
+    Region,
+)
 from didkit import SearchQuery as _SearchQuery
 from didkit.adapter import NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream
@@ -48,6 +59,7 @@ from ._mapping import (
     sku_offers,
     trunk_from,
 )
+from ._versions import api_version
 from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes
 
 logger = logging.getLogger("didkit")
@@ -68,6 +80,8 @@ DID_INCLUDE: tuple[str, ...] = (
     "voice_in_trunk_group.voice_in_trunks",
 )
 """What every DID read includes: enough to normalise country, capabilities and destinations."""
+SMS_INCLUDE: tuple[str, ...] = ("sms_trunk", "sms_trunk_group", "sms_trunk_group.sms_trunks")
+"""What DID reads add where the API version has SMS trunks: enough to read ``DID.messaging``."""
 
 GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
 
@@ -77,6 +91,9 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _NAME_LIMIT = 100
 
 OPTIONS = (
+    "api_version",
+    "auth_url",
+    "token_lifetime",
     "coverage_ttl",
     "page_size",
     "allow_back_ordering",
@@ -115,12 +132,19 @@ def next_page(document: Document, number: int, size: int) -> int | None:
 
 
 class DidwwOperations(ProviderOperations):
-    """DIDWW API v3 (2026-04-16). Options (extra keyword arguments of ``connect()``):
+    """DIDWW API v3. Options (extra keyword arguments of ``connect()``):
 
+    * ``api_version`` — ``"2026-11-19"`` (the default: bearer tokens, ``number_type``, SMS
+      trunks) or ``"2026-04-16"`` (``Api-Key``; no per-number SMS routing);
+    * ``auth_url`` — the token service's root (2026-11-19; didkit appends ``/token``); by
+      default DIDWW's for its production and sandbox hosts, and the origin of ``base_url``
+      when that is overridden;
+    * ``token_lifetime`` — seconds a minted token lives (60–3600, default 900);
     * ``coverage_ttl`` — seconds countries, regions, cities and DID group types stay cached
       (default 3600; 0 disables the cache);
-    * ``page_size`` — ``page[size]`` for listings (default: 1000, the spec's maximum, for owned
-      numbers, cities and trunks; 100 for DID groups in searches);
+    * ``page_size`` — ``page[size]`` for listings (default: the version's maximum, 100 on
+      2026-11-19 and 1000 on 2026-04-16, for owned numbers, cities and trunks; 100 for DID
+      groups in searches);
     * ``specific_numbers`` — search also lists specific numbers (``available_dids``) of groups
       that offer them, even without ``contains``/``prefix`` (default ``False``);
     * ``allow_back_ordering``, ``callback_url``, ``callback_method`` (``"get"``/``"post"``) —
@@ -135,11 +159,17 @@ class DidwwOperations(ProviderOperations):
         unknown = sorted(set(options) - set(OPTIONS))
         if unknown:
             raise ConfigurationError(f"unknown DIDWW option(s) {', '.join(unknown)} (known: {', '.join(OPTIONS)})")
+        self.version = api_version(options.get("api_version"))
+        self.resources = self.version.resources
+        self.group_include = tuple(
+            path for path in GROUP_INCLUDE if path in self.resources["did_groups"].includes
+        )
+        self.did_include = DID_INCLUDE + (SMS_INCLUDE if self.version.sms_trunks else ())
         self.coverage_ttl = _number(options.get("coverage_ttl", 3600.0), "coverage_ttl", minimum=0)
         size = options.get("page_size")
         self.page_size: int | None = None
         if size is not None:
-            self.page_size = int(_number(size, "page_size", minimum=1, maximum=catalog.PAGE_SIZE_MAX))
+            self.page_size = int(_number(size, "page_size", minimum=1, maximum=self.version.page_size_max))
         self.specific_numbers = bool(options.get("specific_numbers", False))
         self.allow_back_ordering = bool(options.get("allow_back_ordering", False))
         self.callback_url = options.get("callback_url")
@@ -161,8 +191,8 @@ class DidwwOperations(ProviderOperations):
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
         return classify(response, request)
 
-    def _size(self, default: int = catalog.PAGE_SIZE_MAX) -> int:
-        return self.page_size or default
+    def _size(self, default: int | None = None) -> int:
+        return self.page_size or min(default or self.version.page_size_max, self.version.page_size_max)
 
     def read(self, response: HttpResponse, schema: str) -> Document:
         """Decode, validate against our schema, parse, and check the API version."""
@@ -186,13 +216,13 @@ class DidwwOperations(ProviderOperations):
     def check_version(self, document: Document) -> None:
         """Warn (once per version) when DIDWW answers in an API version didkit does not speak."""
         version = document.meta.get("api_version")
-        if isinstance(version, str) and version != catalog.API_VERSION and version not in self._warned_versions:
+        if isinstance(version, str) and version != self.version.name and version not in self._warned_versions:
             self._warned_versions.add(version)
             logger.warning(
                 "didww: the API answered with version %s, not %s (the version didkit speaks); "
                 "fields may be missing or shaped differently",
                 version,
-                catalog.API_VERSION,
+                self.version.name,
             )
 
     def _get(self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str) -> Operation[Document]:
@@ -329,7 +359,11 @@ class DidwwOperations(ProviderOperations):
                 logger.debug("didww: no city %r in %s", query_.city, country.code)
                 return
             filters["city.id"] = city.id
-        if query_.number_type is not None:
+        if query_.number_type is not None and self.version.number_type == "attribute":
+            if query_.number_type is NumberType.UNKNOWN:
+                return
+            filters["number_type"] = query_.number_type.value  # didkit's names are DIDWW's
+        elif query_.number_type is not None:
             type_ids = yield from self._group_type_ids(query_.number_type)
             if not type_ids:
                 return
@@ -356,7 +390,7 @@ class DidwwOperations(ProviderOperations):
         if query_.contains:
             filters["available_dids_enabled"] = "true"
         specific = bool(query_.contains or query_.prefix or self.specific_numbers)
-        params = query(filters=filters, include=GROUP_INCLUDE)
+        params = query(filters=filters, include=self.group_include)
         size = self._size(SEARCH_PAGE_SIZE)
         number = 1
         while True:
@@ -543,7 +577,7 @@ class DidwwOperations(ProviderOperations):
         return order_from(document, resource, numbers)
 
     def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
-        params = query(filters={"order.id": order_id}, include=DID_INCLUDE)
+        params = query(filters={"order.id": order_id}, include=self.did_include)
         documents = yield from self._collect("/dids", params, "dids", "list order numbers")
         return [did_from(doc, resource) for doc in documents for resource in doc.resources()]
 
@@ -561,14 +595,14 @@ class DidwwOperations(ProviderOperations):
         sort = given.pop("sort", None)
         wire: dict[str, str] = {}
         for key, value in given.items():
-            name = catalog.normalize_filter_key("dids", key)
+            name = catalog.normalize_filter_key("dids", key, self.resources)
             if name == "number":  # DIDWW stores numbers as digits without "+"
                 value = [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
             wire[name] = catalog.filter_value(name, value)
-        includes = list(DID_INCLUDE)
+        includes = list(self.did_include)
         if include is not None:
-            includes += [path for path in catalog.check_include("dids", include) if path not in includes]
-        sorts = catalog.check_sort("dids", sort) if sort is not None else None
+            includes += [path for path in catalog.check_include("dids", include, self.resources) if path not in includes]
+        sorts = catalog.check_sort("dids", sort, self.resources) if sort is not None else None
         return query(filters=wire, include=includes, sort=sorts)
 
     def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
@@ -609,7 +643,7 @@ class DidwwOperations(ProviderOperations):
         return None
 
     def _by_number(self, number: str) -> Operation[tuple[Document, Resource]]:
-        params = [*query(filters={"number": number.lstrip("+")}, include=DID_INCLUDE), ("page[size]", "100")]
+        params = [*query(filters={"number": number.lstrip("+")}, include=self.did_include), ("page[size]", "100")]
         document = yield from self._get("/dids", params, "dids", "find number")
         for resource in document.resources():
             if lenient_e164(resource.attributes.get("number")) == number:
@@ -617,7 +651,7 @@ class DidwwOperations(ProviderOperations):
         raise NotFoundError(f"DIDWW has no number {number} on this account", provider=PROVIDER, status_code=None)
 
     def _fetch(self, did_id: str) -> Operation[tuple[Document, Resource]]:
-        params = query(include=DID_INCLUDE)
+        params = query(include=self.did_include)
         document = yield from self._get(f"/dids/{did_id}", params, "did", "get number")
         return document, document.one()
 

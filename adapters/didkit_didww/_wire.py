@@ -146,6 +146,8 @@ class DidGroupAttributes:
     features: tuple[str, ...] = ()
     is_metered: bool | None = None
     allow_additional_channels: bool | None = None
+    number_type: str | None = None
+    """2026-11-19: the group's kind (``local``, ``toll_free`` ...), replacing ``did_group_type``."""
 
 
 @attrs.frozen

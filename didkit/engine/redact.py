@@ -15,6 +15,11 @@ class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
+    def add(self, secret: str | None) -> None:
+        """Learn one more secret (a token minted after the redactor was made)."""
+        if secret and len(secret) >= 4 and secret not in self._secrets:
+            self._secrets = sorted({*self._secrets, secret}, key=len, reverse=True)
+
     def text(self, value: str) -> str:
         for secret in self._secrets:
             if secret in value:

@@ -17,6 +17,8 @@ CASSETTES = ROOT / "cassettes" / "didww"
 RECORDED = CASSETTES / "recorded"
 RECORDING = os.environ.get("DIDKIT_DIDWW_RECORD") == "1"
 TEST_KEY = "test-key-3f9a8c2e71"
+V0416 = "2026-04-16"
+"""The API version the 2026-04-16 cassettes and request-shape tests speak (2026-11-19 is the default)."""
 JSON_MEDIA_TYPES = ("application/vnd.api+json", "application/json")
 
 

@@ -58,7 +58,7 @@ class Recorder:
 
 
 def make(recorder: Recorder, **kwargs: Any) -> DidwwProvider:
-    return DidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(recorder), **kwargs)
+    return DidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(recorder), **{"api_version": "2026-04-16", **kwargs})
 
 
 # -- spec, registration, configuration ----------------------------------------------------------
@@ -76,7 +76,9 @@ def test_spec() -> None:
     assert DIDWW_SPEC.rate_limit == (10, 1.0)
     assert DIDWW_SPEC.content_type == "application/vnd.api+json"
     assert DIDWW_SPEC.static_headers["Accept"] == "application/vnd.api+json"
-    assert DIDWW_SPEC.static_headers["X-DIDWW-API-Version"] == "2026-04-16"
+    # The version header and the credentials depend on api_version: the authenticator sends them.
+    assert "X-DIDWW-API-Version" not in DIDWW_SPEC.static_headers
+    assert DIDWW_SPEC.authenticator is not None
     assert DIDWW_SPEC.auth_headers("k") == {"Api-Key": "k"}
     assert DIDWW_SPEC.emulator_base_path == "/v3"
     caps = DIDWW_SPEC.capabilities
@@ -193,7 +195,7 @@ def test_list_numbers_rejects_typos_before_any_request() -> None:
 
 
 async def test_async_list_numbers_rejects_typos_before_any_request() -> None:
-    provider = AsyncDidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(Recorder()))
+    provider = AsyncDidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(Recorder()), api_version="2026-04-16")
     with pytest.raises(didkit.InvalidInputError):
         provider.list_numbers(bogus=1)
     await provider.aclose()

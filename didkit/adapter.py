@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import attrs
 import httpx
 
-from .auth import SHARED_TOKENS, AuthSetup, Authenticator, TokenCache
+from .auth import SHARED_TOKENS, Authenticator, AuthSetup, TokenCache
 from .engine import (
     AsyncRunner,
     EngineConfig,

@@ -601,7 +601,8 @@ class DidwwOperations(ProviderOperations):
             wire[name] = catalog.filter_value(name, value)
         includes = list(self.did_include)
         if include is not None:
-            includes += [path for path in catalog.check_include("dids", include, self.resources) if path not in includes]
+            checked = catalog.check_include("dids", include, self.resources)
+            includes += [path for path in checked if path not in includes]
         sorts = catalog.check_sort("dids", sort, self.resources) if sort is not None else None
         return query(filters=wire, include=includes, sort=sorts)
 

@@ -24,7 +24,7 @@ from .redact import Redactor
 from .steps import Emit, HttpRequest, HttpResponse, Operation, Sleep, Step, Stream
 
 if TYPE_CHECKING:
-    from ..auth import AuthFlow, Authenticator
+    from ..auth import Authenticator, AuthFlow
 
 T = TypeVar("T")
 

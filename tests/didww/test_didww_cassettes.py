@@ -210,7 +210,11 @@ def test_unknown_outcome_proven_absent_reraises(didww_vcr: Any, provider: DidwwP
 
 def test_unknown_outcome_lookup_fails_is_ambiguous(didww_vcr: Any, sleeps: Any) -> None:
     provider = DidwwProvider(
-        api_key="k-123456789", rate_limit=False, sleep=sleeps, retry=RetryPolicy(max_retries=0), api_version="2026-04-16"
+        api_key="k-123456789",
+        rate_limit=False,
+        sleep=sleeps,
+        retry=RetryPolicy(max_retries=0),
+        api_version="2026-04-16",
     )
     with (
         didww_vcr.use_cassette("purchase_unknown_lookup_fails.yaml"),

@@ -410,7 +410,9 @@ def _listing(page: dict[str, Any]) -> list[DID]:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=page, headers={"content-type": "application/vnd.api+json"})
 
-    with DidwwProvider(api_key="k", transport=httpx.MockTransport(handler), rate_limit=False, api_version="2026-04-16") as provider:
+    with DidwwProvider(
+        api_key="k", transport=httpx.MockTransport(handler), rate_limit=False, api_version="2026-04-16"
+    ) as provider:
         return list(provider.list_numbers())
 
 

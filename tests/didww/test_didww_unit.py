@@ -58,7 +58,8 @@ class Recorder:
 
 
 def make(recorder: Recorder, **kwargs: Any) -> DidwwProvider:
-    return DidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(recorder), **{"api_version": "2026-04-16", **kwargs})
+    options = {"api_version": "2026-04-16", **kwargs}  # the request shapes these tests pin are 2026-04-16's
+    return DidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(recorder), **options)
 
 
 # -- spec, registration, configuration ----------------------------------------------------------
@@ -89,7 +90,7 @@ def test_spec() -> None:
         False,
     )
     assert (caps.sms_config, caps.labels, caps.specific_numbers, caps.carrier_side_reference) == (
-        False,
+        True,
         True,
         True,
         True,
@@ -195,7 +196,9 @@ def test_list_numbers_rejects_typos_before_any_request() -> None:
 
 
 async def test_async_list_numbers_rejects_typos_before_any_request() -> None:
-    provider = AsyncDidwwProvider(api_key=KEY, rate_limit=False, transport=httpx.MockTransport(Recorder()), api_version="2026-04-16")
+    provider = AsyncDidwwProvider(
+        api_key=KEY, rate_limit=False, transport=httpx.MockTransport(Recorder()), api_version="2026-04-16"
+    )
     with pytest.raises(didkit.InvalidInputError):
         provider.list_numbers(bogus=1)
     await provider.aclose()

@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
+
 from didkit import (
     DID,
     AvailableNumber,
@@ -15,9 +17,12 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    MessagingKind,
+    MessagingRoute,
     NumberType,
     Order,
     OrderStatus,
+    ProviderCapabilities,
     Region,
 )
 from didkit import SearchQuery as _SearchQuery
@@ -41,6 +46,7 @@ from ._mapping import (
     FEATURE_FOR_CAPABILITY,
     Group,
     Memo,
+    SmsTrunk,
     Trunk,
     attributes,
     city_from,
@@ -57,6 +63,8 @@ from ._mapping import (
     parse_sip,
     region_from,
     sku_offers,
+    sms_group_trunks,
+    sms_trunk_from,
     trunk_from,
 )
 from ._versions import api_version
@@ -86,7 +94,10 @@ SMS_INCLUDE: tuple[str, ...] = ("sms_trunk", "sms_trunk_group", "sms_trunk_group
 GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
 
 SEARCH_PAGE_SIZE = 100
-UPDATABLE = ("label", "auto_renew", "capacity_limit", "sms_webhook_url")
+UPDATABLE = ("label", "auto_renew", "capacity_limit")
+SMS_WEBHOOK_BODY = '{"from":"{SMS_SRC_ADDR}","to":"{SMS_DST_ADDR}","text":"{SMS_TEXT}","time":"{SMS_TIME}"}'
+"""What an SMS trunk didkit creates posts (JSON; DIDWW fills the placeholders): the body of the
+http_in example in DIDWW's 2026-11-19 sms-trunk pages."""
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _NAME_LIMIT = 100
 
@@ -190,6 +201,10 @@ class DidwwOperations(ProviderOperations):
 
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
         return classify(response, request)
+
+    def capabilities(self, declared: ProviderCapabilities) -> ProviderCapabilities:
+        sms = self.version.sms_trunks
+        return attrs.evolve(declared, sms_config=sms, multiple_messaging_routes=sms)
 
     def _size(self, default: int | None = None) -> int:
         return self.page_size or min(default or self.version.page_size_max, self.version.page_size_max)
@@ -699,11 +714,6 @@ class DidwwOperations(ProviderOperations):
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                     raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
                 wire["capacity_limit"] = value
-            elif key == "sms_webhook_url":
-                raise UnsupportedOperationError(
-                    "DIDWW has no per-number SMS webhook in its API; configure SMS delivery in the DIDWW panel",
-                    provider=PROVIDER,
-                )
             else:
                 raise InvalidInputError(f"DIDWW numbers cannot change {key!r} (changeable: {', '.join(UPDATABLE)})")
         return wire
@@ -760,6 +770,131 @@ class DidwwOperations(ProviderOperations):
         yield from self._patch_did(did_id, {}, relationships, "set destinations")
         document, resource = yield from self._fetch(did_id)
         return did_from(document, resource)
+
+    # -- messaging (2026-11-19) -----------------------------------------------------------------
+
+    def set_messaging(self, ref: NumberRef, routes: Sequence[MessagingRoute]) -> Operation[DID]:
+        """One route: an ``http_in`` SMS trunk posting to its URL (found, or created) on the DID's
+        ``sms_trunk``; several: an SMS trunk group of such trunks in priority order (found, or
+        created); ``[]``: both relationships cleared. DIDWW routes a DID to a trunk or a group,
+        never both: the other relationship is always sent as ``null``."""
+        if not self.version.sms_trunks:
+            raise UnsupportedOperationError(
+                f"DIDWW routes inbound SMS per number from API version 2026-11-19 on; this connection speaks "
+                f"{self.version.name} (connect with api_version='2026-11-19')",
+                provider=PROVIDER,
+            )
+        for route in routes:
+            if route.kind is not MessagingKind.WEBHOOK:
+                raise UnsupportedOperationError(f"DIDWW cannot route SMS to {route.kind.value}", provider=PROVIDER)
+        did_id, number = yield from self._locate(ref)
+        trunk_id: str | None = None
+        group_id: str | None = None
+        if len(routes) == 1:
+            trunk_id = yield from self._sms_trunk_for(routes[0], _SmsBook(), priority=None)
+        elif routes:
+            if number is None:
+                document, resource = yield from self._fetch(did_id)
+                number = did_from(document, resource).number
+            group_id = yield from self._sms_group_for(routes, number)
+        relationships = {
+            "sms_trunk": to_one("sms_trunks", trunk_id),
+            "sms_trunk_group": to_one("sms_trunk_groups", group_id),
+        }
+        yield from self._patch_did(did_id, {}, relationships, "set messaging")
+        document, resource = yield from self._fetch(did_id)
+        return did_from(document, resource)
+
+    def _load_sms_trunks(self, book: _SmsBook) -> Operation[list[SmsTrunk]]:
+        if book.trunks is None:
+            params = query(filters={"configuration.type": "http_in"}, include="sms_trunk_group")
+            documents = yield from self._collect("/sms_trunks", params, "sms_trunks", "list SMS trunks")
+            book.trunks = [sms_trunk_from(doc, resource) for doc in documents for resource in doc.resources()]
+        return book.trunks
+
+    def _sms_trunk_for(self, route: MessagingRoute, book: _SmsBook, *, priority: int | None) -> Operation[str]:
+        """The id of an ``http_in`` SMS trunk that POSTs to ``route.target``: an existing one
+        (for a group, one in no group yet), or a new one."""
+        trunks = yield from self._load_sms_trunks(book)
+        matches = [
+            t for t in trunks
+            if t.url == route.target and t.http_method == "post" and t.id not in book.used
+            and (priority is None or t.group_id == "")
+        ]  # fmt: skip
+        if matches:
+            book.used.add(matches[0].id)
+            return matches[0].id
+        attributes_: dict[str, Any] = {
+            "name": _unique_name(f"didkit {route.target}", {t.name for t in trunks} | book.names),
+            "configuration": {
+                "type": "http_in",
+                "attributes": {
+                    "url": route.target,
+                    "http_method": "post",
+                    "body_type": "json",
+                    "body": SMS_WEBHOOK_BODY,
+                    "headers": {"Content-Type": "application/json"},
+                    "validate_https_certificate": True,
+                    "follow_redirect": False,
+                },
+            },
+        }
+        if priority is not None:
+            attributes_["priority"] = priority
+        body = {"data": {"type": "sms_trunks", "attributes": attributes_}}
+        response = yield HttpRequest("POST", "/sms_trunks", json=body, operation="create SMS trunk")
+        document = self.read(response, "sms_trunk")
+        trunk = sms_trunk_from(document, document.one())
+        trunks.append(trunk)
+        book.used.add(trunk.id)
+        logger.info("didww: created SMS trunk %s for %s", trunk.id, route.target)
+        return trunk.id
+
+    def _sms_group_for(self, routes: Sequence[MessagingRoute], number: str) -> Operation[str]:
+        """An SMS trunk group whose members post to ``routes``' URLs in this order (DIDWW tries
+        higher ``priority`` first): an existing one, or a new one."""
+        params = query(include="sms_trunks")
+        documents = yield from self._collect("/sms_trunk_groups", params, "sms_trunk_groups", "list SMS trunk groups")
+        wanted = [route.target for route in routes]
+        for document in documents:
+            for group in document.resources():
+                members = sms_group_trunks(document, group)
+                if members is None or len(members) != len(routes):
+                    continue
+                priorities = [t.priority for t in members]
+                if len(set(priorities)) == len(priorities) and [t.url for t in members] == wanted and all(
+                    t.http_method == "post" for t in members
+                ):
+                    return group.id
+        taken = {str(group.attributes.get("name")) for document in documents for group in document.resources()}
+        book = _SmsBook(names=taken)
+        trunks = yield from self._load_sms_trunks(book)
+        by_id = {t.id: t for t in trunks}
+        ids: list[str] = []
+        for index, route in enumerate(routes):
+            priority = (len(routes) - index) * 10  # the first route gets the highest priority
+            trunk_id = yield from self._sms_trunk_for(route, book, priority=priority)
+            ids.append(trunk_id)
+            known = by_id.get(trunk_id)
+            if known is not None and known.priority != priority:
+                body = {"data": {"id": trunk_id, "type": "sms_trunks", "attributes": {"priority": priority}}}
+                response = yield HttpRequest(
+                    "PATCH", f"/sms_trunks/{trunk_id}", json=body, operation="set SMS trunk priority"
+                )
+                self.read(response, "sms_trunk")
+        name = _unique_name(f"didkit {number}: " + " > ".join(wanted), taken | {t.name for t in trunks})
+        body = {
+            "data": {
+                "type": "sms_trunk_groups",
+                "attributes": {"name": name},
+                "relationships": {"sms_trunks": {"data": [{"type": "sms_trunks", "id": i} for i in ids]}},
+            }
+        }
+        response = yield HttpRequest("POST", "/sms_trunk_groups", json=body, operation="create SMS trunk group")
+        document = self.read(response, "sms_trunk_group")
+        group_id = document.one().id
+        logger.info("didww: created SMS trunk group %s for %s", group_id, number)
+        return group_id
 
     def _load_trunks(self, book: _TrunkBook) -> Operation[list[Trunk]]:
         if book.trunks is None:
@@ -871,6 +1006,16 @@ def _country_id(country: Country) -> str:
     if not country.id:
         raise InvalidInputError(f"DIDWW country {country.code} has no id")
     return country.id
+
+
+class _SmsBook:
+    """The account's SMS trunks as one ``set_messaging`` call learns them; ``names`` are taken
+    by trunk groups (names are unique across trunks and groups)."""
+
+    def __init__(self, names: set[str] | None = None) -> None:
+        self.trunks: list[SmsTrunk] | None = None
+        self.used: set[str] = set()
+        self.names: set[str] = names or set()
 
 
 class _TrunkBook:

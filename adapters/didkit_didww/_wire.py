@@ -224,6 +224,29 @@ class TrunkAttributes:
     configuration: Configuration | None = None
 
 
+@attrs.frozen
+class SmsConfiguration:
+    """An SMS trunk's ``configuration`` (2026-11-19); ``attributes`` are read per ``type``."""
+
+    type: str
+    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class SmsHttpIn:
+    """The ``http_in`` configuration: DIDWW sends each inbound SMS to ``url``."""
+
+    url: str
+    http_method: str | None = None
+
+
+@attrs.frozen
+class SmsTrunkAttributes:
+    name: str
+    priority: int | None = None
+    configuration: SmsConfiguration | None = None
+
+
 # -- the converter --------------------------------------------------------------------------
 
 

@@ -30,6 +30,8 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    MessagingKind,
+    MessagingRoute,
     Money,
     NumberStatus,
     NumberType,
@@ -235,6 +237,11 @@ def to_destinations(wires: Sequence[WavixDestination] | None) -> tuple[Destinati
     return tuple(d for _, _, d in sorted(out, key=lambda item: (item[0], item[1])))
 
 
+def messaging_of(relay: str | None) -> tuple[MessagingRoute, ...]:
+    """Where Wavix sends a number's inbound SMS: its ``sms_relay_url``, if set."""
+    return (MessagingRoute(MessagingKind.WEBHOOK, relay, 1),) if relay else ()
+
+
 def to_did(wire: WavixNumber, raw: Mapping[str, Any], *, provider: str) -> DID:
     created: datetime | None = wire.added
     expires: datetime | None = wire.paid_until
@@ -256,7 +263,7 @@ def to_did(wire: WavixNumber, raw: Mapping[str, Any], *, provider: str) -> DID:
         created_at=created,
         expires_at=expires,
         auto_renew=None,
-        sms_webhook_url=wire.sms_relay_url or None,
+        messaging=messaging_of(wire.sms_relay_url),
         raw=raw,
     )
 
@@ -464,6 +471,6 @@ def did_from_item(item: Any, provider: str) -> DID | None:
         added,  # created_at
         paid_until,  # expires_at
         None,  # auto_renew
-        relay or None,  # sms_webhook_url
+        messaging_of(relay),  # messaging
         item,  # raw
     )

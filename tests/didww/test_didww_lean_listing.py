@@ -136,7 +136,7 @@ def reference_did_from(document: Document, resource: Resource) -> DID:
         created_at=attrs_.created_at,
         expires_at=attrs_.expires_at,
         auto_renew=attrs_.billing_cycles_count != 0,
-        sms_webhook_url=None,
+        messaging=(),
         raw=resource.raw,
     )
 

@@ -231,8 +231,9 @@ def test_update_number_checks_changes_before_any_request() -> None:
     provider = make(recorder)
     with pytest.raises(didkit.InvalidInputError, match="colour"):
         provider.update_number("d1", colour="blue")
-    with pytest.raises(didkit.UnsupportedOperationError):
-        provider.update_number("d1", sms_webhook_url="https://example.com/sms")
+    deprecated = pytest.warns(DeprecationWarning, match="set_messaging")
+    with pytest.raises(didkit.UnsupportedOperationError, match="2026-11-19"), deprecated:
+        provider.update_number("d1", sms_webhook_url="https://example.com/sms")  # 2026-04-16: no SMS routing
     with pytest.raises(didkit.InvalidInputError, match="capacity_limit"):
         provider.update_number("d1", capacity_limit=-1)
     assert recorder.requests == []

@@ -427,3 +427,46 @@ def test_set_messaging_checks_input_before_any_request() -> None:
     for url in ("http://a.example/s", "ftp://a.example", "https://", "/relative", "https://a b.example"):
         with pytest.raises(didkit.InvalidInputError):
             MessagingRoute.webhook(url)
+
+
+def _replay_provider(asynchronous: bool = False) -> Any:
+    options: dict[str, Any] = {"api_key": KEY, "rate_limit": False, "clock": Clock(), "token_cache": TokenCache()}
+    return AsyncDidwwProvider(**options) if asynchronous else DidwwProvider(**options)
+
+
+def test_set_messaging_replays_the_2026_11_19_cassette(didww_vcr: Any) -> None:
+    hook = MessagingRoute.webhook("https://hooks.example.com/didww/sms")
+    with didww_vcr.use_cassette("messaging_2026_11_19.yaml") as cassette, _replay_provider() as didww:
+        did = didww.set_messaging("9f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b", [hook])
+        assert cassette.all_played
+    assert did.messaging == (hook,) and did.number == "+12135550123"
+
+
+def test_set_messaging_replays_the_2026_11_19_cassette_async(didww_vcr: Any) -> None:
+    import asyncio
+
+    hook = MessagingRoute.webhook("https://hooks.example.com/didww/sms")
+
+    async def run() -> Any:
+        didww = _replay_provider(asynchronous=True)
+        try:
+            return await didww.set_messaging("9f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b", [hook])
+        finally:
+            await didww.aclose()
+
+    with didww_vcr.use_cassette("messaging_2026_11_19.yaml") as cassette:
+        did = asyncio.run(run())
+        assert cassette.all_played
+    assert did.messaging == (hook,)
+
+
+def test_recording_scrubs_the_key_and_every_token(tmp_path: Path) -> None:
+    from didww_support import make_vcr
+
+    carrier = Carrier()
+    recorder = make_vcr(tmp_path, record_mode="all")
+    with recorder.use_cassette("recorded.yaml"), provider(carrier) as didww:
+        didww.list_countries()
+    text = (tmp_path / "recorded.yaml").read_text()
+    assert "/token" in text and "api.didww.com/v3/countries" in text  # both were recorded
+    assert KEY not in text and carrier.minted[0] not in text and "REDACTED" in text

@@ -38,6 +38,8 @@ KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {
     ("didww", "* 404"): "an unknown id is 'Record not found' on every route; the spec documents 404 on some only",
     ("didww", "* 422"): "model validation on every create/update; the prose of DELETE /orders says 422",
     ("didww", "* 415"): "JSON:API: POST/PATCH must send Content-Type application/vnd.api+json",
+    ("didww", "GET /available_dids* 403"): "new accounts get 403 'Access for Customer is Denied' until support "
+    "enables available_dids (DIDWW support's answer, not in the spec)",
 }
 KNOWN_DEVIATIONS.update(
     {("didww-2026-11-19", glob): reason for (who, glob), reason in list(KNOWN_DEVIATIONS.items()) if who == "didww"}

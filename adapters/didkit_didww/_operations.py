@@ -33,6 +33,7 @@ from didkit.errors import (
     ConfigurationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     ProviderError,
     UnsupportedOperationError,
 )
@@ -196,6 +197,9 @@ class DidwwOperations(ProviderOperations):
         self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
         self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
         self._warned_versions: set[str] = set()
+        self.available_dids_denied = False
+        """Set once DIDWW answered 403 on ``available_dids`` (new accounts, until support enables
+        it): searches then offer "any number from this group" instead of specific numbers."""
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -415,11 +419,12 @@ class DidwwOperations(ProviderOperations):
                 group = group_from(document, resource, country.code)
                 if group.is_available is False or not set(features) <= set(group.features):
                     continue
-                if specific and group.available_dids_enabled:
-                    offers = yield from self._number_offers(country, group, query_.contains, full_prefix)
-                elif query_.contains or npanxx:
-                    continue  # "any number from this group" cannot promise those digits
-                else:
+                offers: list[AvailableNumber] | None = None
+                if specific and group.available_dids_enabled and not self.available_dids_denied:
+                    offers = yield from self._specific_offers(country, group, query_.contains, full_prefix)
+                if offers is None:
+                    if query_.contains or npanxx:
+                        continue  # "any number from this group" cannot promise those digits
                     offers = sku_offers(group)
                 if offers:
                     yield Emit(offers)
@@ -427,6 +432,22 @@ class DidwwOperations(ProviderOperations):
             if following is None:
                 return
             number = following
+
+    def _specific_offers(
+        self, country: Country, group: Group, contains: str | None, full_prefix: str | None
+    ) -> Operation[list[AvailableNumber] | None]:
+        """:meth:`_number_offers`, or ``None`` where DIDWW denies ``available_dids`` to the
+        account (a 403 that support lifts): the search goes on with group offers, and says so."""
+        try:
+            return (yield from self._number_offers(country, group, contains, full_prefix))
+        except PermissionDeniedError as exc:
+            self.available_dids_denied = True
+            logger.warning(
+                "didww: this account may not list specific numbers (%s); searching offers of 'any number "
+                "from this group' instead (DIDWW support enables available_dids)",
+                exc.message,
+            )
+            return None
 
     def _number_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None

@@ -187,3 +187,22 @@ def test_number_types_on_both_versions(didww: Any, emu: Any) -> None:
         assert all("did_group_type" not in str(r.query) for r in emu.requests)
     else:
         assert "/v3/did_group_types" in paths
+
+
+def test_a_403_on_available_dids_falls_back_to_group_offers(didww: Any, emu: Any, caplog: Any) -> None:
+    emu.deny_available_dids()
+    query = SearchQuery(country="US", city="los angeles", prefix="213", limit=5)
+    offers = list(didww.search_numbers(query))
+    assert offers and all(o.number is None for o in offers)  # "any number from this group", still DIDWW's
+    assert "may not list specific numbers" in caplog.text
+    assert didww.operations.available_dids_denied is True
+    with pytest.raises(didkit.PermissionDeniedError):
+        didww._runner.run(_get("/available_dids"))
+    emu.deny_available_dids(False)
+
+
+def _get(path: str) -> Any:
+    from didkit.engine import HttpRequest
+
+    response = yield HttpRequest("GET", path)
+    return response

@@ -64,6 +64,7 @@ class DidwwEmulator(Emulator):
         self.order_pending_polls = order_pending_polls
         self.initial_balance = _decimal(balance)
         self.account_version = account_version
+        self.available_dids_denied = False
         self.served_version = account_version
         """The version the request being handled is served in."""
         self._api = DidwwApi(self)
@@ -136,6 +137,12 @@ class DidwwEmulator(Emulator):
 
     def owned_numbers(self) -> list[str]:
         return ["+" + d.number for d in self.world.dids.values() if not d.terminated]
+
+    def deny_available_dids(self, denied: bool = True) -> None:
+        """Answer ``/available_dids`` with 403 "Access for Customer is Denied", as DIDWW does
+        for new accounts until support enables the resource."""
+        with self.lock:
+            self.available_dids_denied = denied
 
     def set_balance(self, amount: Decimal | str) -> None:
         with self.lock:

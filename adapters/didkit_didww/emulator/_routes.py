@@ -495,7 +495,12 @@ class DidwwApi:
         w = self.world
         return [a for g in w.groups.values() if g.available_dids_enabled for a in w.group_stock(g.id)]
 
+    def _available_dids_allowed(self) -> None:
+        if getattr(self.host, "available_dids_denied", False):
+            raise err.ApiError.one(403, "Forbidden", "Access for Customer is Denied", "403")
+
     def available_dids(self, request: EmulatorRequest) -> EmulatorResponse:
+        self._available_dids_allowed()
         w = self.world
 
         def group(a: AvailableDid) -> DidGroup:
@@ -535,6 +540,7 @@ class DidwwApi:
         return respond(doc)
 
     def available_did(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
+        self._available_dids_allowed()
         available = lookup(self.world.available, id)
         if not self.world.groups[available.group_id].available_dids_enabled:
             raise err.not_found(id)

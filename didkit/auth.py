@@ -91,17 +91,19 @@ class Authenticator(abc.ABC):
 
 
 class StaticHeaders(Authenticator):
-    """The same headers on every request (an API key header, say)."""
+    """The same headers on every request (an API key header, say). The provider's redactor
+    already knows its key; ``secrets`` names any other value to keep out of logs."""
 
-    def __init__(self, headers: Mapping[str, str]) -> None:
+    def __init__(self, headers: Mapping[str, str], *, secrets: Iterable[str] = ()) -> None:
         self._headers = dict(headers)
+        self._secrets = tuple(secrets)
 
     def headers(self) -> AuthFlow:
         return self._headers
         yield  # a flow that needs no request  # pragma: no cover
 
     def secrets(self) -> Iterable[str]:
-        return tuple(self._headers.values())
+        return self._secrets
 
     def __repr__(self) -> str:
         return f"<StaticHeaders {', '.join(sorted(self._headers))}>"

@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import ssl
+import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -187,6 +188,7 @@ class SyncRunner(_RunnerBase):
         self.client = client or httpx.Client(
             transport=transport, timeout=config.timeout, verify=True if transport else shared_ssl_context()
         )
+        self._auth_lock = threading.Lock()  # one token mint at a time: the others then reuse it
 
     def close(self) -> None:
         if self._owns_client:
@@ -241,7 +243,8 @@ class SyncRunner(_RunnerBase):
     def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
         from ..auth import run_flow
 
-        return run_flow(flow, lambda step: self.send(step, authorize=False))
+        with self._auth_lock:
+            return run_flow(flow, lambda step: self.send(step, authorize=False))
 
     def _step(self, step: Step) -> Any:
         if isinstance(step, HttpRequest):
@@ -311,6 +314,7 @@ class AsyncRunner(_RunnerBase):
         self.client = client or httpx.AsyncClient(
             transport=transport, timeout=config.timeout, verify=True if transport else shared_ssl_context()
         )
+        self._auth_lock: asyncio.Lock | None = None  # made on first use, inside the running loop
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -362,6 +366,13 @@ class AsyncRunner(_RunnerBase):
             await self.config.async_sleep(delay)
 
     async def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+        # One token mint at a time: concurrent requests wait for it and then reuse the token.
+        if self._auth_lock is None:
+            self._auth_lock = asyncio.Lock()
+        async with self._auth_lock:
+            return await self._drive_credentials(flow)
+
+    async def _drive_credentials(self, flow: AuthFlow) -> Mapping[str, str]:
         try:
             step = next(flow)
             while True:

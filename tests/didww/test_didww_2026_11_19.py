@@ -470,3 +470,30 @@ def test_recording_scrubs_the_key_and_every_token(tmp_path: Path) -> None:
     text = (tmp_path / "recorded.yaml").read_text()
     assert "/token" in text and "api.didww.com/v3/countries" in text  # both were recorded
     assert KEY not in text and carrier.minted[0] not in text and "REDACTED" in text
+
+
+def test_concurrent_async_requests_wait_for_one_mint() -> None:
+    import asyncio
+
+    carrier = Carrier()
+
+    async def many() -> None:
+        didww = AsyncDidwwProvider(
+            api_key=KEY, rate_limit=False, transport=httpx.MockTransport(carrier), clock=Clock(), coverage_ttl=0
+        )
+        await asyncio.gather(*(didww.list_countries() for _ in range(5)))
+        await didww.aclose()
+
+    asyncio.run(many())
+    assert len(carrier.mints()) == 1 and len(carrier.api_requests()) == 5
+
+
+def test_the_2026_04_16_key_header_is_not_redacted_as_a_version() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [], "meta": {"api_version": "2026-04-16"}}, headers=JSONAPI)
+
+    with DidwwProvider(
+        api_key=KEY, api_version="2026-04-16", rate_limit=False, transport=httpx.MockTransport(answer)
+    ) as didww:
+        didww.list_countries()  # the runner has learnt the authenticator's secrets
+        assert didww._config.redactor.text("served 2026-04-16 with key " + KEY) == "served 2026-04-16 with key ***"

@@ -204,7 +204,16 @@ class DidwwOperations(ProviderOperations):
     # -- plumbing ------------------------------------------------------------------------------
 
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
-        return classify(response, request)
+        error = classify(response, request)
+        if error is not None and response.status_code == 401 and self.version.auth == "api_key":
+            # DIDWW ignores a version header older than the account's default: once the account
+            # is upgraded to 2026-11-19, every Api-Key call is refused, however valid the key.
+            error.message += (
+                f" (with api_version={self.version.name!r} the key is sent as Api-Key, which DIDWW refuses "
+                "once the account's default API version is 2026-11-19: connect with api_version='2026-11-19')"
+            )
+            error.args = (error.message,)
+        return error
 
     def capabilities(self, declared: ProviderCapabilities) -> ProviderCapabilities:
         sms = self.version.sms_trunks

@@ -123,7 +123,7 @@ def test_the_version_is_chosen_as_didww_chooses_it() -> None:
     http = httpx.Client(transport=upgraded.transport(), base_url="https://api.didww.com/v3")
     assert http.get("/countries", headers={"Api-Key": "k", **old}).status_code == 401
     trapped = didkit.connect("didww", emulator=upgraded, api_version="2026-04-16")
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(AuthenticationError, match="api_version='2026-11-19'"):
         trapped.list_countries()
     assert didkit.connect("didww", emulator=upgraded).list_countries()
 

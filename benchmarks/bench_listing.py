@@ -209,11 +209,17 @@ def didww_sdk(base: str) -> int:
 # -- didkit --------------------------------------------------------------------------------------
 
 
+def _options(carrier: str) -> dict[str, Any]:
+    """The pages served are DIDWW 2026-04-16's (the SDK compared speaks that version too)."""
+    return {"api_version": "2026-04-16"} if carrier == "didww" else {}
+
+
 def didkit_sync(carrier: str, base: str) -> int:
     import didkit
 
     root = base if carrier == "wavix" else f"{base}/v3"
-    with didkit.connect(carrier, api_key="bench", base_url=root, rate_limit=False) as provider:  # type: ignore[attr-defined]
+    options = _options(carrier)
+    with didkit.connect(carrier, api_key="bench", base_url=root, rate_limit=False, **options) as provider:  # type: ignore[attr-defined]
         return sum(1 for did in provider.list_numbers() if did.number)
 
 
@@ -222,7 +228,8 @@ def didkit_async(carrier: str, base: str) -> int:
 
     async def run() -> int:
         root = base if carrier == "wavix" else f"{base}/v3"
-        provider: Any = didkit.connect_async(carrier, api_key="bench", base_url=root, rate_limit=False)
+        options = _options(carrier)
+        provider: Any = didkit.connect_async(carrier, api_key="bench", base_url=root, rate_limit=False, **options)
         try:
             return sum([1 async for did in provider.list_numbers() if did.number])
         finally:

@@ -20,7 +20,8 @@ def child(carrier: str, base: str, count: int) -> dict[str, Any]:
     code = f"""
 import resource, didkit, json
 root = {base!r} if {carrier!r} == "wavix" else {base!r} + "/v3"
-p = didkit.connect({carrier!r}, api_key="bench", base_url=root, rate_limit=False)
+extra = {{"api_version": "2026-04-16"}} if {carrier!r} == "didww" else {{}}  # the pages served are 2026-04-16's
+p = didkit.connect({carrier!r}, api_key="bench", base_url=root, rate_limit=False, **extra)
 it = p.list_numbers()
 first = next(it)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -17,6 +17,7 @@ import os
 import random
 import re
 import time
+import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import attrs
 import httpx
 
+from .auth import SHARED_TOKENS, Authenticator, AuthSetup, TokenCache
 from .config import check_api_key
 from .engine import (
     AsyncRunner,
@@ -38,20 +40,22 @@ from .engine import (
     SyncRunner,
     default_classify,
 )
-from .errors import ConfigurationError, InvalidInputError, ProviderError
+from .errors import ConfigurationError, InvalidInputError, ProviderError, UnsupportedOperationError
 from .model import (
     DID,
     AvailableNumber,
     City,
     Country,
     Destination,
+    MessagingKind,
+    MessagingRoute,
     Order,
     ProviderCapabilities,
     Region,
     SearchQuery,
 )
 from .protocol import DEFAULT_WAIT
-from .validation import normalize_country, normalize_e164
+from .validation import normalize_country, normalize_e164, normalize_https_url
 
 if TYPE_CHECKING:
     from .sandbox import Emulator
@@ -161,6 +165,16 @@ class ProviderOperations(abc.ABC):
     @abc.abstractmethod
     def release_number(self, ref: NumberRef) -> Operation[None]: ...
 
+    def set_messaging(self, ref: NumberRef, routes: Sequence[MessagingRoute]) -> Operation[DID]:
+        """Route inbound SMS to ``routes`` (validated, priorities 1..n; ``()`` clears). Raise
+        :class:`UnsupportedOperationError` before any request where the carrier cannot."""
+        raise UnsupportedOperationError(f"{self.provider} cannot route inbound SMS", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def capabilities(self, declared: ProviderCapabilities) -> ProviderCapabilities:
+        """The capabilities of this configuration (an API version may lack some the spec declares)."""
+        return declared
+
 
 @attrs.frozen
 class ProviderSpec:
@@ -183,6 +197,9 @@ class ProviderSpec:
     it); ``None`` takes any id. Ids always travel as one percent-encoded path segment."""
     order_id: IdShape | None = None
     """The shape of the carrier's order ids, as :attr:`number_id`."""
+    authenticator: Callable[[AuthSetup], Authenticator] | None = None
+    """Credentials beyond static headers (bearer tokens minted with the key, ...); when given,
+    it replaces ``auth_headers``. See :mod:`didkit.auth`."""
 
 
 _DEFAULT: Any = object()
@@ -229,6 +246,7 @@ class _ProviderCore:
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         emulator: Emulator | None = None,
         seed: int | None = None,
+        token_cache: TokenCache | None = None,
         **options: Any,
     ) -> None:
         spec = self.spec
@@ -276,7 +294,16 @@ class _ProviderCore:
         self.operations = spec.operations(OperationContext(spec.name, self.options, monotonic))
         credentials = spec.auth_headers(api_key)
         headers = dict(spec.static_headers)
-        headers.update(credentials)
+        auth: Authenticator | None = None
+        if spec.authenticator is not None:
+            if token_cache is None:
+                # Providers on the real clock share their tokens; a private clock (tests, the
+                # sandbox's virtual time) gets a private cache, as its expiry times are its own.
+                token_cache = SHARED_TOKENS if clock is None and not self.sandbox else TokenCache()
+            setup = AuthSetup(spec.name, api_key, self.base_url, self.options, monotonic, token_cache, self.sandbox)
+            auth = spec.authenticator(setup)
+        else:
+            headers.update(credentials)
         self._config = EngineConfig(
             provider=spec.name,
             base_url=self.base_url,
@@ -291,6 +318,7 @@ class _ProviderCore:
             sleep=sleep if sleep is not None else time.sleep,
             async_sleep=async_sleep if async_sleep is not None else asyncio.sleep,
             rng=random.Random(),
+            auth=auth,
         )
 
     @property
@@ -300,8 +328,8 @@ class _ProviderCore:
 
     @property
     def capabilities(self) -> ProviderCapabilities:
-        """What this carrier supports."""
-        return self.spec.capabilities
+        """What this carrier supports (as configured: an API version may lack some features)."""
+        return self.operations.capabilities(self.spec.capabilities)
 
     def __repr__(self) -> str:
         mode = "sandbox" if self.sandbox else self.base_url
@@ -369,20 +397,58 @@ class _ProviderCore:
         # Each destination is checked again as it is renumbered (one read from a carrier included).
         return tuple(item.with_priority(index) for index, item in enumerate(items, start=1))
 
+    def _check_routes(self, routes: Sequence[MessagingRoute] | MessagingRoute) -> tuple[MessagingRoute, ...]:
+        if isinstance(routes, MessagingRoute):
+            routes = [routes]
+        if isinstance(routes, (str, bytes)) or not isinstance(routes, Sequence):
+            raise InvalidInputError(
+                f"routes must be a list of MessagingRoute (MessagingRoute.webhook(url)), got {routes!r}"
+            )
+        checked: list[MessagingRoute] = []
+        for index, route in enumerate(routes, start=1):
+            if not isinstance(route, MessagingRoute):
+                raise InvalidInputError(
+                    f"routes must be MessagingRoute objects (MessagingRoute.webhook), got {route!r}"
+                )
+            if route.kind is MessagingKind.WEBHOOK:
+                route = MessagingRoute(route.kind, normalize_https_url(route.target), index)
+            if any(route.target == seen.target and route.kind is seen.kind for seen in checked):
+                raise InvalidInputError(f"messaging route {route.target!r} is given twice")
+            checked.append(route.with_priority(index))
+        capabilities = self.capabilities
+        if len(checked) > 1 and capabilities.sms_config and not capabilities.multiple_messaging_routes:
+            raise UnsupportedOperationError(
+                f"{self.name} takes one messaging route per number, got {len(checked)}", provider=self.name
+            )
+        return tuple(checked)
+
     @staticmethod
     def _check_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
         if not changes:
             raise InvalidInputError("update_number() needs at least one change")
-        for key in ("label", "sms_webhook_url"):
-            value = changes.get(key)
-            if key in changes and value is not None and not isinstance(value, str):
-                raise InvalidInputError(f"{key} must be a string or None, got {value!r}")
-        url = changes.get("sms_webhook_url")
-        if url and not str(url).startswith(("http://", "https://")):
-            raise InvalidInputError(f"sms_webhook_url must be an http(s) URL, got {url!r}")
+        value = changes.get("label")
+        if "label" in changes and value is not None and not isinstance(value, str):
+            raise InvalidInputError(f"label must be a string or None, got {value!r}")
         if "auto_renew" in changes and not isinstance(changes["auto_renew"], bool):
             raise InvalidInputError("auto_renew must be True or False")
         return dict(changes)
+
+    def _split_messaging(self, changes: dict[str, Any]) -> tuple[MessagingRoute, ...] | None:
+        """``update_number(sms_webhook_url=...)``, deprecated: the routes it stands for (taken out
+        of ``changes``; ``None`` when not given). They are set by :meth:`set_messaging`."""
+        if "sms_webhook_url" not in changes:
+            return None
+        warnings.warn(
+            "update_number(sms_webhook_url=...) is deprecated; use set_messaging(ref, [MessagingRoute.webhook(url)])",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        url = changes.pop("sms_webhook_url")
+        if url is None or url == "":
+            return ()
+        if not isinstance(url, str):
+            raise InvalidInputError(f"sms_webhook_url must be an https URL or None, got {url!r}")
+        return self._check_routes([MessagingRoute.webhook(url)])
 
 
 class SyncProvider(_ProviderCore):
@@ -459,7 +525,17 @@ class SyncProvider(_ProviderCore):
 
     def update_number(self, did: DID | str, **changes: Any) -> DID:
         """Change only the given fields."""
-        return self._runner.run(self.operations.update_number(self._ref(did), self._check_changes(changes)))
+        routes = self._split_messaging(changes)
+        if routes is not None and not changes:
+            return self.set_messaging(did, routes)
+        result = self._runner.run(self.operations.update_number(self._ref(did), self._check_changes(changes)))
+        return result if routes is None else self.set_messaging(did, routes)
+
+    def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
+        """Route inbound SMS to ``routes`` in priority order (first = 1), replacing what was
+        there; ``[]`` clears."""
+        checked = self._check_routes(routes)
+        return self._runner.run(self.operations.set_messaging(self._ref(did), checked))
 
     def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
         """Route inbound calls, in priority order, replacing what was there."""
@@ -528,8 +604,16 @@ class AsyncProvider(_ProviderCore):
         return await self._runner.run(self.operations.get_number(self._ref(ref)))
 
     async def update_number(self, did: DID | str, **changes: Any) -> DID:
+        routes = self._split_messaging(changes)
+        if routes is not None and not changes:
+            return await self.set_messaging(did, routes)
         checked = self._check_changes(changes)
-        return await self._runner.run(self.operations.update_number(self._ref(did), checked))
+        result = await self._runner.run(self.operations.update_number(self._ref(did), checked))
+        return result if routes is None else await self.set_messaging(did, routes)
+
+    async def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
+        checked = self._check_routes(routes)
+        return await self._runner.run(self.operations.set_messaging(self._ref(did), checked))
 
     async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
         checked = self._check_destinations(destinations)

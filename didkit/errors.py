@@ -22,6 +22,7 @@ __all__ = [
     "InvalidInputError",
     "NotFoundError",
     "NumberUnavailableError",
+    "PermissionDeniedError",
     "ProviderError",
     "RateLimitedError",
     "RequestRejectedError",
@@ -166,6 +167,12 @@ class ProviderError(DidkitError):
 
 class AuthenticationError(ProviderError):
     """401/403: the key is missing, wrong, or not allowed to do this."""
+
+
+class PermissionDeniedError(ProviderError):
+    """403 from a valid key that may not use this feature (DIDWW's "Insufficient scope" for a
+    read-only token, or its 403 on ``available_dids`` until support enables it for a new
+    account). Unlike :class:`AuthenticationError`, no reason to give up on the carrier."""
 
 
 class NotFoundError(ProviderError):

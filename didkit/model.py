@@ -7,6 +7,7 @@ Conversion from carrier payloads lives in the adapters, not here.
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -16,7 +17,7 @@ import attrs
 
 from ._construct import plain_constructor
 from .errors import InvalidInputError
-from .validation import digits_only, normalize_country, normalize_e164, normalize_sip_uri
+from .validation import digits_only, normalize_country, normalize_e164, normalize_https_url, normalize_sip_uri
 
 __all__ = [
     "DID",
@@ -26,6 +27,8 @@ __all__ = [
     "Country",
     "Destination",
     "DestinationKind",
+    "MessagingKind",
+    "MessagingRoute",
     "Money",
     "NumberStatus",
     "NumberType",
@@ -76,6 +79,13 @@ class DestinationKind(str, enum.Enum):
     SIP_URI = "sip_uri"
     PSTN = "pstn"
     SIP_TRUNK = "sip_trunk"
+
+
+class MessagingKind(str, enum.Enum):
+    """Where inbound messages (SMS) are delivered."""
+
+    WEBHOOK = "webhook"
+    """An HTTPS URL the carrier sends each inbound message to."""
 
 
 class OrderStatus(str, enum.Enum):
@@ -291,6 +301,29 @@ class Destination:
 
 
 @attrs.frozen
+class MessagingRoute:
+    """Where inbound SMS to a number go. ``priority`` 1 is tried first (several routes fail over
+    in order, where the carrier can: ``capabilities.multiple_messaging_routes``).
+
+    Build one with :meth:`webhook`, which validates the URL; routes read back from a carrier keep
+    the carrier's URL as it is.
+    """
+
+    kind: MessagingKind
+    target: str
+    priority: int = 1
+
+    @classmethod
+    def webhook(cls, url: str, *, priority: int = 1) -> MessagingRoute:
+        """Inbound messages are sent to ``url`` (an absolute ``https://`` URL)."""
+        return cls(MessagingKind.WEBHOOK, normalize_https_url(url), priority)
+
+    def with_priority(self, priority: int) -> MessagingRoute:
+        """The same route at another priority."""
+        return attrs.evolve(self, priority=priority)
+
+
+@attrs.frozen
 class Country:
     """A country a carrier sells numbers in; ``code`` is ISO 3166-1 alpha-2."""
 
@@ -340,6 +373,8 @@ class ProviderCapabilities:
     labels: bool = False
     specific_numbers: bool = True
     carrier_side_reference: bool = False
+    multiple_messaging_routes: bool = False
+    """``set_messaging`` takes several routes (failover in order); else one at most."""
     number_types: frozenset[NumberType] = attrs.field(factory=frozenset, converter=_number_types)
     destination_kinds: frozenset[DestinationKind] = attrs.field(factory=frozenset, converter=_destination_kinds)
 
@@ -452,7 +487,8 @@ class DID:
     created_at: datetime | None = None
     expires_at: datetime | None = None
     auto_renew: bool | None = None
-    sms_webhook_url: str | None = None
+    messaging: tuple[MessagingRoute, ...] = ()
+    """Where inbound SMS go, in priority order (``()``: nowhere didkit can name)."""
     raw: Mapping[str, Any] = _raw_field()
 
     def __attrs_post_init__(self) -> None:
@@ -460,6 +496,17 @@ class DID:
             raise InvalidInputError("DID.created_at must be timezone-aware")
         if self.expires_at is not None and self.expires_at.tzinfo is None:
             raise InvalidInputError("DID.expires_at must be timezone-aware")
+
+    @property
+    def sms_webhook_url(self) -> str | None:
+        """Deprecated: the first webhook of :attr:`messaging` (read ``messaging`` instead)."""
+        warnings.warn(
+            "DID.sms_webhook_url is deprecated; read DID.messaging", DeprecationWarning, stacklevel=2
+        )
+        for route in self.messaging:
+            if route.kind is MessagingKind.WEBHOOK:
+                return route.target
+        return None
 
 
 def _plain_capabilities(values: Any) -> bool:

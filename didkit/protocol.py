@@ -22,6 +22,7 @@ from .model import (
     City,
     Country,
     Destination,
+    MessagingRoute,
     Order,
     ProviderCapabilities,
     Region,
@@ -84,12 +85,20 @@ class NumberProvider(Protocol):
         ...
 
     def update_number(self, did: DID | str, **changes: Any) -> DID:
-        """Change only the given fields (``label``, ``sms_webhook_url``, ``auto_renew``, ...)."""
+        """Change only the given fields (``label``, ``auto_renew``, carrier fields ...).
+        ``sms_webhook_url=`` is deprecated: it calls :meth:`set_messaging`."""
         ...
 
     def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
         """Route inbound calls to ``destinations`` in priority order (first = priority 1),
         replacing what was there."""
+        ...
+
+    def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
+        """Route inbound SMS to ``routes`` (``[MessagingRoute.webhook(url)]``), in priority order
+        (first = priority 1; several fail over in order where ``capabilities.multiple_messaging_routes``,
+        else :class:`~didkit.UnsupportedOperationError` before any request), replacing what was
+        there; ``[]`` clears. Read back in ``DID.messaging``."""
         ...
 
     def release_number(self, did: DID | str) -> None:
@@ -141,6 +150,8 @@ class AsyncNumberProvider(Protocol):
     async def update_number(self, did: DID | str, **changes: Any) -> DID: ...
 
     async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID: ...
+
+    async def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID: ...
 
     async def release_number(self, did: DID | str) -> None: ...
 

@@ -328,3 +328,22 @@ def digits_only(value: str | None, *, what: str) -> str | None:
     if not isinstance(value, str) or not value.isdigit():
         raise InvalidInputError(f"{what} must contain digits only, got {value!r}")
     return value
+
+
+def normalize_https_url(value: str, *, what: str = "webhook URL") -> str:
+    """An absolute ``https://`` URL with a host, trimmed (:class:`InvalidInputError` otherwise):
+    carriers post messages to it, so neither plain HTTP nor a relative or malformed URL will do."""
+    import httpx
+
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{what} must be an https URL, got {value!r}")
+    text = value.strip()
+    if any(char.isspace() for char in text):
+        raise InvalidInputError(f"{what} must not contain whitespace: {value!r}")
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError):
+        raise InvalidInputError(f"{what} is not a valid URL: {value!r}") from None
+    if url.scheme != "https" or not url.host:
+        raise InvalidInputError(f"{what} must be an absolute https:// URL, got {value!r}")
+    return text

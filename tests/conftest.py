@@ -20,6 +20,17 @@ def _private_ledger(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path_factory.mktemp("ledger") / "procurements.sqlite3"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shared_tokens() -> Iterator[None]:
+    """Providers on the real clock share minted tokens process-wide (by design); a test starts
+    with none, so that what one test minted never answers for another."""
+    from didkit.auth import SHARED_TOKENS
+
+    SHARED_TOKENS.clear()
+    yield
+    SHARED_TOKENS.clear()
+
+
 @pytest.fixture(scope="session")
 def postgres_dsn() -> str:
     """The test PostgreSQL server (``.ci/start-postgres`` prints it). Without one the tests that

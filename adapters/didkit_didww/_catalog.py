@@ -1,5 +1,7 @@
-"""What DIDWW accepts on each collection, transcribed from its OpenAPI spec (2026-04-16):
-filters, sort fields, includable relationships, and whether the collection is paginated.
+"""What DIDWW accepts on each collection, transcribed from its OpenAPI spec (2026-04-16), and
+what API version 2026-11-19 changes of it (:data:`RESOURCES_2026_11_19`, from DIDWW's 2026-11-19
+resource pages): filters, sort fields, includable relationships, and whether the collection is
+paginated.
 
 It lets the adapter pass DIDWW's JSON:API power (``filter[...]``, ``include``, ``sort``) through
 to callers while rejecting a typo as an :class:`~didkit.InvalidInputError` before any request
@@ -16,8 +18,9 @@ import attrs
 from didkit.errors import InvalidInputError
 
 API_VERSION = "2026-04-16"
+"""The older API version didkit speaks (``api_version="2026-04-16"``); see :mod:`._versions`."""
 PAGE_SIZE_MAX = 1000
-"""``page[size]`` maximum the spec allows on every paginated collection."""
+"""``page[size]`` maximum the 2026-04-16 spec allows on every paginated collection."""
 
 
 @attrs.frozen
@@ -235,14 +238,81 @@ RESOURCES: dict[str, ResourceRules] = {
 }
 
 
+def _evolve(
+    base: Mapping[str, ResourceRules],
+    changes: Mapping[str, Mapping[str, Any]],
+    added: Mapping[str, ResourceRules],
+) -> dict[str, ResourceRules]:
+    """``base`` with, per resource, filters/sorts/includes dropped (``"-filters"``, ...) and added
+    (``"+filters"``, ...), plus whole new resources."""
+    out = dict(base)
+    for name, change in changes.items():
+        rules = out[name]
+        includes = {k: v for k, v in rules.includes.items() if k not in change.get("-includes", ())}
+        includes.update(change.get("+includes", {}))
+        out[name] = ResourceRules(
+            (rules.filters - frozenset(change.get("-filters", ()))) | frozenset(change.get("+filters", ())),
+            (rules.sorts - frozenset(change.get("-sorts", ()))) | frozenset(change.get("+sorts", ())),
+            includes,
+            rules.paginated,
+        )
+    out.update(added)
+    return out
+
+
+RESOURCES_2026_11_19: dict[str, ResourceRules] = _evolve(
+    RESOURCES,
+    {
+        # did_group_type is gone: a number_type attribute replaces it, and naming the old
+        # relationship in an include, filter or sort is a 400 (did-group-object.md).
+        "did_groups": {
+            "-filters": ["did_group_type.id"],
+            "+filters": ["number_type", "is_demo"],
+            "-sorts": ["did_group_type.name"],
+            "+sorts": ["number_type", "is_demo"],
+            "-includes": ["did_group_type"],
+        },
+        "available_dids": {"-filters": ["did_group_type.id"], "+filters": ["did_group.number_type"]},
+        "dids": {
+            "-filters": ["pending_removal"],
+            "+filters": ["sms_trunk.id", "sms_trunk_group.id"],
+            "+includes": {"sms_trunk": "sms_trunks", "sms_trunk_group": "sms_trunk_groups"},
+        },
+        "voice_in_trunks": {"-includes": ["pop"]},
+        "emergency_calling_services": {"-includes": ["did_group_type"]},
+        "address_requirements": {"-includes": ["did_group_type"]},
+    },
+    {
+        "sms_trunks": _rules(
+            ["id", "name", "external_reference_id", "configuration.type"],
+            ["name", "external_reference_id", "blocked", "priority", "allow_in", "allow_out", "created_at",
+             "updated_at"],
+            {
+                "outgoing_dids": "dids",
+                "incoming_dids": "dids",
+                "sms_trunk_group": "sms_trunk_groups",
+                "sender_id_verifications": "sender_id_verifications",
+            },
+        ),
+        "sms_trunk_groups": _rules(
+            ["id", "name", "external_reference_id"],
+            ["name", "external_reference_id", "created_at", "updated_at"],
+            {"sms_trunks": "sms_trunks", "incoming_dids": "dids"},
+        ),
+    },
+)
+del RESOURCES_2026_11_19["did_group_types"]  # the endpoint is gone in 2026-11-19
+
+
 def _choices(values: Iterable[str]) -> str:
     return ", ".join(sorted(values)) or "none"
 
 
-def normalize_filter_key(resource: str, key: str) -> str:
+def normalize_filter_key(resource: str, key: str, resources: Mapping[str, ResourceRules] = RESOURCES) -> str:
     """A DIDWW filter name from a Python keyword: the spec's name as is (``"order.id"``), or
-    spelt with ``__`` for the dot (``order__id``), or with ``_id`` for ``.id`` (``order_id``)."""
-    rules = RESOURCES[resource]
+    spelt with ``__`` for the dot (``order__id``), or with ``_id`` for ``.id`` (``order_id``).
+    ``resources`` is the API version's table (:data:`RESOURCES` or :data:`RESOURCES_2026_11_19`)."""
+    rules = resources[resource]
     if key in rules.filters:
         return key
     dotted = key.replace("__", ".")
@@ -288,13 +358,13 @@ def _split(value: Any, what: str) -> list[str]:
     return items
 
 
-def check_include(resource: str, value: Any) -> list[str]:
+def check_include(resource: str, value: Any, resources: Mapping[str, ResourceRules] = RESOURCES) -> list[str]:
     """The include paths in ``value`` (``"a,b.c"`` or a list), each checked hop by hop."""
     paths = _split(value, "include")
     for path in paths:
         current = resource
         for hop in path.split("."):
-            rules = RESOURCES.get(current)
+            rules = resources.get(current)
             if rules is None or hop not in rules.includes:
                 allowed = _choices(rules.includes) if rules else "none known"
                 raise InvalidInputError(f"DIDWW {current} cannot include {hop!r} (in {path!r}; allowed: {allowed})")
@@ -302,10 +372,10 @@ def check_include(resource: str, value: Any) -> list[str]:
     return paths
 
 
-def check_sort(resource: str, value: Any) -> list[str]:
+def check_sort(resource: str, value: Any, resources: Mapping[str, ResourceRules] = RESOURCES) -> list[str]:
     """The sort fields in ``value`` (``"a,-b"`` or a list), each checked."""
     fields = _split(value, "sort")
-    allowed = RESOURCES[resource].sorts
+    allowed = resources[resource].sorts
     for field in fields:
         if field.removeprefix("-") not in allowed:
             raise InvalidInputError(f"DIDWW {resource} cannot be sorted by {field!r} (allowed: {_choices(allowed)})")

@@ -4,8 +4,9 @@ The core's :func:`didkit.jsonapi.error_from_response` gives the status-based typ
 :class:`~didkit.AuthenticationError`, 404 → :class:`~didkit.NotFoundError`, 400/422 →
 :class:`~didkit.RequestRejectedError`, 429 → :class:`~didkit.RateLimitedError`, 5xx →
 :class:`~didkit.ServerError`) with every ``detail`` and ``source.pointer``; this module refines
-it with what DIDWW's error texts, codes and ``meta`` say: insufficient balance, stock, and
-registration requirements.
+it with what DIDWW's error texts, codes and ``meta`` say: insufficient balance, stock,
+registration requirements, and 403s that deny a feature rather than the key
+(:class:`~didkit.PermissionDeniedError`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from didkit.errors import (
     DocumentsRequiredError,
     InsufficientFundsError,
     NumberUnavailableError,
+    PermissionDeniedError,
     ProviderError,
     RateLimitedError,
 )
@@ -41,6 +43,10 @@ _DOCUMENTS = re.compile(
     r"requirement|documents?\s+required",
     re.I,
 )
+_DENIED = re.compile(r"insufficient\s+scope|access\s+for\s+customer\s+is\s+denied|not\s+enabled", re.I)
+"""403s from a valid key that may not do this: a ``read`` token writing ("Insufficient scope",
+2026-11-19), or a resource support has not enabled for the account (``available_dids`` on new
+accounts: "Access for Customer is Denied")."""
 _REQUIRED_KEYS = ("total_cost", "required", "amount", "cost")
 _AVAILABLE_KEYS = ("balance", "available_balance", "total_balance", "available")
 
@@ -90,6 +96,12 @@ def classify(response: HttpResponse, request: HttpRequest) -> ProviderError | No
         "details": base.details,
     }
 
+    if response.status_code == 403 and (
+        _DENIED.search(texts) or "insufficient_scope" in response.headers.get("www-authenticate", "")
+    ):
+        return error_for_status(
+            response, request, messages=base.messages, details=base.details, cls=PermissionDeniedError
+        )
     if _FUNDS.search(texts) or any("total_cost" in meta for meta in metas) or response.status_code == 402:
         return InsufficientFundsError(
             base.message,

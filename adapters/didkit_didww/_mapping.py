@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -19,6 +19,8 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    MessagingKind,
+    MessagingRoute,
     Money,
     NumberStatus,
     NumberType,
@@ -51,6 +53,8 @@ from ._wire import (
     RegionAttributes,
     SipConfiguration,
     SkuAttributes,
+    SmsHttpIn,
+    SmsTrunkAttributes,
     TrunkAttributes,
     format_error,
     read_attributes,
@@ -239,10 +243,13 @@ def group_from(document: Document, resource: Resource, country: str | None) -> G
     where = field_of(document, resource)
     attrs_ = attributes(document, resource, DidGroupAttributes)
     meta = read_attributes(resource.meta, DidGroupMeta, field=f"{where}.meta")
-    type_resource = document.related(resource, "did_group_type")
     number_type = NumberType.UNKNOWN
-    if isinstance(type_resource, Resource):
-        number_type = number_type_for(attributes(document, type_resource, NamedAttributes).name)
+    if attrs_.number_type is not None:  # 2026-11-19
+        number_type = number_type_for(attrs_.number_type)
+    else:
+        type_resource = document.related(resource, "did_group_type")
+        if isinstance(type_resource, Resource):
+            number_type = number_type_for(attributes(document, type_resource, NamedAttributes).name)
     skus: list[Sku] = []
     related_skus = document.related_many(resource, "stock_keeping_units")
     if related_skus is not NOT_INCLUDED:
@@ -611,6 +618,85 @@ def destinations_of(
     return ()
 
 
+# -- SMS trunks (2026-11-19) --------------------------------------------------------------------
+
+
+@attrs.frozen
+class SmsTrunk:
+    """An SMS trunk as routing needs it: its webhook (``http_in`` only) and priority."""
+
+    id: str
+    name: str
+    priority: int | None
+    url: str | None
+    """Where an ``http_in`` trunk posts inbound SMS; ``None`` for other kinds."""
+    http_method: str | None
+    group_id: str | None
+    """The SMS trunk group it belongs to, ``""`` for none, ``None`` when not known."""
+
+    def route(self, priority: int = 1) -> MessagingRoute | None:
+        return MessagingRoute(MessagingKind.WEBHOOK, self.url, priority) if self.url else None
+
+
+def sms_trunk_from(document: Document, resource: Resource) -> SmsTrunk:
+    attrs_ = attributes(document, resource, SmsTrunkAttributes)
+    config = attrs_.configuration
+    url = method = None
+    if config is not None and config.type == "http_in":
+        where = f"{field_of(document, resource)}.attributes.configuration.attributes"
+        http_in = read_attributes(config.attributes, SmsHttpIn, field=where)
+        url, method = http_in.url or None, (http_in.http_method or "").lower() or None
+    group_id: str | None = None
+    rel = resource.relationships.get("sms_trunk_group")
+    if rel is not None and rel.present:
+        group_id = "" if rel.data is None else getattr(rel.data, "id", None)
+    return SmsTrunk(resource.id, attrs_.name, attrs_.priority, url, method, group_id)
+
+
+def ordered_sms_trunks(trunks: Sequence[SmsTrunk]) -> list[SmsTrunk]:
+    """An SMS trunk group's members in delivery order: DIDWW tries higher ``priority`` first
+    (its documentation; the draft spec's "lower wins" contradicts it and the docs win)."""
+    indexed = sorted(enumerate(trunks), key=lambda item: (-(item[1].priority or 0), item[0]))
+    return [trunk for _, trunk in indexed]
+
+
+def sms_group_trunks(document: Document, group: Resource) -> list[SmsTrunk] | None:
+    related = document.related_many(group, "sms_trunks")
+    if related is NOT_INCLUDED:
+        return None
+    assert isinstance(related, tuple)
+    return ordered_sms_trunks([sms_trunk_from(document, trunk) for trunk in related])
+
+
+def _messaging(
+    document: Document, related: Callable[[Any, str], Any], owner: Any, memo: Memo | None
+) -> tuple[MessagingRoute, ...] | None:
+    """A DID's inbound SMS routes from its included ``sms_trunk`` or ``sms_trunk_group`` (read
+    with ``related``, as :func:`_destinations` reads trunks); ``()`` where neither is set or the
+    API version has none; ``None`` where ``related`` answers ``False``. Trunks that are not
+    webhooks (e-mail, SMPP) have no :class:`MessagingRoute` kind yet: they are left out (the
+    DID's ``raw`` keeps them)."""
+    trunk = related(owner, "sms_trunk")
+    if trunk is False:
+        return None
+    if isinstance(trunk, Resource):
+        route = sms_trunk_from(document, trunk).route()
+        return (route,) if route is not None else ()
+    group = related(owner, "sms_trunk_group")
+    if group is False:
+        return None
+    if not isinstance(group, Resource):
+        return ()
+    key = ("sms", id(group))
+    routes: tuple[MessagingRoute, ...] | None = memo.get(key) if memo is not None else None
+    if routes is None:
+        found = [t.route() for t in sms_group_trunks(document, group) or []]
+        routes = tuple(r.with_priority(i) for i, r in enumerate((r for r in found if r is not None), start=1))
+        if memo is not None:
+            memo[key] = routes
+    return routes
+
+
 # -- owned numbers and orders -------------------------------------------------------------------
 
 
@@ -701,6 +787,8 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
     except FieldError as error:
         raise format_error(error, f"{field_of(document, resource)}.attributes") from None
     capabilities, country, region, city = _group_parts(document, document.related(resource, "did_group"), country, memo)
+    messaging = _messaging(document, document.related, resource, memo)
+    assert messaging is not None  # related() always answers
     channels: int | None = None
     if included is not None or dedicated is not None:
         channels = (included or 0) + (dedicated or 0)
@@ -722,7 +810,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
         created,  # created_at
         expires,  # expires_at
         cycles != 0,  # auto_renew
-        None,  # sms_webhook_url
+        messaging,  # messaging
         resource.raw,  # raw
     )
 

@@ -8,7 +8,23 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from didkit import DID, AvailableNumber, City, Country, Destination, DestinationKind, Order, OrderStatus, Region
+import attrs
+
+from didkit import (
+    DID,
+    AvailableNumber,
+    City,
+    Country,
+    Destination,
+    DestinationKind,
+    MessagingKind,
+    MessagingRoute,
+    NumberType,
+    Order,
+    OrderStatus,
+    ProviderCapabilities,
+    Region,
+)
 from didkit import SearchQuery as _SearchQuery
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
@@ -17,6 +33,7 @@ from didkit.errors import (
     ConfigurationError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     ProviderError,
     UnsupportedOperationError,
 )
@@ -31,6 +48,7 @@ from ._mapping import (
     FEATURE_FOR_CAPABILITY,
     Group,
     Memo,
+    SmsTrunk,
     Trunk,
     attributes,
     city_from,
@@ -46,8 +64,11 @@ from ._mapping import (
     parse_sip,
     region_from,
     sku_offers,
+    sms_group_trunks,
+    sms_trunk_from,
     trunk_from,
 )
+from ._versions import api_version
 from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes
 
 logger = logging.getLogger("didkit")
@@ -67,11 +88,16 @@ DID_INCLUDE: tuple[str, ...] = (
     "voice_in_trunk_group.voice_in_trunks",
 )
 """What every DID read includes: enough to normalise country, capabilities and destinations."""
+SMS_INCLUDE: tuple[str, ...] = ("sms_trunk", "sms_trunk_group", "sms_trunk_group.sms_trunks")
+"""What DID reads add where the API version has SMS trunks: enough to read ``DID.messaging``."""
 
 GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
 
 SEARCH_PAGE_SIZE = 100
-UPDATABLE = ("label", "auto_renew", "capacity_limit", "sms_webhook_url")
+UPDATABLE = ("label", "auto_renew", "capacity_limit")
+SMS_WEBHOOK_BODY = '{"from":"{SMS_SRC_ADDR}","to":"{SMS_DST_ADDR}","text":"{SMS_TEXT}","time":"{SMS_TIME}"}'
+"""What an SMS trunk didkit creates posts (JSON; DIDWW fills the placeholders): the body of the
+http_in example in DIDWW's 2026-11-19 sms-trunk pages."""
 _UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _UUID = re.compile(_UUID_PATTERN, re.ASCII)
 _UUID_SHAPE = "DIDWW ids are UUIDs such as 9df99644-f1a5-4a3c-99a4-559d758eb96b"
@@ -81,6 +107,9 @@ ORDER_ID = IdShape(_UUID_PATTERN, _UUID_SHAPE)
 _NAME_LIMIT = 100
 
 OPTIONS = (
+    "api_version",
+    "auth_url",
+    "token_lifetime",
     "coverage_ttl",
     "page_size",
     "allow_back_ordering",
@@ -120,12 +149,19 @@ def next_page(document: Document, number: int, size: int) -> int | None:
 
 
 class DidwwOperations(ProviderOperations):
-    """DIDWW API v3 (2026-04-16). Options (extra keyword arguments of ``connect()``):
+    """DIDWW API v3. Options (extra keyword arguments of ``connect()``):
 
+    * ``api_version`` — ``"2026-11-19"`` (the default: bearer tokens, ``number_type``, SMS
+      trunks) or ``"2026-04-16"`` (``Api-Key``; no per-number SMS routing);
+    * ``auth_url`` — the token service's root (2026-11-19; didkit appends ``/token``); by
+      default DIDWW's for its production and sandbox hosts, and the origin of ``base_url``
+      when that is overridden;
+    * ``token_lifetime`` — seconds a minted token lives (60–3600, default 900);
     * ``coverage_ttl`` — seconds countries, regions, cities and DID group types stay cached
       (default 3600; 0 disables the cache);
-    * ``page_size`` — ``page[size]`` for listings (default: 1000, the spec's maximum, for owned
-      numbers, cities and trunks; 100 for DID groups in searches);
+    * ``page_size`` — ``page[size]`` for listings (default: the version's maximum, 100 on
+      2026-11-19 and 1000 on 2026-04-16, for owned numbers, cities and trunks; 100 for DID
+      groups in searches);
     * ``specific_numbers`` — search also lists specific numbers (``available_dids``) of groups
       that offer them, even without ``contains``/``prefix`` (default ``False``);
     * ``allow_back_ordering``, ``callback_url``, ``callback_method`` (``"get"``/``"post"``) —
@@ -143,11 +179,17 @@ class DidwwOperations(ProviderOperations):
         unknown = sorted(set(options) - set(OPTIONS))
         if unknown:
             raise ConfigurationError(f"unknown DIDWW option(s) {', '.join(unknown)} (known: {', '.join(OPTIONS)})")
+        self.version = api_version(options.get("api_version"))
+        self.resources = self.version.resources
+        self.group_include = tuple(
+            path for path in GROUP_INCLUDE if path in self.resources["did_groups"].includes
+        )
+        self.did_include = DID_INCLUDE + (SMS_INCLUDE if self.version.sms_trunks else ())
         self.coverage_ttl = _number(options.get("coverage_ttl", 3600.0), "coverage_ttl", minimum=0)
         size = options.get("page_size")
         self.page_size: int | None = None
         if size is not None:
-            self.page_size = int(_number(size, "page_size", minimum=1, maximum=catalog.PAGE_SIZE_MAX))
+            self.page_size = int(_number(size, "page_size", minimum=1, maximum=self.version.page_size_max))
         self.specific_numbers = bool(options.get("specific_numbers", False))
         self.strict_schemas = options.get("strict_schemas", False)
         if not isinstance(self.strict_schemas, bool):
@@ -166,14 +208,30 @@ class DidwwOperations(ProviderOperations):
         self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
         self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
         self._warned_versions: set[str] = set()
+        self.available_dids_denied = False
+        """Set once DIDWW answered 403 on ``available_dids`` (new accounts, until support enables
+        it): searches then offer "any number from this group" instead of specific numbers."""
 
     # -- plumbing ------------------------------------------------------------------------------
 
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
-        return classify(response, request)
+        error = classify(response, request)
+        if error is not None and response.status_code == 401 and self.version.auth == "api_key":
+            # DIDWW ignores a version header older than the account's default: once the account
+            # is upgraded to 2026-11-19, every Api-Key call is refused, however valid the key.
+            error.message += (
+                f" (with api_version={self.version.name!r} the key is sent as Api-Key, which DIDWW refuses "
+                "once the account's default API version is 2026-11-19: connect with api_version='2026-11-19')"
+            )
+            error.args = (error.message,)
+        return error
 
-    def _size(self, default: int = catalog.PAGE_SIZE_MAX) -> int:
-        return self.page_size or default
+    def capabilities(self, declared: ProviderCapabilities) -> ProviderCapabilities:
+        sms = self.version.sms_trunks
+        return attrs.evolve(declared, sms_config=sms, multiple_messaging_routes=sms)
+
+    def _size(self, default: int | None = None) -> int:
+        return self.page_size or min(default or self.version.page_size_max, self.version.page_size_max)
 
     def read(self, response: HttpResponse, schema: str) -> Document:
         """Decode, parse (with ``strict_schemas``, validate against our schema first), and check
@@ -199,13 +257,13 @@ class DidwwOperations(ProviderOperations):
     def check_version(self, document: Document) -> None:
         """Warn (once per version) when DIDWW answers in an API version didkit does not speak."""
         version = document.meta.get("api_version")
-        if isinstance(version, str) and version != catalog.API_VERSION and version not in self._warned_versions:
+        if isinstance(version, str) and version != self.version.name and version not in self._warned_versions:
             self._warned_versions.add(version)
             logger.warning(
                 "didww: the API answered with version %s, not %s (the version didkit speaks); "
                 "fields may be missing or shaped differently",
                 version,
-                catalog.API_VERSION,
+                self.version.name,
             )
 
     def _get(self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str) -> Operation[Document]:
@@ -343,7 +401,11 @@ class DidwwOperations(ProviderOperations):
         if query_.city:
             city = yield from self._find_city(country, region, query_.city)
             filters["city.id"] = city.id
-        if query_.number_type is not None:
+        if query_.number_type is not None and self.version.number_type == "attribute":
+            if query_.number_type is NumberType.UNKNOWN:
+                return
+            filters["number_type"] = query_.number_type.value  # didkit's names are DIDWW's
+        elif query_.number_type is not None:
             type_ids = yield from self._group_type_ids(query_.number_type)
             if not type_ids:
                 return
@@ -370,7 +432,7 @@ class DidwwOperations(ProviderOperations):
         if query_.contains:
             filters["available_dids_enabled"] = "true"
         specific = bool(query_.contains or query_.prefix or self.specific_numbers)
-        params = query(filters=filters, include=GROUP_INCLUDE)
+        params = query(filters=filters, include=self.group_include)
         size = self._size(SEARCH_PAGE_SIZE)
         number = 1
         while True:
@@ -380,11 +442,12 @@ class DidwwOperations(ProviderOperations):
                 group = group_from(document, resource, country.code)
                 if group.is_available is False or not set(features) <= set(group.features):
                     continue
-                if specific and group.available_dids_enabled:
-                    offers = yield from self._number_offers(country, group, query_.contains, full_prefix)
-                elif query_.contains or npanxx:
-                    continue  # "any number from this group" cannot promise those digits
-                else:
+                offers: list[AvailableNumber] | None = None
+                if specific and group.available_dids_enabled and not self.available_dids_denied:
+                    offers = yield from self._specific_offers(country, group, query_.contains, full_prefix)
+                if offers is None:
+                    if query_.contains or npanxx:
+                        continue  # "any number from this group" cannot promise those digits
                     offers = sku_offers(group)
                 if offers:
                     yield Emit(offers)
@@ -392,6 +455,22 @@ class DidwwOperations(ProviderOperations):
             if following is None:
                 return
             number = following
+
+    def _specific_offers(
+        self, country: Country, group: Group, contains: str | None, full_prefix: str | None
+    ) -> Operation[list[AvailableNumber] | None]:
+        """:meth:`_number_offers`, or ``None`` where DIDWW denies ``available_dids`` to the
+        account (a 403 that support lifts): the search goes on with group offers, and says so."""
+        try:
+            return (yield from self._number_offers(country, group, contains, full_prefix))
+        except PermissionDeniedError as exc:
+            self.available_dids_denied = True
+            logger.warning(
+                "didww: this account may not list specific numbers (%s); searching offers of 'any number "
+                "from this group' instead (DIDWW support enables available_dids)",
+                exc.message,
+            )
+            return None
 
     def _number_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None
@@ -557,7 +636,7 @@ class DidwwOperations(ProviderOperations):
         return order_from(document, resource, numbers)
 
     def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
-        params = query(filters={"order.id": order_id}, include=DID_INCLUDE)
+        params = query(filters={"order.id": order_id}, include=self.did_include)
         documents = yield from self._collect("/dids", params, "dids", "list order numbers")
         return [did_from(doc, resource) for doc in documents for resource in doc.resources()]
 
@@ -575,14 +654,15 @@ class DidwwOperations(ProviderOperations):
         sort = given.pop("sort", None)
         wire: dict[str, str] = {}
         for key, value in given.items():
-            name = catalog.normalize_filter_key("dids", key)
+            name = catalog.normalize_filter_key("dids", key, self.resources)
             if name == "number":  # DIDWW stores numbers as digits without "+"
                 value = [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
             wire[name] = catalog.filter_value(name, value)
-        includes = list(DID_INCLUDE)
+        includes = list(self.did_include)
         if include is not None:
-            includes += [path for path in catalog.check_include("dids", include) if path not in includes]
-        sorts = catalog.check_sort("dids", sort) if sort is not None else None
+            checked = catalog.check_include("dids", include, self.resources)
+            includes += [path for path in checked if path not in includes]
+        sorts = catalog.check_sort("dids", sort, self.resources) if sort is not None else None
         return query(filters=wire, include=includes, sort=sorts)
 
     def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
@@ -611,7 +691,7 @@ class DidwwOperations(ProviderOperations):
         return None
 
     def _by_number(self, number: str) -> Operation[tuple[Document, Resource]]:
-        params = [*query(filters={"number": number.lstrip("+")}, include=DID_INCLUDE), ("page[size]", "100")]
+        params = [*query(filters={"number": number.lstrip("+")}, include=self.did_include), ("page[size]", "100")]
         document = yield from self._get("/dids", params, "dids", "find number")
         for resource in document.resources():
             if lenient_e164(resource.attributes.get("number")) == number:
@@ -619,7 +699,7 @@ class DidwwOperations(ProviderOperations):
         raise NotFoundError(f"DIDWW has no number {number} on this account", provider=PROVIDER, status_code=None)
 
     def _fetch(self, did_id: str) -> Operation[tuple[Document, Resource]]:
-        params = query(include=DID_INCLUDE)
+        params = query(include=self.did_include)
         document = yield from self._get(url_path("/dids/{id}", id=did_id), params, "did", "get number")
         return document, document.one()
 
@@ -667,11 +747,6 @@ class DidwwOperations(ProviderOperations):
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                     raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
                 wire["capacity_limit"] = value
-            elif key == "sms_webhook_url":
-                raise UnsupportedOperationError(
-                    "DIDWW has no per-number SMS webhook in its API; configure SMS delivery in the DIDWW panel",
-                    provider=PROVIDER,
-                )
             else:
                 raise InvalidInputError(f"DIDWW numbers cannot change {key!r} (changeable: {', '.join(UPDATABLE)})")
         return wire
@@ -728,6 +803,131 @@ class DidwwOperations(ProviderOperations):
         yield from self._patch_did(did_id, {}, relationships, "set destinations")
         document, resource = yield from self._fetch(did_id)
         return did_from(document, resource)
+
+    # -- messaging (2026-11-19) -----------------------------------------------------------------
+
+    def set_messaging(self, ref: NumberRef, routes: Sequence[MessagingRoute]) -> Operation[DID]:
+        """One route: an ``http_in`` SMS trunk posting to its URL (found, or created) on the DID's
+        ``sms_trunk``; several: an SMS trunk group of such trunks in priority order (found, or
+        created); ``[]``: both relationships cleared. DIDWW routes a DID to a trunk or a group,
+        never both: the other relationship is always sent as ``null``."""
+        if not self.version.sms_trunks:
+            raise UnsupportedOperationError(
+                f"DIDWW routes inbound SMS per number from API version 2026-11-19 on; this connection speaks "
+                f"{self.version.name} (connect with api_version='2026-11-19')",
+                provider=PROVIDER,
+            )
+        for route in routes:
+            if route.kind is not MessagingKind.WEBHOOK:
+                raise UnsupportedOperationError(f"DIDWW cannot route SMS to {route.kind.value}", provider=PROVIDER)
+        did_id, number = yield from self._locate(ref)
+        trunk_id: str | None = None
+        group_id: str | None = None
+        if len(routes) == 1:
+            trunk_id = yield from self._sms_trunk_for(routes[0], _SmsBook(), priority=None)
+        elif routes:
+            if number is None:
+                document, resource = yield from self._fetch(did_id)
+                number = did_from(document, resource).number
+            group_id = yield from self._sms_group_for(routes, number)
+        relationships = {
+            "sms_trunk": to_one("sms_trunks", trunk_id),
+            "sms_trunk_group": to_one("sms_trunk_groups", group_id),
+        }
+        yield from self._patch_did(did_id, {}, relationships, "set messaging")
+        document, resource = yield from self._fetch(did_id)
+        return did_from(document, resource)
+
+    def _load_sms_trunks(self, book: _SmsBook) -> Operation[list[SmsTrunk]]:
+        if book.trunks is None:
+            params = query(filters={"configuration.type": "http_in"}, include="sms_trunk_group")
+            documents = yield from self._collect("/sms_trunks", params, "sms_trunks", "list SMS trunks")
+            book.trunks = [sms_trunk_from(doc, resource) for doc in documents for resource in doc.resources()]
+        return book.trunks
+
+    def _sms_trunk_for(self, route: MessagingRoute, book: _SmsBook, *, priority: int | None) -> Operation[str]:
+        """The id of an ``http_in`` SMS trunk that POSTs to ``route.target``: an existing one
+        (for a group, one in no group yet), or a new one."""
+        trunks = yield from self._load_sms_trunks(book)
+        matches = [
+            t for t in trunks
+            if t.url == route.target and t.http_method == "post" and t.id not in book.used
+            and (priority is None or t.group_id == "")
+        ]  # fmt: skip
+        if matches:
+            book.used.add(matches[0].id)
+            return matches[0].id
+        attributes_: dict[str, Any] = {
+            "name": _unique_name(f"didkit {route.target}", {t.name for t in trunks} | book.names),
+            "configuration": {
+                "type": "http_in",
+                "attributes": {
+                    "url": route.target,
+                    "http_method": "post",
+                    "body_type": "json",
+                    "body": SMS_WEBHOOK_BODY,
+                    "headers": {"Content-Type": "application/json"},
+                    "validate_https_certificate": True,
+                    "follow_redirect": False,
+                },
+            },
+        }
+        if priority is not None:
+            attributes_["priority"] = priority
+        body = {"data": {"type": "sms_trunks", "attributes": attributes_}}
+        response = yield HttpRequest("POST", "/sms_trunks", json=body, operation="create SMS trunk")
+        document = self.read(response, "sms_trunk")
+        trunk = sms_trunk_from(document, document.one())
+        trunks.append(trunk)
+        book.used.add(trunk.id)
+        logger.info("didww: created SMS trunk %s for %s", trunk.id, route.target)
+        return trunk.id
+
+    def _sms_group_for(self, routes: Sequence[MessagingRoute], number: str) -> Operation[str]:
+        """An SMS trunk group whose members post to ``routes``' URLs in this order (DIDWW tries
+        higher ``priority`` first): an existing one, or a new one."""
+        params = query(include="sms_trunks")
+        documents = yield from self._collect("/sms_trunk_groups", params, "sms_trunk_groups", "list SMS trunk groups")
+        wanted = [route.target for route in routes]
+        for document in documents:
+            for group in document.resources():
+                members = sms_group_trunks(document, group)
+                if members is None or len(members) != len(routes):
+                    continue
+                priorities = [t.priority for t in members]
+                if len(set(priorities)) == len(priorities) and [t.url for t in members] == wanted and all(
+                    t.http_method == "post" for t in members
+                ):
+                    return group.id
+        taken = {str(group.attributes.get("name")) for document in documents for group in document.resources()}
+        book = _SmsBook(names=taken)
+        trunks = yield from self._load_sms_trunks(book)
+        by_id = {t.id: t for t in trunks}
+        ids: list[str] = []
+        for index, route in enumerate(routes):
+            priority = (len(routes) - index) * 10  # the first route gets the highest priority
+            trunk_id = yield from self._sms_trunk_for(route, book, priority=priority)
+            ids.append(trunk_id)
+            known = by_id.get(trunk_id)
+            if known is not None and known.priority != priority:
+                body = {"data": {"id": trunk_id, "type": "sms_trunks", "attributes": {"priority": priority}}}
+                response = yield HttpRequest(
+                    "PATCH", url_path("/sms_trunks/{id}", id=trunk_id), json=body, operation="set SMS trunk priority"
+                )
+                self.read(response, "sms_trunk")
+        name = _unique_name(f"didkit {number}: " + " > ".join(wanted), taken | {t.name for t in trunks})
+        body = {
+            "data": {
+                "type": "sms_trunk_groups",
+                "attributes": {"name": name},
+                "relationships": {"sms_trunks": {"data": [{"type": "sms_trunks", "id": i} for i in ids]}},
+            }
+        }
+        response = yield HttpRequest("POST", "/sms_trunk_groups", json=body, operation="create SMS trunk group")
+        document = self.read(response, "sms_trunk_group")
+        group_id = document.one().id
+        logger.info("didww: created SMS trunk group %s for %s", group_id, number)
+        return group_id
 
     def _load_trunks(self, book: _TrunkBook) -> Operation[list[Trunk]]:
         if book.trunks is None:
@@ -839,6 +1039,16 @@ def _country_id(country: Country) -> str:
     if not country.id:
         raise InvalidInputError(f"DIDWW country {country.code} has no id")
     return country.id
+
+
+class _SmsBook:
+    """The account's SMS trunks as one ``set_messaging`` call learns them; ``names`` are taken
+    by trunk groups (names are unique across trunks and groups)."""
+
+    def __init__(self, names: set[str] | None = None) -> None:
+        self.trunks: list[SmsTrunk] | None = None
+        self.used: set[str] = set()
+        self.names: set[str] = names or set()
 
 
 class _TrunkBook:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from didkit import DestinationKind, NumberType, ProviderCapabilities
 from didkit.adapter import AsyncProvider, OperationContext, ProviderSpec, SyncProvider
+from didkit.auth import Authenticator, AuthSetup, StaticHeaders, TokenAuth, fingerprint
+from didkit.engine import HttpRequest
+from didkit.errors import ConfigurationError
 from didkit.jsonapi import MEDIA_TYPE
 
-from ._catalog import API_VERSION
 from ._operations import NUMBER_ID, ORDER_ID, DidwwOperations
+from ._versions import api_version
 
 if TYPE_CHECKING:
     from didkit.sandbox import Emulator
@@ -19,10 +24,61 @@ DEFAULT_BASE_URL = "https://api.didww.com/v3"
 SANDBOX_BASE_URL = "https://sandbox-api.didww.com/v3"
 RATE_LIMIT = (10, 1.0)
 """DIDWW allows 10 requests per second per API key."""
+AUTH_URLS = {DEFAULT_BASE_URL: "https://auth.didww.com", SANDBOX_BASE_URL: "https://auth-sandbox.didww.com"}
+"""The token service of each DIDWW environment (its root: didkit appends ``/token``)."""
+AUDIENCE = "api.didww.com"
+"""The ``aud`` of tokens for the v3 API (the sandbox, too, uses the production host names)."""
+TOKEN_LIFETIME = 900
+"""Seconds a token lives unless ``token_lifetime=`` says otherwise (DIDWW clamps it to 60–3600)."""
 
 
 def _auth_headers(api_key: str) -> Mapping[str, str]:
     return {"Api-Key": api_key}
+
+
+def token_url(base_url: str, auth_url: Any = None) -> str:
+    """Where to mint tokens: ``auth_url`` + ``/token``; else the token service of a known DIDWW
+    environment; else (an overridden ``base_url``) ``/token`` at the origin of ``base_url``."""
+    if auth_url is not None:
+        if not isinstance(auth_url, str) or not auth_url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"option auth_url must be an http(s) URL, got {auth_url!r}")
+        return auth_url.rstrip("/") + "/token"
+    known = AUTH_URLS.get(base_url.rstrip("/"))
+    if known is not None:
+        return known + "/token"
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}/token"
+
+
+def _lifetime(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 60 <= value <= 3600:
+        raise ConfigurationError(f"option token_lifetime must be whole seconds from 60 to 3600, got {value!r}")
+    return value
+
+
+def _authenticator(setup: AuthSetup) -> Authenticator:
+    """``Api-Key`` on 2026-04-16; bearer tokens minted with the key on 2026-11-19. Both send
+    ``X-DIDWW-API-Version`` (on 2026-11-19 the token's ``api_version`` claim chooses too)."""
+    version = api_version(setup.options.get("api_version"))
+    version_header = {"X-DIDWW-API-Version": version.name}
+    if version.auth == "api_key":
+        return StaticHeaders({**version_header, "Api-Key": setup.api_key})
+    url = token_url(setup.base_url, setup.options.get("auth_url"))
+    body = {
+        "aud": [AUDIENCE],
+        "scope": "full",
+        "api_version": version.name,
+        "expires_in": _lifetime(setup.options.get("token_lifetime", TOKEN_LIFETIME)),
+    }
+    headers = {"Api-Key": setup.api_key, "Accept": "application/json", "Content-Type": "application/json"}
+
+    def mint() -> HttpRequest:
+        return HttpRequest("POST", url, json=body, headers=headers, idempotent=True, operation="mint DIDWW token")
+
+    key = fingerprint(setup.provider, url, setup.api_key, json.dumps(body, sort_keys=True))
+    return TokenAuth(
+        mint=mint, cache_key=key, cache=setup.token_cache, clock=setup.clock, extra_headers=version_header
+    )
 
 
 def _operations(context: OperationContext) -> DidwwOperations:
@@ -40,7 +96,7 @@ CAPABILITIES = ProviderCapabilities(
     async_orders=True,
     multiple_destinations=True,
     immediate_release=False,
-    sms_config=False,
+    sms_config=True,
     labels=True,
     specific_numbers=True,
     carrier_side_reference=True,
@@ -64,11 +120,12 @@ DIDWW_SPEC = ProviderSpec(
     emulator=_emulator,
     emulator_base_path="/v3",
     environments={"production": DEFAULT_BASE_URL, "sandbox": SANDBOX_BASE_URL},
-    static_headers={"Accept": MEDIA_TYPE, "X-DIDWW-API-Version": API_VERSION},
+    static_headers={"Accept": MEDIA_TYPE},
     content_type=MEDIA_TYPE,
     rate_limit=RATE_LIMIT,
     number_id=NUMBER_ID,
     order_id=ORDER_ID,
+    authenticator=_authenticator,
 )
 
 
@@ -79,18 +136,24 @@ class AsyncDidwwProvider(AsyncProvider):
 
 
 class DidwwProvider(SyncProvider):
-    """DIDWW (API v3, version 2026-04-16) as a :class:`didkit.NumberProvider`.
+    """DIDWW (API v3, version 2026-11-19 by default) as a :class:`didkit.NumberProvider`.
 
     ``didkit.connect("didww", api_key=...)`` (or ``DIDWW_API_KEY``); ``environment="sandbox"``
     talks to DIDWW's sandbox, ``sandbox=True`` to didkit's built-in emulator. DIDWW-specific
     options are listed on :class:`~didkit_didww.DidwwOperations`.
+
+    On 2026-11-19 the key buys bearer tokens at DIDWW's token service (``auth_url``, by default
+    that of the environment, or ``/token`` at the origin of an overridden ``base_url``); they are
+    cached (shared by providers on the same key and clock, or a given ``token_cache``) and
+    re-minted before they run out. ``api_version="2026-04-16"`` sends the key as ``Api-Key``.
 
     DIDWW specifics: purchases are ``POST /orders`` completed asynchronously (``purchase`` polls
     up to ``wait`` seconds; ``get_order`` resumes) and carry the caller's ``reference`` as
     ``external_reference_id``, so the same reference never buys twice. ``release_number`` sets
     ``terminated``: DIDWW releases the number at the end of its billing period, and until then
     it reads back as ``RELEASING``. ``update_number`` takes ``label``, ``auto_renew`` and
-    ``capacity_limit``; DIDWW has no per-number SMS webhook. A ``SIP_URI`` or ``PSTN``
+    ``capacity_limit``. ``set_messaging`` (2026-11-19 only) routes inbound SMS through an
+    ``http_in`` SMS trunk (found or created), several through an SMS trunk group. A ``SIP_URI`` or ``PSTN``
     destination routes through a voice-in trunk (an existing one with the same target, or a new
     one); several destinations through a voice-in trunk group, in priority order.
 

@@ -76,6 +76,8 @@ class DidGroupAttributes:
     features: tuple[str, ...] = ()
     is_metered: bool | None = None
     allow_additional_channels: bool | None = None
+    number_type: str | None = None
+    """2026-11-19: the group's kind (``local``, ``toll_free`` ...), replacing ``did_group_type``."""
 
 
 @attrs.frozen
@@ -137,6 +139,27 @@ class TrunkAttributes:
     configuration: Configuration | None = None
 
 
+@attrs.frozen
+class SmsConfiguration:
+    """An SMS trunk's ``configuration`` (2026-11-19); ``attributes`` are read per ``type``."""
+
+    type: str
+    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class SmsHttpIn:
+    """The ``http_in`` configuration: DIDWW sends each inbound SMS to ``url``."""
+
+    url: str
+    http_method: str | None = None
+
+
+@attrs.frozen
+class SmsTrunkAttributes:
+    name: str
+    priority: int | None = None
+    configuration: SmsConfiguration | None = None
 
 
 # -- readers -----------------------------------------------------------------------------------
@@ -166,6 +189,7 @@ def _did_group(a: Mapping[str, Any]) -> DidGroupAttributes:
         tuple(required_text(f, f"features[{i}]") for i, f in enumerate(features)),
         read_bool(get("is_metered"), "is_metered"),
         read_bool(get("allow_additional_channels"), "allow_additional_channels"),
+        read_name(get("number_type"), "number_type"),
     )
 
 
@@ -243,6 +267,21 @@ def _trunk(a: Mapping[str, Any]) -> TrunkAttributes:
     )
 
 
+def _sms_trunk(a: Mapping[str, Any]) -> SmsTrunkAttributes:
+    get = a.get
+    config = read_object(get("configuration"), "configuration")
+    configuration = None
+    if config is not None:
+        kind = read_name(config.get("type"), "configuration.type") or ""
+        attributes = read_object(config.get("attributes"), "configuration.attributes") or {}
+        configuration = SmsConfiguration(kind, attributes)
+    return SmsTrunkAttributes(required_text(get("name"), "name"), read_int(get("priority"), "priority"), configuration)
+
+
+def _sms_http_in(a: Mapping[str, Any]) -> SmsHttpIn:
+    return SmsHttpIn(required_text(a.get("url"), "url"), read_str(a.get("http_method"), "http_method"))
+
+
 _READERS: dict[type[Any], Callable[[Mapping[str, Any]], Any]] = {
     CountryAttributes: _country,
     RegionAttributes: _region,
@@ -253,6 +292,8 @@ _READERS: dict[type[Any], Callable[[Mapping[str, Any]], Any]] = {
     AvailableDidAttributes: _available_did,
     OrderAttributes: _order,
     TrunkAttributes: _trunk,
+    SmsTrunkAttributes: _sms_trunk,
+    SmsHttpIn: _sms_http_in,
 }
 
 

@@ -44,14 +44,16 @@ How Wavix maps onto didkit
   and per provider object: to be safe across restarts, persist the reference with the number
   (or the order id) yourself and check ``list_numbers(search=...)`` before buying again.
 * **Owned numbers.** ``list_numbers(search=, label=, label_present=, city_id=)``;
-  ``update_number(sms_webhook_url=, sms_enabled=, call_status_url=, call_recording_enabled=,
-  transcription_enabled=, transcription_threshold=)`` (``None`` URLs clear the callback: sent as
-  ``""``); ``label``/``auto_renew`` raise :class:`~didkit.UnsupportedOperationError` (Wavix has no
-  API for them). ``set_destinations`` PATCHes ``destinations`` with transports 1/4/5 and
-  priorities 1..n; a SIP URI is sent as ``user@host`` (``sip:`` dropped; a URI without a user gets
-  ``[did]@host``); a ``[did]`` placeholder is kept as is, both ways (Wavix substitutes the called
-  number), so destinations read from one number can be set on another. A trunk destination needs
-  the trunk's login, read from ``GET /v1/trunks/{id}``.
+  ``update_number(sms_enabled=, call_status_url=, call_recording_enabled=, transcription_enabled=,
+  transcription_threshold=)`` (``None`` URLs clear the callback: sent as ``""``);
+  ``set_messaging(ref, [MessagingRoute.webhook(url)])`` PATCHes ``sms_relay_url`` with
+  ``sms_enabled: true`` (one route only; ``[]`` clears both); ``label``/``auto_renew`` raise
+  :class:`~didkit.UnsupportedOperationError` (Wavix has no API for them). ``set_destinations``
+  PATCHes ``destinations`` with transports 1/4/5 and priorities 1..n; a SIP URI is sent as
+  ``user@host`` (``sip:`` dropped; a URI without a user gets ``[did]@host``); a ``[did]``
+  placeholder is kept as is, both ways (Wavix substitutes the called number), so destinations read
+  from one number can be set on another. A trunk destination needs the trunk's login, read from
+  ``GET /v1/trunks/{id}``.
 * **Release.** ``DELETE /v1/numbers?dids=<digits>`` (the spec's comma-separated ``dids`` string
   with one number) whenever the number is known, else ``?ids=<id>`` (the spec's exploded ``ids``
   array with one element); never both. Not retried; an unknown outcome is settled by a lookup.

@@ -28,6 +28,8 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    MessagingKind,
+    MessagingRoute,
     NumberStatus,
     NumberType,
     Region,
@@ -131,6 +133,23 @@ def to_city(wire: WavixCity, country: str, region: str | None, provider: str, ra
         area_codes=(wire.area_code,) if wire.area_code else (),
         raw=raw,
     )
+
+
+_MESSAGING: dict[str, tuple[MessagingRoute, ...]] = {}
+
+
+def _messaging(relay: str | None) -> tuple[MessagingRoute, ...]:
+    """Where Wavix sends a number's inbound SMS: its ``sms_relay_url``, if set (shared between
+    records: a route is immutable, and numbers often share one webhook)."""
+    if not relay:
+        return ()
+    found = _MESSAGING.get(relay)
+    if found is None:
+        found = (MessagingRoute(MessagingKind.WEBHOOK, relay, 1),)
+        if len(_MESSAGING) >= 1024:
+            _MESSAGING.clear()
+        _MESSAGING[relay] = found
+    return found
 
 
 # -- reading records ---------------------------------------------------------------------------------
@@ -304,7 +323,7 @@ def number_from(item: Any, provider: str) -> DID:
         read_datetime(get("added"), "added"),  # created_at
         read_datetime(get("paid_until"), "paid_until"),  # expires_at
         None,  # auto_renew: Wavix does not say
-        relay or None,  # sms_webhook_url
+        _messaging(relay),  # messaging
         item,  # raw
     )
 

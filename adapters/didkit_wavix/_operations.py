@@ -24,6 +24,8 @@ from didkit import (
     DestinationKind,
     DocumentsRequiredError,
     InvalidInputError,
+    MessagingKind,
+    MessagingRoute,
     NotFoundError,
     NumberType,
     Order,
@@ -75,7 +77,6 @@ NUMBER_FILTERS: Mapping[str, str] = {
 """``list_numbers(**filters)``: the filters ``GET /v1/numbers`` offers."""
 
 UPDATE_FIELDS: Mapping[str, str] = {
-    "sms_webhook_url": "URL Wavix posts inbound SMS/MMS to (Wavix sms_relay_url); None clears it",
     "sms_enabled": "enable inbound SMS (Wavix allows it on US and CA numbers)",
     "call_status_url": "URL Wavix posts call status events to; None clears it",
     "call_recording_enabled": "record calls",
@@ -749,8 +750,8 @@ class WavixOperations(ProviderOperations):
             )
         body: dict[str, Any] = {}
         for key, value in changes.items():
-            if key in ("sms_webhook_url", "call_status_url"):
-                body["sms_relay_url" if key == "sms_webhook_url" else key] = _url(key, value)
+            if key == "call_status_url":
+                body[key] = _url(key, value)
             elif key == "transcription_threshold":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise InvalidInputError(f"transcription_threshold must be seconds >= 0, got {value!r}")
@@ -760,6 +761,22 @@ class WavixOperations(ProviderOperations):
                     raise InvalidInputError(f"{key} must be True or False, got {value!r}")
                 body[key] = value
         return body
+
+    def set_messaging(self, ref: NumberRef, routes: Sequence[MessagingRoute]) -> Operation[DID]:
+        """``PATCH`` the number's ``sms_relay_url`` with ``sms_enabled: true`` (Wavix takes one
+        webhook per number, which the caller's checks hold to); ``[]`` clears the URL and
+        disables inbound SMS."""
+        for route in routes:
+            if route.kind is not MessagingKind.WEBHOOK:
+                raise UnsupportedOperationError(f"Wavix cannot route SMS to {route.kind.value}", provider=self.provider)
+        self._ref_target(ref)
+        body: dict[str, Any] = {"sms_relay_url": routes[0].target, "sms_enabled": True} if routes else {
+            "sms_relay_url": "",
+            "sms_enabled": False,
+        }
+        record_id = yield from self._record_id(ref)
+        response = yield HttpRequest("PATCH", url_path("/v1/numbers/{id}", id=record_id), json=body, idempotent=True)
+        return self._located(response).did
 
     def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:
         """Replace the number's destinations: transport 1 (SIP URI), 4 (PSTN), 5 (SIP trunk, by its

@@ -329,18 +329,18 @@ def number_get() -> list[dict[str, Any]]:
 
 
 def number_update() -> list[dict[str, Any]]:
-    updated = number_record(sms_relay_url="https://hooks.example.com/sms")
+    updated = number_record(sms_relay_url="https://hooks.example.com/sms", sms_enabled=True)
     recording = number_record(call_recording_enabled=False, transcription_enabled=True,
                               transcription_threshold=30, call_status_url=None)
     return [
         interaction("PATCH", "/v1/numbers/123", updated,
-                    request_json={"sms_relay_url": "https://hooks.example.com/sms"}),
+                    request_json={"sms_relay_url": "https://hooks.example.com/sms", "sms_enabled": True}),
         interaction("PATCH", "/v1/numbers/123", recording,
                     request_json={"call_recording_enabled": False, "transcription_enabled": True,
                                   "transcription_threshold": 30, "call_status_url": ""}),
         search_for("12565378257", ex("numbers_list.200.json")["items"], ex("numbers_list.200.json")["doc_types"]),
         interaction("PATCH", "/v1/numbers/123", updated,
-                    request_json={"sms_relay_url": "https://hooks.example.com/sms"}),
+                    request_json={"sms_relay_url": "https://hooks.example.com/sms", "sms_enabled": True}),
     ]
 
 
@@ -391,7 +391,7 @@ def errors() -> list[dict[str, Any]]:
         interaction("GET", "/v1/numbers/404", error("error_404_not_found.json"), status=404),
         interaction("GET", "/v1/trunks/3999", error("sip_trunks_get.404_not_provisioned.json"), status=404),
         interaction("PATCH", "/v1/numbers/400", error("error_400_422_validation.json"), status=400,
-                    request_json={"sms_relay_url": "https://hooks.example.com/sms"}),
+                    request_json={"sms_relay_url": "https://hooks.example.com/sms", "sms_enabled": True}),
         interaction("PATCH", "/v1/numbers/422", error("legacy_mydids_update_sms_enabled.422.json"), status=422,
                     request_json={"sms_enabled": True}),
         interaction("PATCH", "/v1/numbers/200", error("legacy_mydids_update_sms_enabled.422.json"), status=200,

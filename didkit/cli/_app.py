@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import _coverage, _numbers, _procurements, _providers, _sandbox, _search
+from . import _coverage, _messaging, _numbers, _procurements, _providers, _sandbox, _search  # noqa: F401 (_messaging registers its command)
 from ._core import DidkitGroup, State, setup_logging, teardown_logging
 
 HELP = """Manage phone numbers (DIDs) across carriers through one model.

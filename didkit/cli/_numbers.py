@@ -130,27 +130,27 @@ def set_number(
     number: NumberArgument,
     label: Annotated[str | None, typer.Option("--label", help="A label (DIDWW description; Wavix has none).")] = None,
     sms_webhook: Annotated[
-        str | None, typer.Option("--sms-webhook", help="URL that receives inbound SMS (http or https).", metavar="URL")
+        str | None,
+        typer.Option("--sms-webhook", help="https URL that receives inbound SMS (see route-sms).", metavar="URL"),
     ] = None,
     provider: ProvidersOption = None,
 ) -> None:
     """Change a number's label or SMS webhook (only what you give changes)."""
-    from ..errors import InvalidInputError
+    from ..model import MessagingRoute
 
     changes: dict[str, Any] = {}
     if label is not None:
         changes["label"] = label
-    if sms_webhook is not None:
-        if not sms_webhook.startswith(("http://", "https://")):
-            raise InvalidInputError(f"--sms-webhook must be an http(s) URL, got {sms_webhook!r}")
-        changes["sms_webhook_url"] = sms_webhook
-    if not changes:
+    routes = [MessagingRoute.webhook(sms_webhook)] if sms_webhook is not None else None  # checked before any request
+    if not changes and routes is None:
         fail("nothing to change: give --label and/or --sms-webhook", EXIT_USAGE)
     state = get_state(ctx)
     did = state.find_owner(number, provider)
     client = state.connect(did.provider)
     with state.activity(f"Updating {did.number} at {did.provider}…"):
-        updated = client.update_number(did, **changes)
+        updated = client.update_number(did, **changes) if changes else did
+        if routes is not None:
+            updated = client.set_messaging(updated, routes)
     if state.json:
         print_json(updated)
         return

@@ -428,7 +428,7 @@ def did_details(did: DID) -> Table:
         ("capabilities", words(did.capabilities)),
         ("channels", text(did.channels)),
         ("label", text(did.label)),
-        ("sms webhook", text(did.sms_webhook_url)),
+        ("sms routes", " > ".join(route.target for route in did.messaging) or "-"),
         ("setup price", money(did.setup_price)),
         ("monthly price", money(did.monthly_price)),
         ("per-minute price", money(did.per_minute_price)),

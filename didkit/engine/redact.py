@@ -43,6 +43,11 @@ class Redactor:
             return self
         return Redactor([*self._given, *extra, *(part for value in extra for part in value.split()[1:])])
 
+    def add(self, secret: str | None) -> None:
+        """Learn one more secret (a token minted after the redactor was made)."""
+        if secret and len(secret) >= 4 and secret not in self._secrets:
+            self._secrets = sorted({*self._secrets, secret}, key=len, reverse=True)
+
     def text(self, value: str) -> str:
         for secret in self._secrets:
             if secret in value:

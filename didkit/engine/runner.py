@@ -10,9 +10,10 @@ import json
 import logging
 import random
 import ssl
+import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import httpx
@@ -22,6 +23,9 @@ from .errormap import error_for_status, request_id_of
 from .policy import RateLimiter, RetryPolicy
 from .redact import Redactor
 from .steps import Emit, HttpRequest, HttpResponse, Operation, Sleep, Step, Stream
+
+if TYPE_CHECKING:
+    from ..auth import Authenticator, AuthFlow
 
 T = TypeVar("T")
 
@@ -52,6 +56,8 @@ class EngineConfig:
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = attrs.field(factory=random.Random)
+    auth: Authenticator | None = attrs.field(default=None, repr=False)
+    """Credentials added to each request (beyond ``headers``); see :mod:`didkit.auth`."""
 
 
 @functools.cache
@@ -119,7 +125,9 @@ class _RunnerBase:
         error.operation = request.label
         return error
 
-    def _after(self, request: HttpRequest, response: HttpResponse, elapsed: float) -> ProviderError | None:
+    def _after(
+        self, request: HttpRequest, response: HttpResponse, elapsed: float, classify: Classifier | None = None
+    ) -> ProviderError | None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s %s -> %s in %.1f ms%s",
@@ -130,13 +138,25 @@ class _RunnerBase:
                 elapsed * 1000,
                 f" [request id {self._redactor.text(response.request_id)}]" if response.request_id else "",
             )
-        error = self.config.classify(response, request)
+        error = (classify or self.config.classify)(response, request)
         if error is not None:
             error.operation = request.label
             self._redactor.with_headers(request.headers).error(error)
             if not request.retryable and (response.status_code >= 500 or response.status_code == 408):
                 error.outcome_unknown = True
         return error
+
+    def _learn(self, auth: Authenticator) -> None:
+        for secret in auth.secrets():
+            self.config.redactor.add(secret)
+
+    def _auth_for(self, authorize: bool) -> tuple[Authenticator | None, Classifier | None]:
+        """The authenticator of an API request, or (``authorize=False``, one of the
+        authenticator's own requests) none, and the classifier of its answers."""
+        auth = self.config.auth
+        if authorize or auth is None:
+            return auth, None
+        return None, auth.classify
 
     def _loggable_url(self, request: HttpRequest) -> str:
         params = self._redactor.params(request.params)
@@ -178,18 +198,28 @@ class SyncRunner(_RunnerBase):
         self.client = client or httpx.Client(
             transport=transport, timeout=config.timeout, verify=True if transport else shared_ssl_context()
         )
+        self._auth_lock = threading.Lock()  # one token mint at a time: the others then reuse it
 
     def close(self) -> None:
         if self._owns_client:
             self.client.close()
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send one request with rate limiting, retries and error mapping."""
+    def send(self, request: HttpRequest, *, authorize: bool = True) -> HttpResponse:
+        """Send one request with credentials, rate limiting, retries and error mapping.
+        ``authorize=False`` sends one of the authenticator's own requests (a token mint): no
+        credentials, no rate limiter, its errors mapped by the authenticator."""
         url, headers, content, params = self._build(request)
+        auth, classify = self._auth_for(authorize)
+        renewed = False
         attempt = 0
         while True:
             attempt += 1
-            limiter = self.config.rate_limiter
+            credentials: Mapping[str, str] = {}
+            if auth is not None:
+                credentials = self._credentials(auth.headers())
+                self._learn(auth)
+                headers.update(credentials)
+            limiter = self.config.rate_limiter if authorize else None
             if limiter is not None:
                 wait = limiter.reserve()
                 if wait > 0:
@@ -208,7 +238,10 @@ class SyncRunner(_RunnerBase):
                 error: ProviderError | None = self._transport_error(exc, request)
             else:
                 response = self._wrap(raw)
-                error = self._after(request, response, self.config.clock() - started)
+                if auth is not None and not renewed and auth.renew(response, credentials):
+                    renewed, attempt = True, attempt - 1  # stale credentials: once more with fresh ones
+                    continue
+                error = self._after(request, response, self.config.clock() - started, classify)
                 if error is None:
                     return response
             assert error is not None
@@ -216,6 +249,12 @@ class SyncRunner(_RunnerBase):
             if delay is None:
                 raise error
             self.config.sleep(delay)
+
+    def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+        from ..auth import run_flow
+
+        with self._auth_lock:
+            return run_flow(flow, lambda step: self.send(step, authorize=False))
 
     def _step(self, step: Step) -> Any:
         if isinstance(step, HttpRequest):
@@ -292,18 +331,27 @@ class AsyncRunner(_RunnerBase):
         self.client = client or httpx.AsyncClient(
             transport=transport, timeout=config.timeout, verify=True if transport else shared_ssl_context()
         )
+        self._auth_lock: asyncio.Lock | None = None  # made on first use, inside the running loop
 
     async def aclose(self) -> None:
         if self._owns_client:
             await self.client.aclose()
 
-    async def send(self, request: HttpRequest) -> HttpResponse:
-        """Send one request with rate limiting, retries and error mapping."""
+    async def send(self, request: HttpRequest, *, authorize: bool = True) -> HttpResponse:
+        """Send one request with credentials, rate limiting, retries and error mapping (see
+        :meth:`SyncRunner.send`)."""
         url, headers, content, params = self._build(request)
+        auth, classify = self._auth_for(authorize)
+        renewed = False
         attempt = 0
         while True:
             attempt += 1
-            limiter = self.config.rate_limiter
+            credentials: Mapping[str, str] = {}
+            if auth is not None:
+                credentials = await self._credentials(auth.headers())
+                self._learn(auth)
+                headers.update(credentials)
+            limiter = self.config.rate_limiter if authorize else None
             if limiter is not None:
                 wait = limiter.reserve()
                 if wait > 0:
@@ -322,7 +370,10 @@ class AsyncRunner(_RunnerBase):
                 error: ProviderError | None = self._transport_error(exc, request)
             else:
                 response = self._wrap(raw)
-                error = self._after(request, response, self.config.clock() - started)
+                if auth is not None and not renewed and auth.renew(response, credentials):
+                    renewed, attempt = True, attempt - 1  # stale credentials: once more with fresh ones
+                    continue
+                error = self._after(request, response, self.config.clock() - started, classify)
                 if error is None:
                     return response
             assert error is not None
@@ -330,6 +381,27 @@ class AsyncRunner(_RunnerBase):
             if delay is None:
                 raise error
             await self.config.async_sleep(delay)
+
+    async def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+        # One token mint at a time: concurrent requests wait for it and then reuse the token.
+        if self._auth_lock is None:
+            self._auth_lock = asyncio.Lock()
+        async with self._auth_lock:
+            return await self._drive_credentials(flow)
+
+    async def _drive_credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    answer = await self.send(step, authorize=False)
+                except ProviderError as exc:
+                    step = flow.throw(exc)
+                    continue
+                step = flow.send(answer)
+        except StopIteration as stop:
+            result: Mapping[str, str] = stop.value
+            return result
 
     async def _step(self, step: Step) -> Any:
         if isinstance(step, HttpRequest):

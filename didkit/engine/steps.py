@@ -55,8 +55,8 @@ class HttpRequest:
     method: str
     path: str
     params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_params)
-    json: Any = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    json: Any = attrs.field(default=None, repr=False)  # may carry credentials (a token request)
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)  # may carry a key
     idempotent: bool | None = None
     operation: str | None = None
 

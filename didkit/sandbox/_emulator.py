@@ -103,6 +103,7 @@ class Emulator(abc.ABC):
         self.lock = threading.RLock()
         self._hits: dict[str, deque[float]] = {}
         self._compiled: list[tuple[Route, re.Pattern[str]]] = []
+        self._compiled_root: list[tuple[Route, re.Pattern[str]]] = []
         self.reset()
 
     # -- to implement -------------------------------------------------------------------------
@@ -114,6 +115,12 @@ class Emulator(abc.ABC):
     @abc.abstractmethod
     def routes(self) -> list[Route]:
         """Every route this emulator answers."""
+
+    def root_routes(self) -> list[Route]:
+        """Routes outside ``base_path`` (a token service at the host's root, say), matched on the
+        whole path. They skip :meth:`authenticate` and the rate limit: they check their own
+        credentials."""
+        return []
 
     @abc.abstractmethod
     def authenticate(self, request: EmulatorRequest) -> EmulatorResponse | None:
@@ -167,11 +174,15 @@ class Emulator(abc.ABC):
             self.rng = random.Random(self.seed)
             self.build_world()
             self._compiled = [(route, route.compile()) for route in self.routes()]
+            self._compiled_root = [(route, route.compile()) for route in self.root_routes()]
 
-    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
-        """The route for ``method path``, its path parameters, and whether the path exists at all."""
+    def match(
+        self, method: str, path: str, *, root: bool = False
+    ) -> tuple[Route | None, dict[str, str], bool]:
+        """The route for ``method path``, its path parameters, and whether the path exists at all
+        (``root``: among the :meth:`root_routes`)."""
         path_exists = False
-        for route, regex in self._compiled:
+        for route, regex in self._compiled_root if root else self._compiled:
             found = regex.match(path)
             if found:
                 path_exists = True
@@ -192,10 +203,15 @@ class Emulator(abc.ABC):
             if request.path.startswith("/_sandbox/"):
                 return Dispatch(self._control(request))
             self.requests.append(request)
-            if not request.path.startswith(self.base_path):
-                return Dispatch(self.error_response(404, "Not found"))
-            inner = attrs.evolve(request, path=request.path[len(self.base_path) :] or "/")
-            route, params, path_exists = self.match(inner.method, inner.path)
+            root = not request.path.startswith(self.base_path)
+            if root:
+                inner = request
+                route, params, path_exists = self.match(inner.method, inner.path, root=True)
+                if not path_exists:
+                    return Dispatch(self.error_response(404, "Not found"))
+            else:
+                inner = attrs.evolve(request, path=request.path[len(self.base_path) :] or "/")
+                route, params, path_exists = self.match(inner.method, inner.path)
             key = route.key if route else None
             fault = self.faults.take(key) if key else self.faults.take("*")
             latency = (fault.latency if fault else 0.0) or self.faults.default_latency
@@ -203,7 +219,7 @@ class Emulator(abc.ABC):
                 return Dispatch(None, latency, drop=True)
             if fault and fault.status is not None:
                 return Dispatch(self._faulted(fault), latency)
-            response = self._answer(inner, route, params, path_exists)
+            response = self._answer(inner, route, params, path_exists, root=root)
             for recorder in list(_recorders):
                 recorder(self, inner, key, response)
             if fault and fault.commit_then_drop:
@@ -216,13 +232,20 @@ class Emulator(abc.ABC):
         return self.error_response(fault.status or 500, fault.message or "Injected fault")
 
     def _answer(
-        self, request: EmulatorRequest, route: Route | None, params: dict[str, str], path_exists: bool
+        self,
+        request: EmulatorRequest,
+        route: Route | None,
+        params: dict[str, str],
+        path_exists: bool,
+        *,
+        root: bool = False,
     ) -> EmulatorResponse:
-        denied = self.authenticate(request)
-        if denied is not None:
-            return denied
-        if self.rate_limit is not None and not self._admit(self.rate_limit_key(request)):
-            return self.rate_limited_response()
+        if not root:
+            denied = self.authenticate(request)
+            if denied is not None:
+                return denied
+            if self.rate_limit is not None and not self._admit(self.rate_limit_key(request)):
+                return self.rate_limited_response()
         if route is None:
             if path_exists:
                 return self.error_response(405, "Method not allowed")

@@ -123,7 +123,9 @@ def test_set_sms_webhook_on_wavix(didkit_cli: Invoker) -> None:
     number = _first(didkit_cli, "wavix")
     result = didkit_cli("--sandbox", "--json", "numbers", "set", number, "--sms-webhook", "https://example.com/sms")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["sms_webhook_url"] == "https://example.com/sms"
+    assert json.loads(result.stdout)["messaging"] == [
+        {"kind": "webhook", "target": "https://example.com/sms", "priority": 1}
+    ]
 
 
 def test_set_needs_a_change(didkit_cli: Invoker, one_error_line: Callable[[Result], str]) -> None:

@@ -357,7 +357,7 @@ def test_input_is_rejected_before_any_request() -> None:
         provider.set_destinations("1", ["sip:a@b.c"])  # type: ignore[list-item]
     with pytest.raises(InvalidInputError):
         provider.get_number("+1 555")
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(InvalidInputError), pytest.warns(DeprecationWarning, match="set_messaging"):
         provider.update_number("1", sms_webhook_url="ftp://x")
     with pytest.raises(InvalidInputError):
         provider.update_number("1")

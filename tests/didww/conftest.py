@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import vcr
-from didww_support import CASSETTES, FIXTURES, RECORDING, TEST_KEY, make_vcr  # noqa: F401
+from didww_support import CASSETTES, FIXTURES, RECORDING, TEST_KEY, V0416, make_vcr  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +68,7 @@ def sleeps() -> Sleeps:
 def provider(sleeps: Sleeps) -> Iterator[Any]:
     from didkit_didww import DidwwProvider
 
-    p = DidwwProvider(api_key=TEST_KEY, rate_limit=False, sleep=sleeps)
+    p = DidwwProvider(api_key=TEST_KEY, rate_limit=False, sleep=sleeps, api_version=V0416)
     yield p
     p.close()
 
@@ -77,6 +77,6 @@ def provider(sleeps: Sleeps) -> Iterator[Any]:
 async def async_provider(sleeps: Sleeps) -> Any:
     from didkit_didww import AsyncDidwwProvider
 
-    p = AsyncDidwwProvider(api_key=TEST_KEY, rate_limit=False, async_sleep=sleeps.async_sleep)
+    p = AsyncDidwwProvider(api_key=TEST_KEY, rate_limit=False, async_sleep=sleeps.async_sleep, api_version=V0416)
     yield p
     await p.aclose()

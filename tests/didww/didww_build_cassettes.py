@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "adapters"))
 
-from didkit_didww._operations import DID_INCLUDE, GROUP_INCLUDE  # noqa: E402
+from didkit_didww._operations import DID_INCLUDE, GROUP_INCLUDE, SMS_INCLUDE  # noqa: E402
 
 VENDOR = ROOT / "tests" / "vendor" / "didww"
 FIXTURES = VENDOR / "go-sdk-fixtures"
@@ -675,6 +675,80 @@ cassette(
             request=json.loads((FIXTURES / "dids/update_assign_trunk_group_request.json").read_text()),
         ),
         interaction("GET", uri(f"/dids/{DID_ID}", [("include", DID_INCLUDE_PARAM)]), regrouped),
+    ],
+)
+
+
+# -- API 2026-11-19 (no published examples to copy: tests/didww/fixtures_2026_11_19, written from
+# DIDWW's 2026-11-19 pages; sources in its README) ------------------------------------------------
+
+NEW = ROOT / "tests" / "didww" / "fixtures_2026_11_19"
+SMS_DID = "9f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+
+
+def new_fixture(name: str) -> Any:
+    return json.loads((NEW / name).read_text())
+
+
+def new_interaction(method: str, url: str, body: Any, **kwargs: Any) -> dict[str, Any]:
+    """:func:`interaction` as 2026-11-19 is spoken: the version header says 2026-11-19."""
+    found = interaction(method, url, body, **kwargs)
+    found["request"]["headers"]["X-DIDWW-API-Version"] = ["2026-11-19"]
+    return found
+
+
+_token = new_interaction(
+    "POST",
+    "https://auth.didww.com/token",
+    new_fixture("token_response.json"),
+    request=new_fixture("token_request.json"),
+)
+_token["request"]["headers"] = {"Accept": ["application/json"], "Content-Type": ["application/json"]}
+_token["response"]["headers"] = {
+    "Content-Type": ["application/json"],
+    "Cache-Control": ["no-store"],
+    "Pragma": ["no-cache"],
+}
+_trunk_id = new_fixture("sms_trunk.json")["data"]["id"]
+_sms_route = {
+    "data": {
+        "id": SMS_DID,
+        "type": "dids",
+        "attributes": {},
+        "relationships": {
+            "sms_trunk": {"data": {"type": "sms_trunks", "id": _trunk_id}},
+            "sms_trunk_group": {"data": None},
+        },
+    }
+}
+cassette(
+    "messaging_2026_11_19",
+    "API 2026-11-19: token_request/token_response.json; an empty sms_trunks page; sms_trunk_create_request.json "
+    "answered by sms_trunk.json; the DID PATCH and GET answered by did_with_sms_trunk.json "
+    "(tests/didww/fixtures_2026_11_19, written from DIDWW's 2026-11-19 pages)",
+    [
+        _token,
+        new_interaction(
+            "GET",
+            uri(
+                "/sms_trunks",
+                [("filter[configuration.type]", "http_in"), ("include", "sms_trunk_group"), *page(1, 100)],
+            ),
+            collection([], meta={"total_records": 0, "api_version": "2026-11-19"}),
+        ),
+        new_interaction(
+            "POST",
+            uri("/sms_trunks"),
+            new_fixture("sms_trunk.json"),
+            status=201,
+            request=new_fixture("sms_trunk_create_request.json"),
+        ),
+        new_interaction("PATCH", uri(f"/dids/{SMS_DID}"), new_fixture("did_with_sms_trunk.json"), request=_sms_route),
+        new_interaction(
+            "GET",
+            uri(f"/dids/{SMS_DID}", [("include", ",".join(DID_INCLUDE + SMS_INCLUDE))]),
+            new_fixture("did_with_sms_trunk.json"),
+        ),
     ],
 )
 

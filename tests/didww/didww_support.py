@@ -17,6 +17,8 @@ CASSETTES = ROOT / "cassettes" / "didww"
 RECORDED = CASSETTES / "recorded"
 RECORDING = os.environ.get("DIDKIT_DIDWW_RECORD") == "1"
 TEST_KEY = "test-key-3f9a8c2e71"
+V0416 = "2026-04-16"
+"""The API version the 2026-04-16 cassettes and request-shape tests speak (2026-11-19 is the default)."""
 JSON_MEDIA_TYPES = ("application/vnd.api+json", "application/json")
 
 
@@ -49,12 +51,30 @@ def jsonapi_body(r1: Any, r2: Any) -> None:
     assert left == right, f"request bodies differ:\n{left!r}\n!=\n{right!r}"
 
 
+def scrub_tokens(response: dict[str, Any]) -> dict[str, Any]:
+    """vcrpy hook: a token service's answer is recorded with its ``access_token`` replaced."""
+    body = response.get("body", {}).get("string")
+    if isinstance(body, (bytes, str)) and b"access_token" in (body if isinstance(body, bytes) else body.encode()):
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            return response
+        if isinstance(decoded, dict) and "access_token" in decoded:
+            decoded["access_token"] = "REDACTED"
+            text = json.dumps(decoded)
+            response["body"]["string"] = text.encode() if isinstance(body, bytes) else text
+    return response
+
+
 def make_vcr(directory: Path = CASSETTES, record_mode: str = "none") -> vcr.VCR:
+    """Cassettes keep neither the key (``Api-Key``, 2026-04-16 and the token request) nor a
+    token (``Authorization`` on 2026-11-19 calls, ``access_token`` in the token answer)."""
     recorder = vcr.VCR(
         cassette_library_dir=str(directory),
         record_mode=record_mode,
         match_on=["method", "scheme", "host", "port", "path", "query", "jsonapi_body"],
-        filter_headers=[("Api-Key", "REDACTED"), ("api-key", "REDACTED")],
+        filter_headers=[("Api-Key", "REDACTED"), ("api-key", "REDACTED"), ("Authorization", "REDACTED")],
+        before_record_response=scrub_tokens,
         decode_compressed_response=True,
     )
     recorder.register_matcher("jsonapi_body", jsonapi_body)

@@ -166,6 +166,7 @@ def test_purchase_with_callback_options(didww_vcr: Any, sleeps: Any) -> None:
         allow_back_ordering=True,
         callback_url="https://example.com/callback",
         callback_method="post",
+        api_version="2026-04-16",
     )
     with didww_vcr.use_cassette("purchase_callback.yaml"):
         order = provider.purchase(sku_offer(), wait=0)
@@ -208,7 +209,13 @@ def test_unknown_outcome_proven_absent_reraises(didww_vcr: Any, provider: DidwwP
 
 
 def test_unknown_outcome_lookup_fails_is_ambiguous(didww_vcr: Any, sleeps: Any) -> None:
-    provider = DidwwProvider(api_key="k-123456789", rate_limit=False, sleep=sleeps, retry=RetryPolicy(max_retries=0))
+    provider = DidwwProvider(
+        api_key="k-123456789",
+        rate_limit=False,
+        sleep=sleeps,
+        retry=RetryPolicy(max_retries=0),
+        api_version="2026-04-16",
+    )
     with (
         didww_vcr.use_cassette("purchase_unknown_lookup_fails.yaml"),
         pytest.raises(didkit.AmbiguousPurchaseError) as info,

@@ -70,7 +70,9 @@ def test_status_mapping(didww_vcr: Any, provider: DidwwProvider, sleeps: Any) ->
     assert rejected.value.details[0]["pointer"] == "/data/attributes/voice_in_trunk_group_id"
     assert rejected.value.details[0]["code"] == "100"
 
-    limited = DidwwProvider(api_key=TEST_KEY, rate_limit=False, sleep=sleeps, retry=RetryPolicy(max_retries=0))
+    limited = DidwwProvider(
+        api_key=TEST_KEY, rate_limit=False, sleep=sleeps, retry=RetryPolicy(max_retries=0), api_version="2026-04-16"
+    )
     with didww_vcr.use_cassette("errors_rate_limited.yaml"), pytest.raises(didkit.RateLimitedError) as rate:
         limited.list_countries()
     assert rate.value.retry_after == 1.0
@@ -192,7 +194,9 @@ def test_success_is_no_error() -> None:
 
 def test_the_key_never_leaks(didww_vcr: Any, sleeps: Any, caplog: Any) -> None:
     key = "sekrit-key-6b1f0a9d2c"
-    provider = DidwwProvider(api_key=key, rate_limit=False, sleep=sleeps, retry=RetryPolicy(max_retries=0))
+    provider = DidwwProvider(
+        api_key=key, rate_limit=False, sleep=sleeps, retry=RetryPolicy(max_retries=0), api_version="2026-04-16"
+    )
     assert key not in repr(provider)
     errors: list[BaseException] = []
     with caplog.at_level(logging.DEBUG):

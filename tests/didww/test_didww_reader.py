@@ -134,6 +134,8 @@ def _listing(body: dict[str, Any], **options: Any) -> list[Any]:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=body, headers={"content-type": "application/vnd.api+json"})
 
+    # The pages are 2026-04-16 documents (the version the Go SDK fixtures and the spec describe).
+    options.setdefault("api_version", "2026-04-16")
     with DidwwProvider(api_key="k", transport=httpx.MockTransport(handler), **options) as provider:
         return list(provider.list_numbers())
 

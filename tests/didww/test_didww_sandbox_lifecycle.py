@@ -23,9 +23,10 @@ def emu() -> Any:
     return DidwwEmulator(rate_limit=None)
 
 
-@pytest.fixture
-def didww(emu: Any) -> Iterator[Any]:
-    provider = didkit.connect("didww", emulator=emu, sleep=lambda s: None, rate_limit=False)
+@pytest.fixture(params=["2026-11-19", "2026-04-16"])
+def didww(emu: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Every test below runs on both API versions the adapter speaks."""
+    provider = didkit.connect("didww", emulator=emu, sleep=lambda s: None, rate_limit=False, api_version=request.param)
     yield provider
     provider.close()
 
@@ -149,11 +150,12 @@ def test_rate_limit_is_client_side(emu: Any) -> None:
     assert slept and sum(slept) >= 1.0  # the 11th request waited for the 1 s window
 
 
-async def test_async_lifecycle(emu: Any) -> None:
+@pytest.mark.parametrize("version", ["2026-11-19", "2026-04-16"])
+async def test_async_lifecycle(emu: Any, version: str) -> None:
     async def no_sleep(seconds: float) -> None:
         return None
 
-    provider = didkit.connect_async("didww", emulator=emu, async_sleep=no_sleep, rate_limit=False)
+    provider = didkit.connect_async("didww", emulator=emu, async_sleep=no_sleep, rate_limit=False, api_version=version)
     try:
         offers = [o async for o in provider.search_numbers(SearchQuery(country="US", city="Los Angeles", limit=2))]
         assert len(offers) == 2
@@ -174,3 +176,33 @@ async def test_async_lifecycle(emu: Any) -> None:
         assert len(emu.purchased_numbers()) == 2
     finally:
         await provider.aclose()
+
+
+def test_number_types_on_both_versions(didww: Any, emu: Any) -> None:
+    local = list(didww.search_numbers(SearchQuery(country="US", number_type="local", limit=3)))
+    assert local and all(o.number_type is didkit.NumberType.LOCAL for o in local)
+    paths = [r.path for r in emu.requests]
+    if didww.operations.version.name == "2026-11-19":
+        assert "/v3/did_group_types" not in paths
+        assert all("did_group_type" not in str(r.query) for r in emu.requests)
+    else:
+        assert "/v3/did_group_types" in paths
+
+
+def test_a_403_on_available_dids_falls_back_to_group_offers(didww: Any, emu: Any, caplog: Any) -> None:
+    emu.deny_available_dids()
+    query = SearchQuery(country="US", city="los angeles", prefix="213", limit=5)
+    offers = list(didww.search_numbers(query))
+    assert offers and all(o.number is None for o in offers)  # "any number from this group", still DIDWW's
+    assert "may not list specific numbers" in caplog.text
+    assert didww.operations.available_dids_denied is True
+    with pytest.raises(didkit.PermissionDeniedError):
+        didww._runner.run(_get("/available_dids"))
+    emu.deny_available_dids(False)
+
+
+def _get(path: str) -> Any:
+    from didkit.engine import HttpRequest
+
+    response = yield HttpRequest("GET", path)
+    return response

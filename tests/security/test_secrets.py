@@ -22,6 +22,20 @@ from didkit.engine import EngineConfig, HttpRequest, Redactor, RetryPolicy, Sync
 
 KEY = "sk_live_PLANTED_7c41d9e2b8"
 CARRIERS: dict[str, type[Any]] = {"wavix": WavixProvider, "didww": DidwwProvider}
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "wavix": ("wavix", {}),
+    "didww 2026-04-16": ("didww", {"api_version": "2026-04-16"}),  # the key in Api-Key on every request
+    "didww 2026-11-19": ("didww", {}),  # the key mints a bearer token, which then travels instead
+}
+"""Every way a key travels: as the auth header itself, or exchanged for a token."""
+TOKEN_REPLY = {
+    "access_token": f"tok-{KEY}",  # a token is as secret as the key: planted too
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "aud": ["api.didww.com"],
+    "scope": "full",
+    "api_version": "2026-11-19",
+}
 
 
 def _planted(name: str) -> type[Any]:
@@ -110,14 +124,17 @@ def _assert_clean(error: BaseException, caplog: pytest.LogCaptureFixture) -> Non
 
 
 @pytest.mark.parametrize("failure", list(FAILURES))
-@pytest.mark.parametrize("carrier", list(CARRIERS))
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_no_error_quotes_a_key_planted_in_every_header(
-    carrier: str, failure: str, caplog: pytest.LogCaptureFixture
+    variant: str, failure: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    carrier, options = VARIANTS[variant]
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
+        if request.url.path == "/token":
+            return httpx.Response(200, json=TOKEN_REPLY)
         result: httpx.Response = FAILURES[failure](request)
         return result
 
@@ -127,23 +144,56 @@ def test_no_error_quotes_a_key_planted_in_every_header(
         retry=RetryPolicy(max_retries=1, jitter=False),
         sleep=lambda seconds: None,
         rate_limit=False,
+        **options,
     )
     with caplog.at_level(logging.DEBUG, logger="didkit"), pytest.raises(ProviderError) as info:
         provider.list_countries()
-    assert seen, "the request must have been sent for this test to mean anything"
-    planted = [*provider.spec.static_headers, *provider.spec.auth_headers("k")]
-    assert len(planted) >= 4 and all(KEY in seen[0].headers[name] for name in planted)
+    api = [request for request in seen if request.url.path != "/token"]
+    assert api, "the request must have been sent for this test to mean anything"
+    auth = ["Authorization"] if variant == "didww 2026-11-19" else list(provider.spec.auth_headers("k"))
+    planted = [*provider.spec.static_headers, *auth]
+    assert len(planted) >= 4 and all(KEY in api[0].headers[name] for name in planted)
     _assert_clean(info.value, caplog)
     assert KEY not in repr(provider) and KEY not in repr(provider._config)
 
 
-@pytest.mark.parametrize("carrier", list(CARRIERS))
-async def test_async_errors_are_scrubbed_too(carrier: str, caplog: pytest.LogCaptureFixture) -> None:
-    async_class = CARRIERS[carrier].async_class
-    provider = async_class(
-        api_key=KEY,
-        transport=httpx.MockTransport(_respond(422, _JSON_ECHO)),
+@pytest.mark.parametrize("failure", list(FAILURES))
+def test_no_error_of_the_token_service_quotes_the_key(failure: str, caplog: pytest.LogCaptureFixture) -> None:
+    """DIDWW 2026-11-19: the request that carries the key is the token request; every way it can
+    fail is scrubbed too."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        result: httpx.Response = FAILURES[failure](request)
+        return result
+
+    provider = _planted("didww")(
+        api_key=KEY + "\n",
+        transport=httpx.MockTransport(handler),
+        retry=RetryPolicy(max_retries=1, jitter=False),
+        sleep=lambda seconds: None,
         rate_limit=False,
+    )
+    with caplog.at_level(logging.DEBUG, logger="didkit"), pytest.raises(didkit.DidkitError) as info:
+        provider.list_countries()
+    assert seen and seen[0].url.path == "/token" and seen[0].headers["api-key"] == KEY
+    _assert_clean(info.value, caplog)
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+async def test_async_errors_are_scrubbed_too(variant: str, caplog: pytest.LogCaptureFixture) -> None:
+    carrier, options = VARIANTS[variant]
+    failing = _respond(422, _JSON_ECHO)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            return httpx.Response(200, json=TOKEN_REPLY)
+        result: httpx.Response = failing(request)
+        return result
+
+    provider = CARRIERS[carrier].async_class(
+        api_key=KEY, transport=httpx.MockTransport(handler), rate_limit=False, **options
     )
     with caplog.at_level(logging.DEBUG, logger="didkit"), pytest.raises(ProviderError) as info:
         await provider.list_countries()

@@ -19,6 +19,7 @@ from didkit import (
     Destination,
     DocumentsRequiredError,
     InsufficientFundsError,
+    MessagingRoute,
     NotFoundError,
     NumberUnavailableError,
     ProviderError,
@@ -121,7 +122,7 @@ def test_http_errors_from_the_cassette(cassette: Any, wavix: Any, sleeps: Any) -
         with pytest.raises(AuthenticationError) as not_provisioned:
             provider.set_destinations("123", [Destination.trunk("3999")])
         with pytest.raises(RequestRejectedError) as rejected:
-            provider.update_number("400", sms_webhook_url="https://hooks.example.com/sms")
+            provider.set_messaging("400", [MessagingRoute.webhook("https://hooks.example.com/sms")])
         with pytest.raises(RequestRejectedError) as sms:
             provider.update_number("422", sms_enabled=True)
         with pytest.raises(RequestRejectedError) as success_false:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -14,6 +15,8 @@ from didkit import (
     Destination,
     DestinationKind,
     InvalidInputError,
+    MessagingKind,
+    MessagingRoute,
     Money,
     NotFoundError,
     NumberStatus,
@@ -47,7 +50,7 @@ def test_list_numbers_normalises_the_drift(cassette: Any, wavix: Any) -> None:
     assert example.created_at == datetime(2023, 4, 10, 6, 42, 59, tzinfo=UTC)  # "...000Z"
     assert example.expires_at == datetime(2023, 12, 7, tzinfo=UTC)  # date only
     assert example.auto_renew is None
-    assert example.sms_webhook_url == "https://your-website.com/webhook"
+    assert example.messaging == (MessagingRoute(MessagingKind.WEBHOOK, "https://your-website.com/webhook", 1),)
     assert example.destinations == (Destination(DestinationKind.SIP_URI, "sip:[did]@sipuri.com", 1),)
     assert example.raw["destination"][0]["destination"] == "[did]@sipuri.com"  # raw keeps the payload
 
@@ -55,7 +58,7 @@ def test_list_numbers_normalises_the_drift(cassette: Any, wavix: Any) -> None:
     assert second.channels == 24  # "24"
     assert second.created_at == datetime(2024, 1, 5, tzinfo=UTC)
     assert second.expires_at == datetime(2024, 2, 5, tzinfo=UTC)
-    assert second.label is None and second.sms_webhook_url is None
+    assert second.label is None and second.messaging == ()
     assert second.destinations == (
         Destination(DestinationKind.PSTN, "+14155550100", 1),
         Destination(DestinationKind.SIP_TRUNK, "32882", 2, "3107"),
@@ -132,12 +135,31 @@ def test_get_number_bad_refs(wavix: Any) -> None:
             provider.get_number(ref)
 
 
-def test_update_sms_webhook(cassette: Any, wavix: Any) -> None:
+def test_set_messaging_webhook(cassette: Any, wavix: Any) -> None:
     provider = wavix()
     with cassette("number_update") as cas:
-        did = provider.update_number("123", sms_webhook_url="https://hooks.example.com/sms")
-        assert cas.play_count == 1  # body matched exactly: {"sms_relay_url": ...} and nothing else
-    assert did.sms_webhook_url == "https://hooks.example.com/sms"
+        did = provider.set_messaging("123", [MessagingRoute.webhook("https://hooks.example.com/sms")])
+        assert cas.play_count == 1  # body matched exactly: {"sms_relay_url": ..., "sms_enabled": true}
+    assert did.messaging == (MessagingRoute.webhook("https://hooks.example.com/sms"),)
+
+
+def test_update_sms_webhook_is_deprecated_for_set_messaging(cassette: Any, wavix: Any) -> None:
+    provider = wavix()
+    with cassette("number_update") as cas:
+        with pytest.warns(DeprecationWarning, match="set_messaging"):
+            did = provider.update_number("123", sms_webhook_url="https://hooks.example.com/sms")
+        assert cas.play_count == 1  # the same request as set_messaging: one implementation
+    with pytest.warns(DeprecationWarning, match="messaging"):
+        url = did.sms_webhook_url
+    assert url == "https://hooks.example.com/sms"
+
+
+def test_several_routes_are_refused_before_any_request(wavix: Any) -> None:
+    provider = wavix()
+    routes = [MessagingRoute.webhook("https://a.example.com/sms"), MessagingRoute.webhook("https://b.example.com/sms")]
+    assert provider.capabilities.multiple_messaging_routes is False
+    with pytest.raises(UnsupportedOperationError, match="one messaging route"):
+        provider.set_messaging("123", routes)  # no cassette: a request would fail differently
 
 
 def test_update_call_settings_and_clear_a_url(cassette: Any, wavix: Any) -> None:
@@ -153,7 +175,7 @@ def test_update_call_settings_and_clear_a_url(cassette: Any, wavix: Any) -> None
 def test_update_by_e164_looks_the_record_up(cassette: Any, wavix: Any) -> None:
     provider = wavix()
     with cassette("number_update"):
-        did = provider.update_number("+12565378257", sms_webhook_url="https://hooks.example.com/sms")
+        did = provider.set_messaging("+12565378257", [MessagingRoute.webhook("https://hooks.example.com/sms")])
     assert did.id == "123"
 
 
@@ -164,7 +186,7 @@ def test_update_by_e164_looks_the_record_up(cassette: Any, wavix: Any) -> None:
         ({"auto_renew": False}, UnsupportedOperationError),
         ({"colour": "blue"}, InvalidInputError),
         ({"label": "x", "colour": "blue"}, InvalidInputError),
-        ({"sms_webhook_url": "ftp://example.com"}, InvalidInputError),
+        ({"sms_webhook_url": "ftp://example.com"}, InvalidInputError),  # deprecated, still checked first
         ({"call_status_url": "not a url"}, InvalidInputError),
         ({"sms_enabled": "yes"}, InvalidInputError),
         ({"transcription_threshold": -1}, InvalidInputError),
@@ -173,8 +195,10 @@ def test_update_by_e164_looks_the_record_up(cassette: Any, wavix: Any) -> None:
 )
 def test_update_refuses_before_any_request(wavix: Any, changes: dict[str, Any], error: type[Exception]) -> None:
     provider = wavix(transport=httpx.MockTransport(no_requests))
-    with pytest.raises(error):
-        provider.update_number("123", **changes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # sms_webhook_url: its own test
+        with pytest.raises(error):
+            provider.update_number("123", **changes)
 
 
 def test_set_destinations_sip_pstn_trunk(cassette: Any, wavix: Any) -> None:

@@ -20,6 +20,7 @@ from didkit import (
     ConfigurationError,
     Destination,
     DestinationKind,
+    MessagingRoute,
     NumberType,
     SearchQuery,
 )
@@ -83,7 +84,7 @@ def provider(recorder: Recorder) -> WavixProvider:
 def test_every_request_uses_bearer_auth_and_never_appid(provider: WavixProvider, recorder: Recorder) -> None:
     offer = next(provider.search_numbers(SearchQuery(country="US", city="Los Angeles")))
     provider.purchase(offer, reference="r")
-    provider.update_number("7", sms_webhook_url="https://h.example.com/sms")
+    provider.set_messaging("7", [MessagingRoute.webhook("https://h.example.com/sms")])
     provider.set_destinations("7", [Destination.trunk("3107")])
     provider.release_number("+12135550100")
     assert len(recorder.requests) >= 10
@@ -99,7 +100,8 @@ def test_every_request_uses_bearer_auth_and_never_appid(provider: WavixProvider,
 def test_request_shapes(provider: WavixProvider, recorder: Recorder) -> None:
     offer = next(provider.search_numbers(SearchQuery(country="US", city="Los Angeles", capabilities={"sms"})))
     provider.purchase(offer)
-    provider.update_number("7", sms_webhook_url="https://h.example.com/sms", call_recording_enabled=True)
+    provider.update_number("7", call_recording_enabled=True)
+    provider.set_messaging("7", [MessagingRoute.webhook("https://h.example.com/sms")])
     provider.set_destinations("7", [Destination.sip("sip:100@pbx.example.com"), Destination.pstn("+14155550100"),
                                     Destination.trunk("3107")])
     provider.release_number(DID(id="7", provider="wavix", number="+12135550100"))
@@ -113,7 +115,8 @@ def test_request_shapes(provider: WavixProvider, recorder: Recorder) -> None:
         ("PUT", "/v1/buy/cart", [], {"ids": ["12135550100"]}),
         ("POST", "/v1/buy/cart/checkout", [], {"ids": ["12135550100"]}),
         ("GET", "/v1/numbers", [("page", "1"), ("per_page", "100"), ("search", "12135550100")], None),
-        ("PATCH", "/v1/numbers/7", [], {"sms_relay_url": "https://h.example.com/sms", "call_recording_enabled": True}),
+        ("PATCH", "/v1/numbers/7", [], {"call_recording_enabled": True}),
+        ("PATCH", "/v1/numbers/7", [], {"sms_relay_url": "https://h.example.com/sms", "sms_enabled": True}),
         ("GET", "/v1/trunks/3107", [], None),
         ("PATCH", "/v1/numbers/7", [], {"destinations": [
             {"destination": "100@pbx.example.com", "priority": 1, "transport": 1},

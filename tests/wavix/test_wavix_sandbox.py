@@ -14,6 +14,7 @@ from didkit import (
     Destination,
     DestinationKind,
     InsufficientFundsError,
+    MessagingRoute,
     NotFoundError,
     NumberStatus,
     NumberUnavailableError,
@@ -60,8 +61,9 @@ def test_lifecycle(sandbox: Any) -> None:
     assert sandbox.get_number(did.number).id == did.id
     assert sandbox.get_number(did.id).number == did.number
 
-    updated = sandbox.update_number(did, sms_webhook_url="https://hooks.example.com/sms")
-    assert updated.sms_webhook_url == "https://hooks.example.com/sms"
+    updated = sandbox.set_messaging(did, [MessagingRoute.webhook("https://hooks.example.com/sms")])
+    assert updated.messaging == (MessagingRoute.webhook("https://hooks.example.com/sms"),)
+    assert updated.raw["sms_enabled"] is True
 
     routed = sandbox.set_destinations(
         updated,
@@ -73,7 +75,8 @@ def test_lifecycle(sandbox: Any) -> None:
         Destination(DestinationKind.SIP_TRUNK, "32882", 3, "3107"),
     )
     assert sandbox.get_number(did.id).destinations == routed.destinations
-    assert sandbox.get_number(did.id).sms_webhook_url == "https://hooks.example.com/sms"
+    assert sandbox.get_number(did.id).messaging == updated.messaging
+    assert sandbox.set_messaging(did.id, []).messaging == ()
 
     assert {d.number for d in sandbox.list_numbers()} == before | {did.number}
     sandbox.release_number(routed)
@@ -91,8 +94,8 @@ async def test_async_lifecycle() -> None:
         order = await provider.purchase(offers[1], reference="async-lifecycle")
         did = order.numbers[0]
         assert (await provider.get_number(did.number)).id == did.id
-        updated = await provider.update_number(did.id, sms_webhook_url="https://hooks.example.com/a")
-        assert updated.sms_webhook_url == "https://hooks.example.com/a"
+        updated = await provider.set_messaging(did.id, [MessagingRoute.webhook("https://hooks.example.com/a")])
+        assert [route.target for route in updated.messaging] == ["https://hooks.example.com/a"]
         routed = await provider.set_destinations(
             did, [Destination.sip("sip:[did]@pbx.example.com"), Destination.pstn("+14155550100"),
                   Destination.trunk("3215")]

@@ -65,6 +65,7 @@ def parse_query(
     includes: Collection[str] = (),
     sorts: Collection[str] = (),
     paginated: bool = False,
+    page_size_max: int = PAGE_SIZE_MAX,
 ) -> Query:
     """Read and check the JSON:API query parameters of a request to an endpoint of type ``root``.
 
@@ -98,7 +99,7 @@ def parse_query(
                 number = int(value)
             except ValueError:
                 raise err.invalid_page_value(which, value) from None
-            if number < 1 or (which == "size" and number > PAGE_SIZE_MAX):
+            if number < 1 or (which == "size" and number > page_size_max):
                 raise err.invalid_page_value(which, value)
             if which == "number":
                 page_number = number

@@ -1,4 +1,7 @@
-"""How each DIDWW resource type is written on the wire (attributes, relationships, meta)."""
+"""How each DIDWW resource type is written on the wire (attributes, relationships, meta), in each
+API version: 2026-11-19 replaces the DID group's ``did_group_type`` relationship with a
+``number_type`` attribute, makes a voice-in trunk's ``pop`` an attribute, gives DIDs
+``sms_trunk``/``sms_trunk_group`` relationships and adds ``sms_trunks`` and ``sms_trunk_groups``."""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from ._world import (
     Region,
     Reservation,
     Sku,
+    SmsTrunk,
+    SmsTrunkGroup,
     Trunk,
     TrunkGroup,
     World,
@@ -29,8 +34,9 @@ def _none(_: Any) -> None:
     return None
 
 
-def registry(world: World) -> dict[str, ResourceType]:
-    """The resource types of ``world``, keyed by JSON:API type."""
+def registry(world: World, version: str = "2026-04-16") -> dict[str, ResourceType]:
+    """The resource types of ``world`` as API ``version`` writes them, keyed by JSON:API type."""
+    new = version >= "2026-11-19"
 
     def country_attrs(c: Country) -> dict[str, Any]:
         return {"name": c.name, "prefix": c.prefix, "iso": c.iso}
@@ -45,7 +51,7 @@ def registry(world: World) -> dict[str, ResourceType]:
         return {"name": t.name}
 
     def group_attrs(g: DidGroup) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "prefix": g.prefix,
             "area_name": g.area_name,
             "features": list(g.features),
@@ -53,6 +59,10 @@ def registry(world: World) -> dict[str, ResourceType]:
             "allow_additional_channels": g.allow_additional_channels,
             "service_restrictions": g.service_restrictions,
         }
+        if new:
+            out["number_type"] = world.number_type(g)
+            out["is_demo"] = False
+        return out
 
     def group_meta(g: DidGroup) -> dict[str, Any]:
         stock = len(world.group_stock(g.id))
@@ -126,7 +136,8 @@ def registry(world: World) -> dict[str, ResourceType]:
         }
 
     def trunk_attrs(t: Trunk) -> dict[str, Any]:
-        return {
+        pop: dict[str, Any] = {"pop": None} if new else {}
+        return pop | {
             "name": t.name,
             "description": t.description,
             "external_reference_id": t.external_reference_id,
@@ -139,6 +150,31 @@ def registry(world: World) -> dict[str, ResourceType]:
             "created_at": timestamp(t.created_at),
             "configuration": {"type": t.config_type, "attributes": dict(t.config)},
         }
+
+    def sms_trunk_attrs(t: SmsTrunk) -> dict[str, Any]:
+        return {
+            "name": t.name,
+            "external_reference_id": t.external_reference_id,
+            "blocked": t.blocked,
+            "priority": t.priority,
+            "allow_any_did_as_source": t.allow_any_did_as_source,
+            "allow_in": t.allow_in,
+            "allow_out": t.allow_out,
+            "created_at": timestamp(t.created_at),
+            "updated_at": timestamp(t.updated_at),
+            "configuration": {"type": t.config_type, "attributes": dict(t.config)},
+        }
+
+    def sms_group_attrs(g: SmsTrunkGroup) -> dict[str, Any]:
+        return {
+            "name": g.name,
+            "external_reference_id": g.external_reference_id,
+            "created_at": timestamp(g.created_at),
+            "updated_at": timestamp(g.updated_at),
+        }
+
+    def incoming(kind: str) -> Any:
+        return lambda o: [d.id for d in world.dids.values() if getattr(d, kind) == o.id]
 
     def trunk_group_attrs(g: TrunkGroup) -> dict[str, Any]:
         return {
@@ -184,7 +220,7 @@ def registry(world: World) -> dict[str, ResourceType]:
             {
                 "country": Rel("countries", False, lambda g: g.country_id),
                 "city": Rel("cities", False, lambda g: g.city_id),
-                "did_group_type": Rel("did_group_types", False, lambda g: g.type_id),
+                **({} if new else {"did_group_type": Rel("did_group_types", False, lambda g: g.type_id)}),
                 "region": Rel("regions", False, lambda g: g.region_id),
                 "stock_keeping_units": Rel("stock_keeping_units", True, lambda g: list(g.sku_ids)),
                 "address_requirement": Rel("address_requirements", False, _none),
@@ -222,6 +258,14 @@ def registry(world: World) -> dict[str, ResourceType]:
                 "emergency_calling_service": Rel("emergency_calling_services", False, _none),
                 "emergency_verification": Rel("emergency_verifications", False, _none),
                 "identity": Rel("identities", False, _none),
+                **(
+                    {
+                        "sms_trunk": Rel("sms_trunks", False, lambda d: d.sms_trunk_id),
+                        "sms_trunk_group": Rel("sms_trunk_groups", False, lambda d: d.sms_trunk_group_id),
+                    }
+                    if new
+                    else {}
+                ),
             },
             fetch=world.dids.get,
         ),
@@ -231,7 +275,7 @@ def registry(world: World) -> dict[str, ResourceType]:
             trunk_attrs,
             {
                 "voice_in_trunk_group": Rel("voice_in_trunk_groups", False, lambda t: t.group_id),
-                "pop": Rel("pops", False, _none),
+                **({} if new else {"pop": Rel("pops", False, _none)}),
             },
             fetch=world.trunks.get,
         ),
@@ -244,4 +288,28 @@ def registry(world: World) -> dict[str, ResourceType]:
         ),
         ResourceType("balances", balance_attrs, has_relationships=False),
     ]
+    if new:
+        types = [t for t in types if t.type != "did_group_types"]
+        types += [
+            ResourceType(
+                "sms_trunks",
+                sms_trunk_attrs,
+                {
+                    "outgoing_dids": Rel("dids", True, lambda t: []),
+                    "incoming_dids": Rel("dids", True, incoming("sms_trunk_id")),
+                    "sms_trunk_group": Rel("sms_trunk_groups", False, lambda t: t.group_id),
+                },
+                fetch=world.sms_trunks.get,
+            ),
+            ResourceType(
+                "sms_trunk_groups",
+                sms_group_attrs,
+                {
+                    "sms_trunks": Rel("sms_trunks", True, lambda g: [t.id for t in world.sms_trunks_of(g.id)]),
+                    "incoming_dids": Rel("dids", True, incoming("sms_trunk_group_id")),
+                },
+                meta=lambda g: {"sms_trunks_count": len(world.sms_trunks_of(g.id))},
+                fetch=world.sms_trunk_groups.get,
+            ),
+        ]
     return {t.type: t for t in types}

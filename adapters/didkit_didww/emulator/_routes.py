@@ -1,4 +1,6 @@
-"""The DIDWW API v3 endpoints the emulator answers, as the 2026-04-16 spec documents them."""
+"""The DIDWW API v3 endpoints the emulator answers, as the 2026-04-16 spec documents them, and as
+2026-11-19 changes them (per request, in the version the request is served in: see
+``DidwwEmulator.authenticate``)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from . import _errors as err
 from ._errors import ApiError
 from ._jsonapi import Query, Renderer, ResourceType, apply_sort, parse_bool, parse_int, parse_query
 from ._world import (
-    API_VERSION,
     FEATURES,
+    NEW_VERSION,
     RESERVATION_LIMIT,
     RESERVATION_TTL,
     SIP_DEFAULTS,
@@ -35,6 +37,8 @@ from ._world import (
 
 MEDIA_TYPE = "application/vnd.api+json"
 AVAILABLE_DIDS_CAP = 100
+NEW_PAGE_SIZE_MAX = 100
+"""``page[size]`` maximum of 2026-11-19 on most collections (cities and areas: 1000)."""
 
 Predicate = Callable[[Any], bool]
 FilterSpec = Callable[[str, list[str]], Predicate]
@@ -44,8 +48,11 @@ class Host(Protocol):
     """What the handlers need from the emulator."""
 
     world: World
-    registry: dict[str, ResourceType]
     order_pending_polls: int
+    served_version: str
+
+    @property
+    def registry(self) -> dict[str, ResourceType]: ...
 
 
 # -- filters ------------------------------------------------------------------------------------
@@ -299,11 +306,28 @@ class DidwwApi:
         handler.__name__ = getattr(fn, "__name__", "handler")
         return handler
 
+    @property
+    def new(self) -> bool:
+        """Whether the request is served as 2026-11-19 (or later)."""
+        return self.host.served_version >= NEW_VERSION
+
     def renderer(self, request: EmulatorRequest) -> Renderer:
-        return Renderer(self.host.registry, base_url(request), API_VERSION)
+        return Renderer(self.host.registry, base_url(request), self.host.served_version)
 
     def query(self, request: EmulatorRequest, root: str, **kwargs: Any) -> Query:
+        if self.new and root not in ("cities", "areas"):  # 2026-11-19: max 100, but 1000 on cities and areas
+            kwargs.setdefault("page_size_max", NEW_PAGE_SIZE_MAX)
         return parse_query(request, self.host.registry, root, **kwargs)
+
+    def only_before_new(self) -> None:
+        """Endpoints 2026-11-19 removed (``/did_group_types``) are unknown routes there."""
+        if self.new:
+            raise err.http_error(404, "Not found")
+
+    def only_new(self) -> None:
+        """Endpoints 2026-11-19 added (``/sms_trunks`` ...) are unknown routes before it."""
+        if not self.new:
+            raise err.http_error(404, "Not found")
 
     def show(self, request: EmulatorRequest, type_: str, obj: Any, includes: tuple[str, ...] = (),
              status: int = 200, meta: Mapping[str, Any] | None = None) -> EmulatorResponse:
@@ -387,6 +411,7 @@ class DidwwApi:
         return self.show(request, "cities", lookup(self.world.cities, id), ("country", "region", "area"))
 
     def did_group_types(self, request: EmulatorRequest) -> EmulatorResponse:
+        self.only_before_new()
         return self.listing(
             request, "did_group_types", list(self.world.group_types.values()),
             filters={"id": f_eq(lambda t: t.id), "name": f_ieq(lambda t: t.name)},
@@ -394,6 +419,7 @@ class DidwwApi:
         )
 
     def did_group_type(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
+        self.only_before_new()
         return self.show(request, "did_group_types", lookup(self.world.group_types, id))
 
     # -- DID groups and inventory
@@ -418,15 +444,26 @@ class DidwwApi:
                 a.number.startswith("1" + v) for v in values for a in w.group_stock(g.id)
             )
 
+        filters: dict[str, FilterSpec] = {
+            "allow_additional_channels": f_bool(lambda g: g.allow_additional_channels),
+            "area_name": f_contains(lambda g: g.area_name),
+            "available_dids_enabled": f_bool(lambda g: g.available_dids_enabled),
+            "city.id": f_eq(lambda g: g.city_id),
+            "country.id": f_eq(lambda g: g.country_id),
+        }
+        sorts: dict[str, Callable[[Any], Any]] = {}
+        if self.new:  # did_group_type gives way to the number_type attribute (naming it is a 400)
+            filters["number_type"] = f_ieq(w.number_type)
+            filters["is_demo"] = f_bool(lambda g: False)
+            sorts["number_type"] = w.number_type
+            sorts["is_demo"] = lambda g: False
+        else:
+            filters["did_group_type.id"] = f_eq(lambda g: g.type_id)
+            sorts["did_group_type.name"] = lambda g: w.group_types[g.type_id].name
         return self.listing(
             request, "did_groups", list(w.groups.values()),
             filters={
-                "allow_additional_channels": f_bool(lambda g: g.allow_additional_channels),
-                "area_name": f_contains(lambda g: g.area_name),
-                "available_dids_enabled": f_bool(lambda g: g.available_dids_enabled),
-                "city.id": f_eq(lambda g: g.city_id),
-                "country.id": f_eq(lambda g: g.country_id),
-                "did_group_type.id": f_eq(lambda g: g.type_id),
+                **filters,
                 "features": f_features(lambda g: g.features),
                 "id": f_eq(lambda g: g.id),
                 "is_available": f_bool(lambda g: stock(g) > 0),
@@ -443,7 +480,7 @@ class DidwwApi:
                 "allow_additional_channels": lambda g: g.allow_additional_channels,
                 "area_name": lambda g: g.area_name,
                 "country.name": lambda g: w.countries[g.country_id].name,
-                "did_group_type.name": lambda g: w.group_types[g.type_id].name,
+                **sorts,
                 "is_metered": lambda g: g.is_metered,
                 "prefix": lambda g: g.prefix,
                 "service_restrictions": lambda g: g.service_restrictions,
@@ -458,7 +495,12 @@ class DidwwApi:
         w = self.world
         return [a for g in w.groups.values() if g.available_dids_enabled for a in w.group_stock(g.id)]
 
+    def _available_dids_allowed(self) -> None:
+        if getattr(self.host, "available_dids_denied", False):
+            raise err.ApiError.one(403, "Forbidden", "Access for Customer is Denied", "403")
+
     def available_dids(self, request: EmulatorRequest) -> EmulatorResponse:
+        self._available_dids_allowed()
         w = self.world
 
         def group(a: AvailableDid) -> DidGroup:
@@ -473,12 +515,15 @@ class DidwwApi:
             "did_group.features": f_features(lambda a: group(a).features),
             "did_group.id": f_eq(lambda a: a.group_id),
             "did_group.needs_registration": f_bool(lambda a: group(a).needs_registration),
-            "did_group_type.id": f_eq(lambda a: group(a).type_id),
             "id": f_eq(lambda a: a.id),
             "nanpa_prefix.id": f_never,
             "number_contains": contains,
             "region.id": f_eq(lambda a: group(a).region_id),
         }
+        if self.new:
+            filters["did_group.number_type"] = f_ieq(lambda a: w.number_type(group(a)))
+        else:
+            filters["did_group_type.id"] = f_eq(lambda a: group(a).type_id)
         query = self.query(request, "available_dids", filters=filters.keys(),
                            includes=("did_group", "nanpa_prefix"), sorts=("number",))
         digits = query.filters.get("number_contains")
@@ -495,6 +540,7 @@ class DidwwApi:
         return respond(doc)
 
     def available_did(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
+        self._available_dids_allowed()
         available = lookup(self.world.available, id)
         if not self.world.groups[available.group_id].available_dids_enabled:
             raise err.not_found(id)
@@ -739,7 +785,7 @@ class DidwwApi:
 
     _DID_INCLUDES = ("did_group", "order", "capacity_pool", "shared_capacity_group", "address_verification",
                      "voice_in_trunk", "voice_in_trunk_group", "emergency_calling_service",
-                     "emergency_verification", "identity")
+                     "emergency_verification", "identity", "sms_trunk", "sms_trunk_group")
 
     def dids(self, request: EmulatorRequest) -> EmulatorResponse:
         w = self.world
@@ -770,7 +816,14 @@ class DidwwApi:
                 "number": f_eq(lambda d: d.number),
                 "order.id": f_eq(lambda d: d.order_id),
                 "order.reference": f_eq(lambda d: w.orders[d.order_id].reference),
-                "pending_removal": f_bool(lambda d: d.billing_cycles_count == 0),
+                **(
+                    {
+                        "sms_trunk.id": f_eq(lambda d: d.sms_trunk_id),
+                        "sms_trunk_group.id": f_eq(lambda d: d.sms_trunk_group_id),
+                    }
+                    if self.new
+                    else {"pending_removal": f_bool(lambda d: d.billing_cycles_count == 0)}
+                ),
                 "region.id": f_eq(lambda d: group(d).region_id),
                 "shared_capacity_group.id": f_never,
                 "terminated": f_bool(lambda d: d.terminated),
@@ -802,7 +855,8 @@ class DidwwApi:
         _only(attributes, ("capacity_limit", "description", "terminated", "billing_cycles_count",
                            "dedicated_channels_count"))
         _only(relationships, ("capacity_pool", "shared_capacity_group", "address_verification", "voice_in_trunk",
-                              "voice_in_trunk_group", "emergency_calling_service"))
+                              "voice_in_trunk_group", "emergency_calling_service",
+                              *(("sms_trunk", "sms_trunk_group") if self.new else ())))
         changes: dict[str, Any] = {}
         if "description" in attributes:
             changes["description"] = _str_attr(attributes, "description", nullable=True)
@@ -831,6 +885,17 @@ class DidwwApi:
         if trunk_id is not None and group_id is not None:
             raise err.invalid("voice_in_trunk_group", "can't be assigned together with voice_in_trunk",
                               pointer="/data/relationships/voice_in_trunk_group")
+        sms_given, sms_id = _linkage(relationships, "sms_trunk", "sms_trunks")
+        sms_group_given, sms_group_id = _linkage(relationships, "sms_trunk_group", "sms_trunk_groups")
+        if sms_id is not None and sms_id not in w.sms_trunks:
+            raise err.invalid("sms_trunk", "is invalid", pointer="/data/relationships/sms_trunk")
+        if sms_id is not None and not w.sms_trunks[sms_id].allow_in:
+            raise err.invalid("sms_trunk", "can't receive inbound messages", pointer="/data/relationships/sms_trunk")
+        if sms_group_id is not None and sms_group_id not in w.sms_trunk_groups:
+            raise err.invalid("sms_trunk_group", "is invalid", pointer="/data/relationships/sms_trunk_group")
+        if sms_id is not None and sms_group_id is not None:
+            raise err.invalid("sms_trunk_group", "can't be assigned together with sms_trunk",
+                              pointer="/data/relationships/sms_trunk_group")
 
         # apply
         for name in ("description", "capacity_limit", "dedicated_channels_count"):
@@ -849,6 +914,15 @@ class DidwwApi:
             did.trunk_group_id = group_id
             if group_id is not None:
                 did.trunk_id = None
+        # One SMS route at a time: setting either relationship replaces the other; null clears its own.
+        if sms_given:
+            did.sms_trunk_id = sms_id
+            if sms_id is not None:
+                did.sms_trunk_group_id = None
+        if sms_group_given:
+            did.sms_trunk_group_id = sms_group_id
+            if sms_group_id is not None:
+                did.sms_trunk_id = None
         return self.show(request, "dids", did, self._DID_INCLUDES)
 
     # -- voice-in trunks

@@ -20,6 +20,9 @@ import phonenumbers
 from . import _errors as err
 
 API_VERSION = "2026-04-16"
+"""The account's default API version unless the emulator is told otherwise."""
+API_VERSIONS = ("2026-04-16", "2026-11-19")
+NEW_VERSION = "2026-11-19"
 RESERVATION_LIMIT = 10
 RESERVATION_TTL = timedelta(minutes=10)
 T = TypeVar("T")
@@ -180,6 +183,8 @@ class Did:
     billing_cycles_count: int | None = None
     trunk_id: str | None = None
     trunk_group_id: str | None = None
+    sms_trunk_id: str | None = None
+    sms_trunk_group_id: str | None = None
 
     @property
     def blocked(self) -> bool:
@@ -211,6 +216,45 @@ class TrunkGroup:
     created_at: datetime
     capacity_limit: int | None = None
     external_reference_id: str | None = None
+
+
+@attrs.define
+class SmsTrunk:
+    """An SMS trunk (2026-11-19): ``config_type`` is ``http_in``, ``sms_to_email``, ``http_out`` ..."""
+
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    config_type: str
+    config: dict[str, Any]
+    external_reference_id: str | None = None
+    blocked: bool = False
+    priority: int | None = 100
+    allow_any_did_as_source: bool = False
+    group_id: str | None = None
+
+    @property
+    def allow_in(self) -> bool:
+        return self.config_type != "http_out"
+
+    @property
+    def allow_out(self) -> bool:
+        return self.config_type in ("http_out", "smpp_esme", "smpp_smsc")
+
+
+@attrs.define
+class SmsTrunkGroup:
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    external_reference_id: str | None = None
+
+
+def number_type_of(type_name: str) -> str:
+    """A DID group type's name as 2026-11-19's ``number_type`` (``"Toll-free"`` → ``toll_free``)."""
+    return type_name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
 SIP_DEFAULTS: dict[str, Any] = {
@@ -348,6 +392,8 @@ class World:
     orders: dict[str, Order] = attrs.field(factory=dict)
     trunks: dict[str, Trunk] = attrs.field(factory=dict)
     trunk_groups: dict[str, TrunkGroup] = attrs.field(factory=dict)
+    sms_trunks: dict[str, SmsTrunk] = attrs.field(factory=dict)
+    sms_trunk_groups: dict[str, SmsTrunkGroup] = attrs.field(factory=dict)
     balance_id: str = ""
     purchased: list[str] = attrs.field(factory=list)
     group_keys: dict[str, str] = attrs.field(factory=dict)  # spec key -> group id
@@ -395,6 +441,14 @@ class World:
 
     def reservation_for(self, available_did_id: str) -> Reservation | None:
         return next((r for r in self.reservations.values() if r.available_did_id == available_did_id), None)
+
+    def sms_trunks_of(self, group_id: str) -> list[SmsTrunk]:
+        """An SMS trunk group's members, highest priority first (DIDWW tries higher values first)."""
+        members = [t for t in self.sms_trunks.values() if t.group_id == group_id]
+        return sorted(members, key=lambda t: -(t.priority or 0))
+
+    def number_type(self, group: DidGroup) -> str:
+        return number_type_of(self.group_types[group.type_id].name)
 
     def trunks_of(self, group_id: str) -> list[Trunk]:
         return [t for t in self.trunks.values() if t.group_id == group_id]

@@ -153,12 +153,14 @@ def _offer_name(offer: AvailableNumber) -> str:
     return offer.number or f"any number ({offer.city or offer.region or offer.country or 'group'})"
 
 
+def _named(provider: str, error: BaseException) -> str:
+    """The error's text, said once to come from ``provider`` (didkit's errors already say so)."""
+    text = str(error)
+    return text if isinstance(error, ProviderError) or text.startswith(f"{provider}:") else f"{provider}: {text}"
+
+
 def _failures(reports: Sequence[ProviderReport]) -> str:
-    failed = [
-        f"{r.error}" if isinstance(r.error, ProviderError) else f"{r.provider}: {r.error}"
-        for r in reports
-        if r.error is not None
-    ]
+    failed = [_named(r.provider, r.error) for r in reports if r.error is not None]
     return f"; failed: {'; '.join(failed)}" if failed else ""
 
 

@@ -131,7 +131,8 @@ def _over(price: Money | None, cap: Money | Decimal, what: str) -> str | None:
         if price.currency != cap.currency:
             return f"priced in {price.currency}, not {cap.currency}"
         return f"{what} over {cap}" if price.amount > cap.amount else None
-    return f"{what} over {cap}" if price.amount > cap else None
+    # A bare amount caps each offer in its own currency: say which, as a Money cap would.
+    return f"{what} over {Money(cap, price.currency)}" if price.amount > cap else None
 
 
 def exclusion(

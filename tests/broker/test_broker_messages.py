@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -60,3 +61,22 @@ def test_describe_names_the_step_once() -> None:
     timed_out = didkit.TransportError("create order timed out: read timeout", provider="didww")
     timed_out.operation = "create order"
     assert timed_out.describe() == "create order timed out: read timeout"
+
+
+@pytest.mark.parametrize("cap", ["1.00", Decimal("1"), didkit.Money("1.00", "USD")])
+def test_the_cap_reads_the_same_however_it_was_given(cap: Any) -> None:
+    a = FakeProvider("a", [offer("a", "+12125550001", monthly="2.50")])
+    with pytest.raises(ProcurementFailedError) as caught:
+        didkit.procure(QUERY, [a], reference="m-cap", ledger="memory", max_monthly=cap)
+    assert "1 monthly over 1.00 USD" in str(caught.value)
+
+
+def test_a_place_no_carrier_knows_names_each_carrier_once() -> None:
+    wavix: Any = didkit.connect("wavix", sandbox=True)
+    didww: Any = didkit.connect("didww", sandbox=True)
+    nowhere = SearchQuery(country="US", city="Narnia", limit=1)
+    with pytest.raises(didkit.DidkitError) as caught:
+        didkit.procure(nowhere, [wavix, didww], reference="m-place", ledger="memory")
+    message = str(caught.value)
+    assert "didww: didww:" not in message and "wavix: wavix:" not in message
+    assert "wavix" in message and "didww" in message

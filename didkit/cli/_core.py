@@ -167,6 +167,7 @@ class State:
         """A connected provider (cached for the invocation). No request is sent."""
         if name in self._connected:
             return self._connected[name]
+        from ..config import check_api_key
         from ..registry import connect
 
         if self.sandbox:
@@ -174,7 +175,10 @@ class State:
         else:
             settings = self.config.provider(name)
             env = self.key_env(name)
-            api_key = os.environ.get(env) or settings.api_key
+            from_env = os.environ.get(env)
+            # Checked here too, where it is known which variable the key came from (the message
+            # names it; the file's keys are checked, and named, when it is loaded).
+            api_key = check_api_key(from_env, provider=name, source=f"from {env}") if from_env else settings.api_key
             if not api_key:
                 where = f" in {self.config.path}" if self.config.path else ""
                 raise ConfigurationError(

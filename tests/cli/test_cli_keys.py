@@ -27,7 +27,7 @@ def test_a_malformed_key_in_the_environment(
     result = didkit_cli("numbers", "list", "-p", carrier)
     assert result.exit_code == 2
     line = one_error_line(result)
-    assert "API key" in line and carrier in line
+    assert "API key" in line and carrier in line and f"{carrier.upper()}_API_KEY" in line  # says where to look
     assert "SECRET" not in result.stdout + result.stderr and "SÉCRET" not in result.stdout + result.stderr
     assert connected.providers == {}  # refused while connecting: nothing was sent
 

@@ -1,0 +1,186 @@
+"""A reusable contract suite for adapters: what every didkit provider must do, run against the
+adapter's own sandbox emulator.
+
+Subclass :class:`ProviderContract` in a test module and name the provider; pytest collects the
+inherited tests::
+
+    from didkit.testing.contract import ProviderContract
+
+    class TestMyCarrierContract(ProviderContract):
+        provider_name = "mycarrier"          # its entry point in ``didkit.providers``
+        country = "US"                        # a country the emulator's world sells numbers in
+
+The suite covers every operation of the protocol that the carrier declares (listing coverage,
+searching, buying, reading, routing and releasing numbers), the mapping of the carrier's errors to
+didkit's, the refusal of malformed ids before any request, the sync and async twins, and the
+procurement guarantee (one reference, one purchase). Each test gets a fresh emulator. This module
+needs pytest (unlike the rest of :mod:`didkit.testing`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import pytest
+
+from ..errors import AuthenticationError, InvalidInputError, NotFoundError, RateLimitedError, ServerError
+from ..model import (
+    DID,
+    AvailableNumber,
+    Destination,
+    DestinationKind,
+    Money,
+    NumberStatus,
+    OrderStatus,
+    SearchQuery,
+)
+from ..protocol import SandboxNumberProvider
+from . import sandbox_provider
+
+__all__ = ["ProviderContract"]
+
+_MALFORMED_IDS = ("../balance", "x/../../orders", "abc?x=1", "abc#frag", "..%2Fbalance")
+
+
+class ProviderContract:
+    """The contract every didkit provider keeps, as pytest tests over the adapter's emulator.
+
+    Set :attr:`provider_name`; override :attr:`country`, :meth:`make_provider` or
+    :meth:`destinations` where the carrier needs it.
+    """
+
+    provider_name: ClassVar[str]
+    """The provider's registered name (its ``didkit.providers`` entry point)."""
+    country: ClassVar[str] = "US"
+    """A country (ISO 3166-1 alpha-2) the emulator's world has stock and owned numbers in."""
+
+    def make_provider(self, **options: Any) -> SandboxNumberProvider:
+        """A sync provider over a fresh emulator (override to pass adapter options)."""
+        provider: SandboxNumberProvider = sandbox_provider(self.provider_name, **options)
+        return provider
+
+    def destinations(self) -> list[Destination]:
+        """What :meth:`test_destinations_round_trip` routes a number to, in priority order."""
+        return [Destination.sip("sip:support@pbx.example.com"), Destination.pstn("+14155550123")]
+
+    @pytest.fixture
+    def provider(self) -> Iterator[SandboxNumberProvider]:
+        provider = self.make_provider()
+        try:
+            yield provider
+        finally:
+            provider.close()
+
+    # -- coverage ------------------------------------------------------------------------------
+
+    def test_name_and_capabilities(self, provider: SandboxNumberProvider) -> None:
+        assert provider.name == self.provider_name
+        assert provider.capabilities is not None
+
+    def test_countries_are_iso_codes(self, provider: SandboxNumberProvider) -> None:
+        countries = provider.list_countries()
+        assert countries, "the emulator's world must sell numbers somewhere"
+        assert all(len(c.code) == 2 and c.code.isupper() and c.provider == provider.name for c in countries)
+        assert self.country in {c.code for c in countries}
+
+    def test_cities_and_an_unknown_region(self, provider: SandboxNumberProvider) -> None:
+        assert all(city.provider == provider.name for city in provider.list_cities(self.country))
+        with pytest.raises(InvalidInputError):
+            provider.list_cities(self.country, region="Narnia Nowhere")
+
+    # -- inventory -----------------------------------------------------------------------------
+
+    def _offers(self, provider: SandboxNumberProvider, limit: int = 10) -> list[AvailableNumber]:
+        offers = list(provider.search_numbers(SearchQuery(country=self.country, limit=limit)))
+        assert offers, f"the emulator must have stock in {self.country}"
+        return offers
+
+    def test_offers_are_priced_in_money(self, provider: SandboxNumberProvider) -> None:
+        for offer in self._offers(provider):
+            assert offer.provider == provider.name and offer.country == self.country
+            assert offer.number is None or offer.number.startswith("+")
+            for price in (offer.setup_price, offer.monthly_price, offer.per_minute_price):
+                assert price is None or isinstance(price, Money)
+
+    def test_search_respects_the_limit(self, provider: SandboxNumberProvider) -> None:
+        assert len(list(provider.search_numbers(SearchQuery(country=self.country, limit=2)))) <= 2
+
+    # -- the lifecycle of a number ---------------------------------------------------------------
+
+    def _buy(self, provider: SandboxNumberProvider, reference: str = "contract-1") -> DID:
+        offers = self._offers(provider)
+        offer = next((o for o in offers if o.number), offers[0])  # a specific number where there is one
+        order = provider.purchase(offer, reference=reference)
+        assert order.provider == provider.name
+        assert order.status in (OrderStatus.COMPLETED, OrderStatus.PENDING)
+        if not order.numbers:
+            order = provider.get_order(order.id)
+        assert order.numbers, "a completed sandbox order carries its numbers"
+        return order.numbers[0]
+
+    def test_buy_list_get_release(self, provider: SandboxNumberProvider) -> None:
+        emulator = provider.emulator
+        before = set(emulator.purchased_numbers())
+        did = self._buy(provider)
+        assert set(emulator.purchased_numbers()) - before == {did.number}
+        assert did.number in {owned.number for owned in provider.list_numbers()}
+        for ref in (did, did.id, did.number):
+            found = provider.get_number(ref)
+            assert (found.id, found.number, found.provider) == (did.id, did.number, provider.name)
+        provider.release_number(did)
+        remaining = {owned.number: owned for owned in provider.list_numbers()}
+        assert did.number not in remaining or remaining[did.number].status is NumberStatus.RELEASING
+
+    def test_destinations_round_trip(self, provider: SandboxNumberProvider) -> None:
+        did = self._buy(provider, "contract-route")
+        wanted = self.destinations()
+        routed = provider.set_destinations(did, wanted)
+        kinds = [(d.kind, d.priority) for d in routed.destinations]
+        assert kinds == [(d.kind, index) for index, d in enumerate(wanted, start=1)]
+        again = provider.get_number(did)
+        assert [d.kind for d in again.destinations] == [d.kind for d in wanted]
+        assert all(d.kind in DestinationKind for d in again.destinations)
+
+    def test_one_reference_buys_once(self, provider: SandboxNumberProvider) -> None:
+        from ..broker import procure
+
+        query = SearchQuery(country=self.country, limit=5)
+        first = procure(query, [provider], reference="contract-once", ledger="memory")
+        again = procure(query, [provider], reference="contract-once", ledger="memory")
+        assert [n.number for n in again.order.numbers] == [n.number for n in first.order.numbers]
+        assert len(provider.emulator.purchased_numbers()) == len(first.order.numbers)
+
+    # -- errors ----------------------------------------------------------------------------------
+
+    @pytest.mark.parametrize(
+        ("status", "error"),
+        [(401, AuthenticationError), (404, NotFoundError), (429, RateLimitedError), (500, ServerError)],
+    )
+    def test_carrier_errors_map_to_didkit_errors(
+        self, provider: SandboxNumberProvider, status: int, error: type[Exception]
+    ) -> None:
+        provider.list_countries()  # first, whatever credentials the carrier mints or caches
+        provider.emulator.faults.inject("*", status=status, times=None)
+        with pytest.raises(error) as caught:
+            list(provider.list_numbers())  # a read no adapter may cache
+        assert getattr(caught.value, "provider", None) == provider.name
+
+    @pytest.mark.parametrize("ident", _MALFORMED_IDS)
+    def test_malformed_ids_are_refused_before_any_request(self, provider: SandboxNumberProvider, ident: str) -> None:
+        provider.emulator.faults.inject("*", status=500, times=None)  # any request would show as a ServerError
+        for call in (provider.get_number, provider.release_number):
+            with pytest.raises(InvalidInputError):
+                call(ident)
+
+    # -- async ----------------------------------------------------------------------------------
+
+    async def test_the_async_twin_answers_alike(self) -> None:
+        provider = sandbox_provider(self.provider_name, asynchronous=True)
+        try:
+            countries = await provider.list_countries()
+            assert self.country in {c.code for c in countries}
+            offers = [offer async for offer in provider.search_numbers(SearchQuery(country=self.country, limit=3))]
+            assert offers and all(o.provider == self.provider_name for o in offers)
+        finally:
+            await provider.aclose()

@@ -910,22 +910,9 @@ class DidwwOperations(ProviderOperations):
             ids.append(trunk_id)
             known = by_id.get(trunk_id)
             if known is not None and known.priority != priority:
-                body = {"data": {"id": trunk_id, "type": "sms_trunks", "attributes": {"priority": priority}}}
-                response = yield HttpRequest(
-                    "PATCH", url_path("/sms_trunks/{id}", id=trunk_id), json=body, operation="set SMS trunk priority"
-                )
-                self.read(response, "sms_trunk")
+                yield from self._set_priority("sms_trunks", trunk_id, priority, "set SMS trunk priority")
         name = _unique_name(f"didkit {number}: " + " > ".join(wanted), taken | {t.name for t in trunks})
-        body = {
-            "data": {
-                "type": "sms_trunk_groups",
-                "attributes": {"name": name},
-                "relationships": {"sms_trunks": {"data": [{"type": "sms_trunks", "id": i} for i in ids]}},
-            }
-        }
-        response = yield HttpRequest("POST", "/sms_trunk_groups", json=body, operation="create SMS trunk group")
-        document = self.read(response, "sms_trunk_group")
-        group_id = document.one().id
+        group_id = yield from self._create_group("sms_trunk_groups", "sms_trunks", name, ids, "create SMS trunk group")
         logger.info("didww: created SMS trunk group %s for %s", group_id, number)
         return group_id
 
@@ -998,25 +985,28 @@ class DidwwOperations(ProviderOperations):
             ids.append(trunk_id)
             known = by_id.get(trunk_id)
             if known is not None and known.priority != priority:
-                body = {"data": {"id": trunk_id, "type": "voice_in_trunks", "attributes": {"priority": priority}}}
-                response = yield HttpRequest(
-                    "PATCH", url_path("/voice_in_trunks/{id}", id=trunk_id), json=body, operation="set trunk priority"
-                )
-                self.read(response, "voice_in_trunk")
+                yield from self._set_priority("voice_in_trunks", trunk_id, priority, "set trunk priority")
         taken = {str(group.attributes.get("name")) for document in documents for group in document.resources()}
         name = _unique_name(f"didkit {number}: " + " > ".join(d.target for d in destinations), taken)
-        body = {
-            "data": {
-                "type": "voice_in_trunk_groups",
-                "attributes": {"name": name},
-                "relationships": {"voice_in_trunks": {"data": [{"type": "voice_in_trunks", "id": i} for i in ids]}},
-            }
-        }
-        response = yield HttpRequest("POST", "/voice_in_trunk_groups", json=body, operation="create trunk group")
-        document = self.read(response, "voice_in_trunk_group")
-        group_id = document.one().id
+        group_id = yield from self._create_group(
+            "voice_in_trunk_groups", "voice_in_trunks", name, ids, "create trunk group"
+        )
         logger.info("didww: created voice-in trunk group %s for %s", group_id, number)
         return group_id
+
+    def _set_priority(self, trunks: str, trunk_id: str, priority: int, operation: str) -> Operation[None]:
+        """PATCH one trunk's ``priority`` (``trunks``: its resource type, voice or SMS)."""
+        body = {"data": {"id": trunk_id, "type": trunks, "attributes": {"priority": priority}}}
+        path = url_path(f"/{trunks}/{{id}}", id=trunk_id)
+        response = yield HttpRequest("PATCH", path, json=body, operation=operation)
+        self.read(response, trunks[:-1])
+
+    def _create_group(self, groups: str, members: str, name: str, ids: list[str], operation: str) -> Operation[str]:
+        """Create a trunk group (voice or SMS) of ``ids`` in that order; its id."""
+        relationship = {"data": [{"type": members, "id": ident} for ident in ids]}
+        body = {"data": {"type": groups, "attributes": {"name": name}, "relationships": {members: relationship}}}
+        response = yield HttpRequest("POST", f"/{groups}", json=body, operation=operation)
+        return self.read(response, groups[:-1]).one().id
 
 
 def _digits(value: Any) -> Any:

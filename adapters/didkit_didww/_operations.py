@@ -31,6 +31,7 @@ from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Str
 from didkit.errors import (
     AmbiguousPurchaseError,
     ConfigurationError,
+    DeadlineExceededError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
@@ -615,7 +616,10 @@ class DidwwOperations(ProviderOperations):
             if remaining <= 0:
                 break
             pause = min(delay, remaining)
-            yield Sleep(pause)
+            try:
+                yield Sleep(pause)
+            except DeadlineExceededError:
+                break  # the call's deadline: the order is returned as it stands
             slept += pause
             delay = min(max(delay * 1.5, 0.1), max(self.poll_max_interval, self.poll_interval))
             try:

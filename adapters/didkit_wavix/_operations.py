@@ -20,6 +20,7 @@ from didkit import (
     City,
     ConfigurationError,
     Country,
+    DeadlineExceededError,
     Destination,
     DestinationKind,
     DocumentsRequiredError,
@@ -578,16 +579,23 @@ class WavixOperations(ProviderOperations):
         return self._remember(earlier.reference, order)
 
     def _await_record(self, number: str, wait: float) -> Operation[_Located | None]:
+        """The bought number's record, looked up until ``wait`` runs out; ``None`` if not yet
+        found (the purchase is certain: the caller returns it pending)."""
         delays = _poll_delays(wait)
         for attempt in range(len(delays) + 1):
             try:
                 found = yield from self._find_owned(number)
+            except DeadlineExceededError:
+                return None
             except ProviderError as error:
                 logger.debug("wavix: looking up bought number %s failed: %s", number, error)
                 found = None
             if found is not None or attempt == len(delays):
                 return found
-            yield Sleep(delays[attempt])
+            try:
+                yield Sleep(delays[attempt])
+            except DeadlineExceededError:
+                return None
         return None  # pragma: no cover - the loop always returns
 
     def _drop_from_cart(self, digits: str) -> Operation[None]:

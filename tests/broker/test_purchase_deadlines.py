@@ -1,0 +1,93 @@
+"""A purchase's ``wait`` bounds the whole call, on both carriers' sandboxes (virtual time: the
+emulator and the provider share one clock, so nothing sleeps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import didkit
+from didkit import AmbiguousPurchaseError, OrderStatus, SearchQuery
+from didkit.sandbox import Emulator, add_recorder, remove_recorder
+
+QUERY = SearchQuery(country="US", city="Los Angeles", limit=1)
+LOOKUP = {"wavix": "GET /v1/numbers", "didww": "GET /orders"}
+PURCHASE = {"wavix": "POST /v1/buy/cart/checkout", "didww": "POST /orders"}
+
+
+def connect(name: str, *, use_async: bool = False, **options: Any) -> Any:
+    options.setdefault("rate_limit", False)
+    return (didkit.connect_async if use_async else didkit.connect)(name, sandbox=True, **options)
+
+
+class AfterPurchase:
+    """Arms a fault on ``emulator`` the moment it handles the purchase (so reads before it work)."""
+
+    def __init__(self, emulator: Emulator, carrier: str, **fault: Any) -> None:
+        self.emulator, self.carrier, self.fault = emulator, carrier, fault
+
+    def __enter__(self) -> AfterPurchase:
+        add_recorder(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        remove_recorder(self)
+
+    def __call__(self, emulator: Emulator, request: Any, key: str | None, response: Any) -> None:
+        if emulator is self.emulator and key == PURCHASE[self.carrier] and self.fault:
+            emulator.faults.inject(LOOKUP[self.carrier], **self.fault)
+            self.fault = {}
+
+
+def elapsed(provider: Any, started: float) -> float:
+    return float(provider.emulator.clock() - started)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_wavix_lookups_after_checkout_that_keep_failing_stay_within_wait(status: int) -> None:
+    provider = connect("wavix")
+    offer = next(provider.search_numbers(QUERY))
+    provider.emulator.faults.inject(LOOKUP["wavix"], status=status, times=None)
+    started = provider.emulator.clock()
+    order = provider.purchase(offer, reference="deadline-1", wait=60)
+    assert elapsed(provider, started) <= 60.0  # was 100 s: 15 lookups, each with its own retries
+    assert order.status is OrderStatus.PENDING  # checkout said yes: bought, not yet listed
+    assert provider.emulator.purchased_numbers() == [offer.number]
+
+
+@pytest.mark.anyio
+async def test_async_wavix_lookups_after_checkout_that_keep_failing_stay_within_wait() -> None:
+    provider = connect("wavix", use_async=True)
+    offer = await anext(aiter(provider.search_numbers(QUERY)))
+    provider.emulator.faults.inject(LOOKUP["wavix"], status=503, times=None)
+    started = provider.emulator.clock()
+    order = await provider.purchase(offer, reference="deadline-async", wait=20)
+    assert elapsed(provider, started) <= 30.0  # max(wait, the request timeout)
+    assert order.status is OrderStatus.PENDING
+    await provider.aclose()
+
+
+@pytest.mark.parametrize("carrier", ["wavix", "didww"])
+def test_an_unknown_outcome_that_cannot_be_settled_in_time_is_ambiguous(carrier: str) -> None:
+    provider = connect(carrier)
+    offer = next(provider.search_numbers(QUERY))
+    provider.emulator.faults.inject(PURCHASE[carrier], commit_then_drop=True)
+    started = provider.emulator.clock()
+    with (
+        AfterPurchase(provider.emulator, carrier, status=503, times=None),
+        pytest.raises(AmbiguousPurchaseError) as caught,
+    ):
+        provider.purchase(offer, reference="deadline-2", wait=45)
+    assert elapsed(provider, started) <= 45.0
+    assert caught.value.reference == "deadline-2"
+    assert len(provider.emulator.purchased_numbers()) == 1  # it did happen: ambiguous, never "failed"
+
+
+def test_wait_zero_still_sends_the_order_within_one_timeout() -> None:
+    provider = connect("didww", timeout=10.0)
+    offer = next(provider.search_numbers(QUERY))
+    started = provider.emulator.clock()
+    order = provider.purchase(offer, reference="deadline-3", wait=0)
+    assert elapsed(provider, started) <= 10.0
+    assert order.status in (OrderStatus.PENDING, OrderStatus.COMPLETED)

@@ -629,14 +629,16 @@ class DidwwOperations(ProviderOperations):
             resource = document.one()
             status = order_status(document, resource, order_attributes(document, resource))
         numbers: list[DID] = []
+        unread = False
         if status is OrderStatus.COMPLETED:
             try:
                 numbers = yield from self._order_numbers(resource.id)
             except ProviderError as exc:
-                # The purchase happened: failing now would invite a second one. Return the order;
-                # get_order() fills in its numbers later.
+                # The purchase happened: failing now would invite a second one. Return the order
+                # with numbers_pending; get_order() fills in its numbers later.
                 logger.warning("didww: order %s completed but reading its numbers failed (%s)", resource.id, exc)
-        return order_from(document, resource, numbers)
+                unread = True
+        return order_from(document, resource, numbers, numbers_unread=unread)
 
     def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
         params = query(filters={"order.id": order_id}, include=self.did_include)

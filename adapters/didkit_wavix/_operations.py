@@ -518,6 +518,7 @@ class WavixOperations(ProviderOperations):
                 reference=reference,
                 total=_total(offer),
                 raw={"checkout": {"success": True}, "number": number},
+                numbers_pending=True,
             )
             return self._remember(reference, pending)
         return self._remember(reference, self._completed(located, reference, offer))

@@ -462,6 +462,10 @@ def test_randomised_fault_schedules_never_buy_twice_or_lose_a_purchase(
                 lost.append(label)
             if isinstance(final, Procurement):
                 assert total == 1, label
+                # bought, with its numbers or saying they are still to come: never a bare ()
+                assert final.order.numbers or final.order.numbers_pending, label
+                if not final.order.numbers:
+                    outcomes["numbers pending"] = outcomes.get("numbers pending", 0) + 1
             if isinstance(result, Procurement):
                 key = f"bought from {result.provider}" + (" (pending)" if result.pending else "")
             elif isinstance(result, AmbiguousPurchaseError):

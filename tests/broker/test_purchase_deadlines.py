@@ -91,3 +91,33 @@ def test_wait_zero_still_sends_the_order_within_one_timeout() -> None:
     order = provider.purchase(offer, reference="deadline-3", wait=0)
     assert elapsed(provider, started) <= 10.0
     assert order.status in (OrderStatus.PENDING, OrderStatus.COMPLETED)
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_a_completed_didww_order_whose_numbers_cannot_be_read_says_so(use_async: bool) -> None:
+    provider = connect("didww", use_async=use_async)
+    offer = (
+        await anext(aiter(provider.search_numbers(QUERY))) if use_async else next(provider.search_numbers(QUERY))
+    )
+    provider.emulator.faults.inject("GET /dids", status=503, times=None)
+    bought = provider.purchase(offer, reference="numbers-later", wait=30)
+    order = await bought if use_async else bought
+    assert order.status is OrderStatus.COMPLETED
+    assert order.numbers == () and order.numbers_pending  # bought: its numbers are still to come
+    provider.emulator.faults.clear()
+    fetched = provider.get_order(order.id)
+    filled = await fetched if use_async else fetched
+    assert not filled.numbers_pending
+    assert [did.number for did in filled.numbers] == provider.emulator.purchased_numbers()
+    if use_async:
+        await provider.aclose()
+
+
+def test_a_pending_order_has_its_numbers_pending() -> None:
+    provider = connect("wavix")
+    offer = next(provider.search_numbers(QUERY))
+    provider.emulator.faults.inject(LOOKUP["wavix"], status=503, times=None)
+    order = provider.purchase(offer, reference="pending-numbers", wait=5)
+    assert order.status is OrderStatus.PENDING and order.numbers_pending
+    provider.emulator.faults.clear()
+    assert not provider.get_order(order.id).numbers_pending

@@ -208,7 +208,9 @@ class _RunnerBase:
         return seconds if left is None else min(seconds, left)
 
     def _retry_delay(self, error: ProviderError, request: HttpRequest, attempt: int) -> float | None:
-        if not request.retryable:
+        # A 429 means the carrier processed nothing: even a purchase may be sent again, once its
+        # Retry-After has passed (within the call's deadline, like every retry).
+        if not request.retryable and not isinstance(error, RateLimitedError):
             return None
         status = error.status_code
         if not isinstance(error, TransportError) and status not in self.config.retry.retry_statuses:

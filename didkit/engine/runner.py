@@ -262,9 +262,10 @@ class SyncRunner(_RunnerBase):
         attempt = 0
         while True:
             attempt += 1
+            self._left(ends, request.label)  # past the deadline: not even a token mint
             credentials: Mapping[str, str] = {}
             if auth is not None:
-                credentials = self._credentials(auth.headers())
+                credentials = self._credentials(auth.headers(), ends)
                 self._learn(auth)
                 headers.update(credentials)
             limiter = self.config.rate_limiter if authorize else None
@@ -308,11 +309,11 @@ class SyncRunner(_RunnerBase):
                 raise error
             self.config.sleep(delay)
 
-    def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+    def _credentials(self, flow: AuthFlow, ends: float | None = None) -> Mapping[str, str]:
         from ..auth import run_flow
 
         with self._auth_lock:
-            return run_flow(flow, lambda step: self.send(step, authorize=False))
+            return run_flow(flow, lambda step: self.send(step, authorize=False, ends=ends))
 
     def _step(self, step: Step, ends: float | None = None) -> Any:
         if isinstance(step, HttpRequest):
@@ -409,9 +410,10 @@ class AsyncRunner(_RunnerBase):
         attempt = 0
         while True:
             attempt += 1
+            self._left(ends, request.label)  # past the deadline: not even a token mint
             credentials: Mapping[str, str] = {}
             if auth is not None:
-                credentials = await self._credentials(auth.headers())
+                credentials = await self._credentials(auth.headers(), ends)
                 self._learn(auth)
                 headers.update(credentials)
             limiter = self.config.rate_limiter if authorize else None
@@ -455,19 +457,19 @@ class AsyncRunner(_RunnerBase):
                 raise error
             await self.config.async_sleep(delay)
 
-    async def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+    async def _credentials(self, flow: AuthFlow, ends: float | None = None) -> Mapping[str, str]:
         # One token mint at a time: concurrent requests wait for it and then reuse the token.
         if self._auth_lock is None:
             self._auth_lock = asyncio.Lock()
         async with self._auth_lock:
-            return await self._drive_credentials(flow)
+            return await self._drive_credentials(flow, ends)
 
-    async def _drive_credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+    async def _drive_credentials(self, flow: AuthFlow, ends: float | None) -> Mapping[str, str]:
         try:
             step = next(flow)
             while True:
                 try:
-                    answer = await self.send(step, authorize=False)
+                    answer = await self.send(step, authorize=False, ends=ends)
                 except ProviderError as exc:
                     step = flow.throw(exc)
                     continue

@@ -367,6 +367,13 @@ class _ProviderCore:
         if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
             raise InvalidInputError(f"wait must be a number of seconds >= 0, got {wait!r}")
 
+    def _deadline(self, wait: float) -> float:
+        """A purchase's deadline in seconds: ``wait``, but never less than one request's timeout,
+        so that ``wait=0`` still sends the order (and returns it pending). Every request, retry,
+        backoff, poll and reconciliation look of the purchase draws from it."""
+        timeout = self._config.timeout
+        return max(float(wait), timeout if isinstance(timeout, (int, float)) else 0.0)
+
     @staticmethod
     def _check_destinations(destinations: Sequence[Destination]) -> tuple[Destination, ...]:
         if isinstance(destinations, Destination):
@@ -509,7 +516,7 @@ class SyncProvider(_ProviderCore):
     def purchase(self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT) -> Order:
         """Buy ``offer``; never retried automatically (see :class:`~didkit.NumberProvider`)."""
         self._check_offer(offer, reference, wait)
-        return self._runner.run(self.operations.purchase(offer, reference, float(wait)))
+        return self._runner.run(self.operations.purchase(offer, reference, float(wait)), deadline=self._deadline(wait))
 
     def get_order(self, order_id: str) -> Order:
         """An order by the carrier's id."""
@@ -592,7 +599,9 @@ class AsyncProvider(_ProviderCore):
         self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT
     ) -> Order:
         self._check_offer(offer, reference, wait)
-        return await self._runner.run(self.operations.purchase(offer, reference, float(wait)))
+        return await self._runner.run(
+            self.operations.purchase(offer, reference, float(wait)), deadline=self._deadline(wait)
+        )
 
     async def get_order(self, order_id: str) -> Order:
         return await self._runner.run(self.operations.get_order(self._order_ref(order_id)))

@@ -224,6 +224,13 @@ class TransportError(ProviderError):
     """The carrier could not be reached or did not answer in time."""
 
 
+class DeadlineExceededError(TransportError):
+    """The operation's deadline passed (a purchase's ``wait``) before its next step could run:
+    the step was not sent. ``outcome_unknown`` is ``False`` — this error says nothing about
+    earlier steps, which the operation reports itself (a purchase whose outcome is still open
+    raises :class:`AmbiguousPurchaseError`)."""
+
+
 class ResponseFormatError(ProviderError):
     """The carrier's payload does not match its schema; ``field`` names the offending field."""
 

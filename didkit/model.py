@@ -535,7 +535,14 @@ compare what it builds with ``DID(...)`` field by field."""
 
 @attrs.frozen
 class Order:
-    """A purchase. ``reference`` is the caller's idempotency key."""
+    """A purchase. ``reference`` is the caller's idempotency key.
+
+    ``numbers_pending`` is ``True`` when the purchase happened but ``numbers`` does not hold its
+    numbers yet: the order is still :attr:`~OrderStatus.PENDING`, or it is
+    :attr:`~OrderStatus.COMPLETED` but its numbers could not be read before the call's ``wait``
+    ran out (a carrier that answers the order but not, for a while, its numbers). The purchase is
+    made either way — never buy again for it; ``provider.get_order(order.id)`` fetches the
+    numbers (and clears the flag once it has them)."""
 
     id: str
     provider: str
@@ -545,6 +552,7 @@ class Order:
     total: Money | None = None
     created_at: datetime | None = None
     raw: Mapping[str, Any] = _raw_field()
+    numbers_pending: bool = False
 
 
 _unchecked_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(

@@ -67,9 +67,11 @@ class NumberProvider(Protocol):
         ...
 
     def purchase(self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT) -> Order:
-        """Buy ``offer``. ``reference`` is the caller's idempotency key; ``wait`` bounds how long
-        to wait for an asynchronous order (0 returns the pending order at once). Never retried
-        automatically."""
+        """Buy ``offer``. ``reference`` is the caller's idempotency key; ``wait`` bounds the whole
+        call — every request, retry, backoff, poll and reconciliation look draws from it (never
+        less than one request's timeout, so ``wait=0`` still sends the order and returns it
+        pending). When it runs out with the outcome unknown: :class:`~didkit.AmbiguousPurchaseError`.
+        Never retried automatically, except after a 429 (nothing was processed)."""
         ...
 
     def get_order(self, order_id: str) -> Order:

@@ -842,15 +842,20 @@ def order_attributes(document: Document, resource: Resource) -> OrderAttributes:
     return result
 
 
-def order_from(document: Document, resource: Resource, numbers: Sequence[DID] = ()) -> Order:
+def order_from(
+    document: Document, resource: Resource, numbers: Sequence[DID] = (), *, numbers_unread: bool = False
+) -> Order:
+    """The order; ``numbers_unread``: it completed, but reading its numbers failed."""
     attrs_ = order_attributes(document, resource)
+    status = order_status(document, resource, attrs_)
     return Order(
         id=resource.id,
         provider=PROVIDER,
-        status=order_status(document, resource, attrs_),
+        status=status,
         reference=attrs_.external_reference_id,
         numbers=tuple(numbers),
         total=money(attrs_.amount),
         created_at=attrs_.created_at,
         raw=resource.raw,
+        numbers_pending=status is OrderStatus.PENDING or (status is OrderStatus.COMPLETED and numbers_unread),
     )

@@ -31,6 +31,7 @@ from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Str
 from didkit.errors import (
     AmbiguousPurchaseError,
     ConfigurationError,
+    DeadlineExceededError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
@@ -39,6 +40,7 @@ from didkit.errors import (
 )
 from didkit.jsonapi import Document, Resource, query, to_one
 from didkit.places import matching_cities, matching_regions, unknown_place
+from didkit.reconcile import SettleWindow, settle_purchase
 from didkit.schema import SchemaSet
 from didkit.validation import lenient_e164
 
@@ -119,6 +121,7 @@ OPTIONS = (
     "poll_max_interval",
     "specific_numbers",
     "strict_schemas",
+    "settle_window",
 )
 
 
@@ -170,7 +173,10 @@ class DidwwOperations(ProviderOperations):
       pending order (default 1 s / 10 s);
     * ``strict_schemas`` — also validate every response whole against the adapter's JSON Schemas
       (default ``False``: each resource is read field by field, and a value no drifted form
-      fits is a :class:`~didkit.ResponseFormatError` naming the field).
+      fits is a :class:`~didkit.ResponseFormatError` naming the field);
+    * ``settle_window`` — seconds an order whose outcome is unknown is looked for by its
+      ``external_reference_id`` before "no such order" counts as "not bought" (default
+      :data:`didkit.reconcile.DEFAULT_SETTLE_WINDOW`, 10; 0 believes the first look).
     """
 
     def __init__(self, context: OperationContext) -> None:
@@ -206,6 +212,7 @@ class DidwwOperations(ProviderOperations):
         self.callback_method = str(method).lower() if method is not None else None
         self.poll_interval = _number(options.get("poll_interval", 1.0), "poll_interval", minimum=0)
         self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
+        self.settle = SettleWindow.from_options(options)
         self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
         self._warned_versions: set[str] = set()
         self.available_dids_denied = False
@@ -574,7 +581,8 @@ class DidwwOperations(ProviderOperations):
         return (yield from self._settle(found[0], found[1], wait))
 
     def _reconcile(self, error: ProviderError, reference: str | None) -> Operation[tuple[Document, Resource]]:
-        """After an order whose outcome is unknown: find it by reference, or prove it absent."""
+        """After an order whose outcome is unknown: find it by reference, or prove it absent over
+        the settle window (the kit's; a late commit or a lagging list does not pass for absent)."""
         if reference is None:
             raise AmbiguousPurchaseError(
                 "DIDWW order outcome unknown and no reference to look it up by: check your orders before retrying",
@@ -584,23 +592,15 @@ class DidwwOperations(ProviderOperations):
                 request_id=error.request_id,
                 reference=None,
             ) from error
-        try:
-            found = yield from self._find_order(reference)
-        except ProviderError as lookup:
-            raise AmbiguousPurchaseError(
-                f"DIDWW order outcome unknown ({error.describe()}) and the lookup by reference {reference!r} failed "
-                f"({lookup.describe()}): check your orders before retrying",
-                provider=PROVIDER,
-                status_code=error.status_code,
-                messages=error.messages,
-                request_id=error.request_id,
-                reference=reference,
-            ) from lookup
-        if found is None:
-            # Proven absent: nothing was bought, so the outcome is known now and a broker may fail over.
-            logger.info("didww: no order under reference %r after an unknown outcome: nothing was bought", reference)
-            error.outcome_unknown = False
-            raise error
+        found = yield from settle_purchase(
+            error,
+            lambda: self._find_order(reference),
+            window=self.settle,
+            clock=self.context.clock,
+            what=f"the DIDWW order with reference {reference!r}",
+            reference=reference,
+            hint="check your orders before retrying",
+        )
         logger.info("didww: order %s found by reference %r after an unknown outcome", found[1].id, reference)
         return found
 
@@ -615,7 +615,10 @@ class DidwwOperations(ProviderOperations):
             if remaining <= 0:
                 break
             pause = min(delay, remaining)
-            yield Sleep(pause)
+            try:
+                yield Sleep(pause)
+            except DeadlineExceededError:
+                break  # the call's deadline: the order is returned as it stands
             slept += pause
             delay = min(max(delay * 1.5, 0.1), max(self.poll_max_interval, self.poll_interval))
             try:
@@ -626,14 +629,16 @@ class DidwwOperations(ProviderOperations):
             resource = document.one()
             status = order_status(document, resource, order_attributes(document, resource))
         numbers: list[DID] = []
+        unread = False
         if status is OrderStatus.COMPLETED:
             try:
                 numbers = yield from self._order_numbers(resource.id)
             except ProviderError as exc:
-                # The purchase happened: failing now would invite a second one. Return the order;
-                # get_order() fills in its numbers later.
+                # The purchase happened: failing now would invite a second one. Return the order
+                # with numbers_pending; get_order() fills in its numbers later.
                 logger.warning("didww: order %s completed but reading its numbers failed (%s)", resource.id, exc)
-        return order_from(document, resource, numbers)
+                unread = True
+        return order_from(document, resource, numbers, numbers_unread=unread)
 
     def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
         params = query(filters={"order.id": order_id}, include=self.did_include)

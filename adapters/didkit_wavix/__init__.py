@@ -10,8 +10,10 @@ countries, regions, cities and trunk login names stay cached per provider (defau
 disables); ``max_search_cities`` — how many cities a search without a city looks through (default
 20); ``strict_schemas`` — also validate every record response whole against the adapter's JSON
 Schemas (default ``False``: each record is read field by field, and a value no drifted form fits
-is a :class:`~didkit.ResponseFormatError` naming the field, such as ``items[3].channels``).
-Unknown options raise :class:`~didkit.ConfigurationError`.
+is a :class:`~didkit.ResponseFormatError` naming the field, such as ``items[3].channels``);
+``settle_window`` — seconds an unknown checkout outcome is looked for before "not owned" counts
+as "not bought" (default :data:`didkit.reconcile.DEFAULT_SETTLE_WINDOW`, 10; 0 believes the first
+look). Unknown options raise :class:`~didkit.ConfigurationError`.
 
 How Wavix maps onto didkit
 --------------------------
@@ -32,12 +34,15 @@ How Wavix maps onto didkit
   record by ``GET /v1/numbers?search=<digits>``, polled for up to ``wait`` seconds; the order id is
   synthesised: ``wavix-<number id>`` (``wavix-+<E.164>`` for a bought number not yet listed,
   status PENDING). ``get_order`` resolves both. When the checkout's outcome is unknown (dropped
-  connection, timeout, 5xx, or an unreadable 2xx), the number is looked up: owned → the completed
-  order; proven absent → the original error is raised with ``outcome_unknown = False`` (a
-  :class:`~didkit.TransportError`/:class:`~didkit.ServerError` the broker may fail over on); the
-  lookup fails → :class:`~didkit.AmbiguousPurchaseError`. On every failure the number is taken
-  out of the cart (``DELETE /v1/buy/cart``). A number needing documents is bought inactive (DID
-  status PENDING); :class:`~didkit.DocumentsRequiredError` only when Wavix refuses the purchase.
+  connection, timeout, 5xx, or an unreadable 2xx), the number is looked up over the settle window
+  (:func:`didkit.reconcile.settle_purchase`: a late commit or a lagging list is not taken for "not
+  bought"): owned → the completed order; still absent once the window has passed, after two looks
+  or more → the original error is raised with ``outcome_unknown = False`` (a
+  :class:`~didkit.TransportError`/:class:`~didkit.ServerError` the broker may fail over on); a
+  lookup fails, or ``wait`` runs out first → :class:`~didkit.AmbiguousPurchaseError`. On every
+  failure the number is taken out of the cart (``DELETE /v1/buy/cart``). A number needing
+  documents is bought inactive (DID status PENDING); :class:`~didkit.DocumentsRequiredError` only
+  when Wavix refuses the purchase.
 * **References.** Wavix stores no reference. The provider object remembers reference → order for
   the purchases it made, so the same reference returns the earlier order (and an ambiguous
   attempt is settled by a lookup before anything is bought again). This memory is per process

@@ -20,6 +20,7 @@ from didkit import (
     City,
     ConfigurationError,
     Country,
+    DeadlineExceededError,
     Destination,
     DestinationKind,
     DocumentsRequiredError,
@@ -40,6 +41,7 @@ from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperati
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
 from didkit.places import matching_regions, unknown_place
 from didkit.readers import FieldError, read_each
+from didkit.reconcile import SettleWindow, settle_purchase
 from didkit.validation import normalize_e164
 
 from . import _mapping as mapping
@@ -89,6 +91,8 @@ OPTIONS: Mapping[str, str] = {
     "coverage_ttl": "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
     "max_search_cities": "cities searched at most when a query names no city (default 20)",
     "strict_schemas": "also validate every record response whole against the adapter's JSON Schema (default False)",
+    "settle_window": "seconds an unknown checkout outcome is looked for before 'not owned' counts as not bought "
+    "(default 10; 0 believes the first look)",
 }
 """Adapter options accepted by ``didkit.connect("wavix", ...)``."""
 
@@ -174,11 +178,12 @@ class WavixOperations(ProviderOperations):
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
         self.coverage_ttl, self.max_search_cities, self.strict_schemas = _check_options(context.options)
+        self.settle = SettleWindow.from_options(context.options)
         self._cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._lock = threading.Lock()
         self._orders: dict[str, Order] = {}
         self._references: dict[str, str] = {}
-        self._unsettled: dict[str, str] = {}
+        self._unsettled: dict[str, tuple[str, ProviderError, float]] = {}  # reference → (digits, failure, when)
         self._inflight: set[str] = set()
 
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
@@ -513,6 +518,7 @@ class WavixOperations(ProviderOperations):
                 reference=reference,
                 total=_total(offer),
                 raw={"checkout": {"success": True}, "number": number},
+                numbers_pending=True,
             )
             return self._remember(reference, pending)
         return self._remember(reference, self._completed(located, reference, offer))
@@ -520,47 +526,53 @@ class WavixOperations(ProviderOperations):
     def _reconcile(
         self, failure: ProviderError, offer: AvailableNumber, digits: str, reference: str | None
     ) -> Operation[_Located]:
-        """The checkout's outcome is unknown: is the number ours now?"""
+        """The checkout's outcome is unknown: is the number ours now? Settled by the kit over
+        the settle window (a late commit or a lagging list does not pass for "not bought")."""
         number = "+" + digits
+        started = self.context.clock()
         try:
-            found = yield from self._find_owned(number)
-        except ProviderError as lookup:
+            return (
+                yield from settle_purchase(
+                    failure,
+                    lambda: self._find_owned(number),
+                    window=self.settle,
+                    clock=self.context.clock,
+                    what=f"checkout of {number}",
+                    reference=reference,
+                    hint="check the account's numbers before buying again",
+                )
+            )
+        except AmbiguousPurchaseError:
             if reference is not None:
-                self._unsettled[reference] = digits
-            raise AmbiguousPurchaseError(
-                f"checkout of {number} may have completed ({failure.describe()}), and {lookup.describe()}: "
-                "check the account's numbers before buying again",
-                provider=self.provider,
-                status_code=failure.status_code,
-                request_id=failure.request_id,
-                messages=(*failure.messages, *lookup.messages),
-                reference=reference,
-            ) from failure
-        if found is None:
+                self._unsettled[reference] = (digits, failure, started)
+            raise
+        except ProviderError:
             # Proven not bought: the original error, now safe to fail over on.
             yield from self._drop_from_cart(digits)
-            failure.outcome_unknown = False
-            raise failure
-        logger.debug("wavix: checkout of %s had an unknown outcome; the number is owned: recovered", number)
-        return found
+            raise
 
     def _settle_unknown(self, reference: str, offer: AvailableNumber) -> Operation[Order | None]:
-        """An earlier attempt with this reference ended ambiguous: decide it before buying."""
-        digits = self._unsettled[reference]
+        """An earlier attempt with this reference ended ambiguous: decide it before buying, over
+        what is left of its settle window (once that has passed, one look that answers decides)."""
+        digits, failure, since = self._unsettled[reference]
+        number = "+" + digits
         try:
-            found = yield from self._find_owned("+" + digits)
-        except ProviderError as error:
-            raise AmbiguousPurchaseError(
-                f"an earlier purchase with reference {reference!r} (+{digits}) has an unknown outcome and "
-                f"the number still cannot be looked up ({error.describe()})",
-                provider=self.provider,
-                status_code=error.status_code,
-                request_id=error.request_id,
+            found = yield from settle_purchase(
+                failure,
+                lambda: self._find_owned(number),
+                window=self.settle,
+                clock=self.context.clock,
+                what=f"an earlier checkout of {number} with reference {reference!r}",
                 reference=reference,
-            ) from error
+                hint="check the account's numbers before buying again",
+                since=since,
+            )
+        except AmbiguousPurchaseError:
+            raise
+        except ProviderError:
+            del self._unsettled[reference]
+            return None  # proven not bought: buy now
         del self._unsettled[reference]
-        if found is None:
-            return None
         return self._remember(reference, self._completed(found, reference, offer))
 
     def _settle(self, earlier: Order) -> Operation[Order]:
@@ -578,16 +590,23 @@ class WavixOperations(ProviderOperations):
         return self._remember(earlier.reference, order)
 
     def _await_record(self, number: str, wait: float) -> Operation[_Located | None]:
+        """The bought number's record, looked up until ``wait`` runs out; ``None`` if not yet
+        found (the purchase is certain: the caller returns it pending)."""
         delays = _poll_delays(wait)
         for attempt in range(len(delays) + 1):
             try:
                 found = yield from self._find_owned(number)
+            except DeadlineExceededError:
+                return None
             except ProviderError as error:
                 logger.debug("wavix: looking up bought number %s failed: %s", number, error)
                 found = None
             if found is not None or attempt == len(delays):
                 return found
-            yield Sleep(delays[attempt])
+            try:
+                yield Sleep(delays[attempt])
+            except DeadlineExceededError:
+                return None
         return None  # pragma: no cover - the loop always returns
 
     def _drop_from_cart(self, digits: str) -> Operation[None]:

@@ -16,7 +16,8 @@ import attrs
 class RetryPolicy:
     """Exponential backoff with full jitter for idempotent requests.
 
-    Retried: connection errors and timeouts, 408, 429 and 5xx. ``Retry-After`` is honoured,
+    Retried: connection errors and timeouts, 408, 429 and 5xx; a request that is not idempotent
+    (a purchase) only after a 429, which means nothing was processed. ``Retry-After`` is honoured,
     capped at ``max_retry_after`` seconds (a longer hint gives up and surfaces the error).
     """
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import httpx
 
-from ..errors import ProviderError, RateLimitedError, TransportError
+from ..errors import DeadlineExceededError, ProviderError, RateLimitedError, TransportError
 from .errormap import error_for_status, request_id_of
 from .policy import RateLimiter, RetryPolicy
 from .redact import Redactor
@@ -58,6 +58,15 @@ class EngineConfig:
     rng: random.Random = attrs.field(factory=random.Random)
     auth: Authenticator | None = attrs.field(default=None, repr=False)
     """Credentials added to each request (beyond ``headers``); see :mod:`didkit.auth`."""
+
+
+def _at_most(value: float | None, limit: float) -> float:
+    return limit if value is None else min(value, limit)
+
+
+def _past(ends: float | None, clock: Callable[[], float], delay: float) -> bool:
+    """Whether a retry ``delay`` seconds from now would start after the deadline."""
+    return ends is not None and clock() + delay >= ends
 
 
 @functools.cache
@@ -163,8 +172,45 @@ class _RunnerBase:
         query = "&".join(f"{k}={v}" for k, v in params)
         return self._redactor.text(self._url(request)) + (f"?{query}" if query else "")
 
+    def _ends(self, deadline: float | None) -> float | None:
+        """The clock reading at which an operation with ``deadline`` seconds must be over."""
+        return None if deadline is None else self.config.clock() + max(deadline, 0.0)
+
+    def _left(self, ends: float | None, what: str) -> float | None:
+        """Seconds left before ``ends`` (``None``: no deadline); :class:`DeadlineExceededError`
+        when none are, so ``what`` is not started."""
+        if ends is None:
+            return None
+        left = ends - self.config.clock()
+        if left <= 0:
+            raise DeadlineExceededError(
+                f"{what} was not started: the call's deadline had passed", provider=self.config.provider
+            )
+        return left
+
+    def _timeout(self, left: float | None) -> float | httpx.Timeout:
+        """The request's timeout, cut to the time left before the deadline."""
+        timeout = self.config.timeout
+        if left is None:
+            return timeout
+        if isinstance(timeout, httpx.Timeout):
+            return httpx.Timeout(
+                connect=_at_most(timeout.connect, left),
+                read=_at_most(timeout.read, left),
+                write=_at_most(timeout.write, left),
+                pool=_at_most(timeout.pool, left),
+            )
+        return min(timeout, left)
+
+    def _bounded_sleep(self, seconds: float, ends: float | None, what: str) -> float:
+        """``seconds``, or what is left before the deadline when that is less."""
+        left = self._left(ends, what)
+        return seconds if left is None else min(seconds, left)
+
     def _retry_delay(self, error: ProviderError, request: HttpRequest, attempt: int) -> float | None:
-        if not request.retryable:
+        # A 429 means the carrier processed nothing: even a purchase may be sent again, once its
+        # Retry-After has passed (within the call's deadline, like every retry).
+        if not request.retryable and not isinstance(error, RateLimitedError):
             return None
         status = error.status_code
         if not isinstance(error, TransportError) and status not in self.config.retry.retry_statuses:
@@ -204,26 +250,36 @@ class SyncRunner(_RunnerBase):
         if self._owns_client:
             self.client.close()
 
-    def send(self, request: HttpRequest, *, authorize: bool = True) -> HttpResponse:
+    def send(self, request: HttpRequest, *, authorize: bool = True, ends: float | None = None) -> HttpResponse:
         """Send one request with credentials, rate limiting, retries and error mapping.
         ``authorize=False`` sends one of the authenticator's own requests (a token mint): no
-        credentials, no rate limiter, its errors mapped by the authenticator."""
+        credentials, no rate limiter, its errors mapped by the authenticator. ``ends`` is the
+        operation's deadline on the config's clock: every wait, timeout and retry fits before it
+        (a retry that would not is not made: the last error is raised)."""
         url, headers, content, params = self._build(request)
         auth, classify = self._auth_for(authorize)
         renewed = False
         attempt = 0
         while True:
             attempt += 1
+            self._left(ends, request.label)  # past the deadline: not even a token mint
             credentials: Mapping[str, str] = {}
             if auth is not None:
-                credentials = self._credentials(auth.headers())
+                credentials = self._credentials(auth.headers(), ends)
                 self._learn(auth)
                 headers.update(credentials)
             limiter = self.config.rate_limiter if authorize else None
             if limiter is not None:
                 wait = limiter.reserve()
                 if wait > 0:
+                    if _past(ends, self.config.clock, wait):
+                        raise DeadlineExceededError(
+                            f"{request.label} was not sent: the client-side rate limit would hold it past the "
+                            "call's deadline",
+                            provider=self.config.provider,
+                        )
                     self.config.sleep(wait)
+            timeout = self._timeout(self._left(ends, request.label))
             started = self.config.clock()
             try:
                 raw = self.client.request(
@@ -232,7 +288,7 @@ class SyncRunner(_RunnerBase):
                     params=params,
                     headers=headers,
                     content=content,
-                    timeout=self.config.timeout,
+                    timeout=timeout,
                 )
             except httpx.TransportError as exc:
                 error: ProviderError | None = self._transport_error(exc, request)
@@ -248,29 +304,37 @@ class SyncRunner(_RunnerBase):
             delay = self._retry_delay(error, request, attempt)
             if delay is None:
                 raise error
+            if _past(ends, self.config.clock, delay):
+                logger.debug("%s %s: no retry, the call's deadline comes first", self.config.provider, request.label)
+                raise error
             self.config.sleep(delay)
 
-    def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+    def _credentials(self, flow: AuthFlow, ends: float | None = None) -> Mapping[str, str]:
         from ..auth import run_flow
 
         with self._auth_lock:
-            return run_flow(flow, lambda step: self.send(step, authorize=False))
+            return run_flow(flow, lambda step: self.send(step, authorize=False, ends=ends))
 
-    def _step(self, step: Step) -> Any:
+    def _step(self, step: Step, ends: float | None = None) -> Any:
         if isinstance(step, HttpRequest):
-            return self.send(step)
+            return self.send(step, ends=ends)
         if isinstance(step, Sleep):
-            self.config.sleep(step.seconds)
+            self.config.sleep(self._bounded_sleep(step.seconds, ends, "the next poll"))
             return None
         raise TypeError(f"an operation yielded {step!r}, which run() cannot take (use iterate())")
 
-    def run(self, operation: Operation[T]) -> T:
-        """Drive an operation to its result."""
+    def run(self, operation: Operation[T], *, deadline: float | None = None) -> T:
+        """Drive an operation to its result. With ``deadline`` (seconds from now), every request,
+        retry, backoff, rate-limit wait and :class:`Sleep` of the operation fits before it: a
+        request's timeout is cut to the time left, and a step due after it is not started — a
+        :class:`~didkit.DeadlineExceededError` is thrown into the operation at that step instead,
+        for it to say what its outcome is."""
+        ends = self._ends(deadline)
         try:
             step = next(operation)
             while True:
                 try:
-                    answer = self._step(step)
+                    answer = self._step(step, ends)
                 except ProviderError as exc:
                     step = operation.throw(exc)
                     continue
@@ -337,7 +401,7 @@ class AsyncRunner(_RunnerBase):
         if self._owns_client:
             await self.client.aclose()
 
-    async def send(self, request: HttpRequest, *, authorize: bool = True) -> HttpResponse:
+    async def send(self, request: HttpRequest, *, authorize: bool = True, ends: float | None = None) -> HttpResponse:
         """Send one request with credentials, rate limiting, retries and error mapping (see
         :meth:`SyncRunner.send`)."""
         url, headers, content, params = self._build(request)
@@ -346,16 +410,24 @@ class AsyncRunner(_RunnerBase):
         attempt = 0
         while True:
             attempt += 1
+            self._left(ends, request.label)  # past the deadline: not even a token mint
             credentials: Mapping[str, str] = {}
             if auth is not None:
-                credentials = await self._credentials(auth.headers())
+                credentials = await self._credentials(auth.headers(), ends)
                 self._learn(auth)
                 headers.update(credentials)
             limiter = self.config.rate_limiter if authorize else None
             if limiter is not None:
                 wait = limiter.reserve()
                 if wait > 0:
+                    if _past(ends, self.config.clock, wait):
+                        raise DeadlineExceededError(
+                            f"{request.label} was not sent: the client-side rate limit would hold it past the "
+                            "call's deadline",
+                            provider=self.config.provider,
+                        )
                     await self.config.async_sleep(wait)
+            timeout = self._timeout(self._left(ends, request.label))
             started = self.config.clock()
             try:
                 raw = await self.client.request(
@@ -364,7 +436,7 @@ class AsyncRunner(_RunnerBase):
                     params=params,
                     headers=headers,
                     content=content,
-                    timeout=self.config.timeout,
+                    timeout=timeout,
                 )
             except httpx.TransportError as exc:
                 error: ProviderError | None = self._transport_error(exc, request)
@@ -380,21 +452,24 @@ class AsyncRunner(_RunnerBase):
             delay = self._retry_delay(error, request, attempt)
             if delay is None:
                 raise error
+            if _past(ends, self.config.clock, delay):
+                logger.debug("%s %s: no retry, the call's deadline comes first", self.config.provider, request.label)
+                raise error
             await self.config.async_sleep(delay)
 
-    async def _credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+    async def _credentials(self, flow: AuthFlow, ends: float | None = None) -> Mapping[str, str]:
         # One token mint at a time: concurrent requests wait for it and then reuse the token.
         if self._auth_lock is None:
             self._auth_lock = asyncio.Lock()
         async with self._auth_lock:
-            return await self._drive_credentials(flow)
+            return await self._drive_credentials(flow, ends)
 
-    async def _drive_credentials(self, flow: AuthFlow) -> Mapping[str, str]:
+    async def _drive_credentials(self, flow: AuthFlow, ends: float | None) -> Mapping[str, str]:
         try:
             step = next(flow)
             while True:
                 try:
-                    answer = await self.send(step, authorize=False)
+                    answer = await self.send(step, authorize=False, ends=ends)
                 except ProviderError as exc:
                     step = flow.throw(exc)
                     continue
@@ -403,21 +478,26 @@ class AsyncRunner(_RunnerBase):
             result: Mapping[str, str] = stop.value
             return result
 
-    async def _step(self, step: Step) -> Any:
+    async def _step(self, step: Step, ends: float | None = None) -> Any:
         if isinstance(step, HttpRequest):
-            return await self.send(step)
+            return await self.send(step, ends=ends)
         if isinstance(step, Sleep):
-            await self.config.async_sleep(step.seconds)
+            await self.config.async_sleep(self._bounded_sleep(step.seconds, ends, "the next poll"))
             return None
         raise TypeError(f"an operation yielded {step!r}, which run() cannot take (use iterate())")
 
-    async def run(self, operation: Operation[T]) -> T:
-        """Drive an operation to its result."""
+    async def run(self, operation: Operation[T], *, deadline: float | None = None) -> T:
+        """Drive an operation to its result. With ``deadline`` (seconds from now), every request,
+        retry, backoff, rate-limit wait and :class:`Sleep` of the operation fits before it: a
+        request's timeout is cut to the time left, and a step due after it is not started — a
+        :class:`~didkit.DeadlineExceededError` is thrown into the operation at that step instead,
+        for it to say what its outcome is."""
+        ends = self._ends(deadline)
         try:
             step = next(operation)
             while True:
                 try:
-                    answer = await self._step(step)
+                    answer = await self._step(step, ends)
                 except ProviderError as exc:
                     step = operation.throw(exc)
                     continue

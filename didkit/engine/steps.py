@@ -50,7 +50,8 @@ def _params(value: Mapping[str, Any] | QueryParams | None) -> tuple[tuple[str, s
 class HttpRequest:
     """A request description. ``path`` is relative to the provider's base URL (or absolute,
     for a ``links.next`` URL). ``idempotent`` decides whether the engine may retry it:
-    it defaults to ``True`` for GET/HEAD/OPTIONS only; purchases must never be."""
+    it defaults to ``True`` for GET/HEAD/OPTIONS only; purchases must never be (except after a
+    429: the carrier processed nothing)."""
 
     method: str
     path: str

@@ -5,12 +5,13 @@ injection, a request log and conformance recorders. A carrier's emulator subclas
 from __future__ import annotations
 
 import abc
+import contextlib
 import random
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -69,6 +70,17 @@ class Dispatch:
     response: EmulatorResponse | None
     latency: float = 0.0
     drop: bool = False
+    timed_out: bool = False
+    """With ``drop``: the client sees its request time out (rather than the connection drop)."""
+
+
+@attrs.frozen
+class _LateCommit:
+    due: float
+    request: EmulatorRequest
+    route: Route
+    params: dict[str, str]
+    key: str
 
 
 class Emulator(abc.ABC):
@@ -83,6 +95,9 @@ class Emulator(abc.ABC):
     name: str = "emulator"
     base_path: str = ""
     rate_limit: int | None = None
+    lagging_lists: tuple[str, ...] = ()
+    """Dotted attribute paths of the dicts the emulator's lists are read from
+    (``("world.owned",)``): what a ``lag`` fault freezes. Empty: its lists cannot lag."""
 
     def __init__(
         self,
@@ -97,7 +112,12 @@ class Emulator(abc.ABC):
         self.sleep: Callable[[float], None] = sleep or time.sleep
         if rate_limit != "default":
             self.rate_limit = rate_limit if isinstance(rate_limit, int) else None
-        self.faults = FaultInjector(lambda: [route.key for route, _ in self._compiled], self.base_path)
+        self.faults = FaultInjector(
+            lambda: [route.key for route, _ in self._compiled],
+            self.base_path,
+            self._lists_now if self.lagging_lists else None,
+        )
+        self._late: list[_LateCommit] = []
         self.requests: list[EmulatorRequest] = []
         self.rng = random.Random(seed)
         self.lock = threading.RLock()
@@ -169,6 +189,7 @@ class Emulator(abc.ABC):
         """Forget faults and the request log and rebuild the world from the seed."""
         with self.lock:
             self.faults.clear()
+            self._late.clear()
             self.requests.clear()
             self._hits.clear()
             self.rng = random.Random(self.seed)
@@ -212,6 +233,7 @@ class Emulator(abc.ABC):
             else:
                 inner = attrs.evolve(request, path=request.path[len(self.base_path) :] or "/")
                 route, params, path_exists = self.match(inner.method, inner.path)
+            self._commit_due()
             key = route.key if route else None
             fault = self.faults.take(key) if key else self.faults.take("*")
             latency = (fault.latency if fault else 0.0) or self.faults.default_latency
@@ -219,12 +241,70 @@ class Emulator(abc.ABC):
                 return Dispatch(None, latency, drop=True)
             if fault and fault.status is not None:
                 return Dispatch(self._faulted(fault), latency)
-            response = self._answer(inner, route, params, path_exists, root=root)
+            if fault and fault.commit_late is not None and route is not None and key is not None:
+                self._late.append(_LateCommit(self.clock() + fault.commit_late, inner, route, params, key))
+                return Dispatch(None, latency, drop=True, timed_out=True)
+            if fault and fault.lag:
+                with self._lists_as(fault.state):
+                    response = self._answer(inner, route, params, path_exists, root=root)
+            else:
+                response = self._answer(inner, route, params, path_exists, root=root)
             for recorder in list(_recorders):
                 recorder(self, inner, key, response)
             if fault and fault.commit_then_drop:
                 return Dispatch(None, latency, drop=True)
             return Dispatch(response, latency)
+
+    def settle(self) -> int:
+        """Carry out every late commit now, as the carrier eventually would (see the
+        ``commit_late`` fault); returns how many there were."""
+        with self.lock:
+            late, self._late = self._late, []
+            for commit in late:
+                self._commit(commit)
+            return len(late)
+
+    @property
+    def late_commits(self) -> int:
+        """How many ``commit_late`` requests the emulator has yet to carry out."""
+        return len(self._late)
+
+    def _commit_due(self) -> None:
+        now = self.clock()
+        due = [commit for commit in self._late if commit.due <= now]
+        if due:
+            self._late = [commit for commit in self._late if commit.due > now]
+            for commit in due:
+                self._commit(commit)
+
+    def _commit(self, commit: _LateCommit) -> None:
+        response = self._answer(commit.request, commit.route, commit.params, True)
+        for recorder in list(_recorders):
+            recorder(self, commit.request, commit.key, response)
+
+    def _lists_now(self) -> dict[str, dict[Any, Any]]:
+        return {path: dict(self._resolve(path)) for path in self.lagging_lists}
+
+    def _resolve(self, path: str) -> Any:
+        target: Any = self
+        for part in path.split("."):
+            target = getattr(target, part)
+        return target
+
+    @contextlib.contextmanager
+    def _lists_as(self, state: dict[str, dict[Any, Any]]) -> Iterator[None]:
+        """Serve one request from ``state`` (each lagging list as it stood), then the live lists."""
+        live: list[tuple[Any, str, Any]] = []
+        for path, frozen in state.items():
+            owner_path, _, name = path.rpartition(".")
+            owner = self._resolve(owner_path) if owner_path else self
+            live.append((owner, name, getattr(owner, name)))
+            setattr(owner, name, frozen)
+        try:
+            yield
+        finally:
+            for owner, name, value in live:
+                setattr(owner, name, value)
 
     def _faulted(self, fault: Fault) -> EmulatorResponse:
         if fault.status == 429:

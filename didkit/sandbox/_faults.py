@@ -36,6 +36,13 @@ def _check_flag(_: Any, attribute: Any, value: Any) -> None:
         raise InvalidInputError(f"a fault's {attribute.name} must be true or false, got {value!r}")
 
 
+def _check_commit_late(_: Any, __: Any, value: Any) -> None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0
+    ):
+        raise InvalidInputError(f"a fault's commit_late must be a number of seconds > 0, or None, got {value!r}")
+
+
 def _check_message(_: Any, __: Any, value: Any) -> None:
     if value is not None and not isinstance(value, str):
         raise InvalidInputError(f"a fault's message must be a string or None, got {value!r}")
@@ -49,7 +56,15 @@ class Fault:
 
     Every value is checked when the fault is declared (:class:`~didkit.InvalidInputError`):
     ``status`` an HTTP error status (400-599) or ``None``, ``times`` >= 1 or ``None``, ``latency``
-    seconds >= 0, ``drop`` and ``commit_then_drop`` booleans (not both), ``message`` text.
+    seconds >= 0, ``drop``, ``commit_then_drop`` and ``lag`` booleans, ``commit_late`` seconds
+    > 0 or ``None``, ``message`` text; at most one of ``status``, ``drop``, ``commit_then_drop``,
+    ``commit_late`` and ``lag``.
+
+    * ``commit_late``: the request times out for the client, and the carrier carries it out that
+      many seconds later on the emulator's clock (at the first request it handles after then, or
+      at :meth:`~didkit.sandbox.Emulator.settle`): a carrier that commits after the client gave up.
+    * ``lag`` (read routes only): each matching read answers from the lists as they stood when the
+      fault was declared — a carrier whose lists lag its writes by ``times`` reads.
     """
 
     route: str
@@ -59,13 +74,30 @@ class Fault:
     drop: bool = attrs.field(default=False, validator=_check_flag)
     commit_then_drop: bool = attrs.field(default=False, validator=_check_flag)
     message: str | None = attrs.field(default=None, validator=_check_message)
+    commit_late: float | None = attrs.field(default=None, validator=_check_commit_late)
+    lag: bool = attrs.field(default=False, validator=_check_flag)
+    state: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+    """What a ``lag`` fault answers from: the emulator's lists when it was declared."""
 
     def __attrs_post_init__(self) -> None:
-        if self.drop and self.commit_then_drop:
-            raise InvalidInputError("a fault either drops before or after handling, not both")
+        kinds = [
+            name
+            for name, on in (
+                ("status", self.status is not None),
+                ("drop", self.drop),
+                ("commit_then_drop", self.commit_then_drop),
+                ("commit_late", self.commit_late is not None),
+                ("lag", self.lag),
+            )
+            if on
+        ]
+        if len(kinds) > 1:
+            raise InvalidInputError(f"a fault is one thing at a time, not {' and '.join(kinds)}")
+        if self.lag and not self.route.startswith("GET "):
+            raise InvalidInputError(f"a lag fault needs a read route ('GET /pattern'), got {self.route!r}")
 
     def as_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+        return attrs.asdict(self, filter=lambda attribute, _: attribute.name != "state")
 
 
 class FaultInjector:
@@ -78,7 +110,13 @@ class FaultInjector:
     answer is an :class:`~didkit.InvalidInputError` naming the closest routes.
     """
 
-    def __init__(self, routes: Callable[[], Sequence[str]] | None = None, base_path: str = "") -> None:
+    def __init__(
+        self,
+        routes: Callable[[], Sequence[str]] | None = None,
+        base_path: str = "",
+        lists: Callable[[], Any] | None = None,
+    ) -> None:
+        self._lists = lists  # the emulator's lists as they stand now, for lag faults
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self._routes = routes
@@ -117,13 +155,23 @@ class FaultInjector:
         drop: bool = False,
         commit_then_drop: bool = False,
         message: str | None = None,
+        commit_late: float | None = None,
+        lag: bool = False,
     ) -> Fault:
         """Arm a fault for the next ``times`` requests matching ``route`` (``None``: every one).
+        See :class:`Fault` for the kinds.
 
         Raises:
-            InvalidInputError: an unknown route or a bad value; nothing is armed.
+            InvalidInputError: an unknown route or a bad value (a ``lag`` fault on an emulator
+                whose lists cannot lag, too); nothing is armed.
         """
-        fault = Fault(self.route_key(route), status, times, latency, drop, commit_then_drop, message)
+        fault = Fault(
+            self.route_key(route), status, times, latency, drop, commit_then_drop, message, commit_late, lag
+        )
+        if fault.lag:
+            if self._lists is None:
+                raise InvalidInputError("this emulator's lists cannot lag (it names no lagging_lists)")
+            fault.state = self._lists()
         with self._lock:
             self._faults.append(fault)
         return fault

@@ -35,6 +35,8 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.emulator = emulator
 
     def _finish(self, request: httpx.Request, dispatch: Dispatch) -> httpx.Response:
+        if dispatch.timed_out:
+            raise httpx.ReadTimeout("The read operation timed out", request=request)
         if dispatch.drop or dispatch.response is None:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
         answer = dispatch.response

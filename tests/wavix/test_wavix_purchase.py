@@ -119,12 +119,24 @@ def test_unknown_checkout_outcome_found_by_lookup(cassette: Any, wavix: Any, sle
 
 
 def test_unknown_checkout_outcome_proven_absent(cassette: Any, wavix: Any) -> None:
-    provider = wavix()
+    provider = wavix(settle_window=0)  # believes the first look, as the cassette recorded one
     with cassette("purchase_unknown_absent") as cas, pytest.raises(ServerError) as caught:
         provider.purchase(offer(), reference="u2")
     assert cas.all_played  # checkout once, lookup, cart emptied
     assert caught.value.outcome_unknown is False  # proven not bought: safe to fail over
     assert caught.value.status_code == 503
+
+
+def test_unknown_checkout_outcome_looks_again_before_believing_absent(cassette: Any, wavix: Any, sleeps: Any) -> None:
+    provider = wavix()  # the default settle window: "not owned" once is not proof
+    with cassette("purchase_unknown_absent") as cas:
+        cas.allow_playback_repeats = True
+        with pytest.raises(ServerError) as caught:
+            provider.purchase(offer(), reference="u2b")
+    lookup = next(i for i, r in enumerate(cas.requests) if r.method == "GET" and "/v1/numbers" in r.uri)
+    assert cas.play_counts[lookup] >= 2  # looked more than once, pausing between looks
+    assert sum(sleeps.calls) >= 10.0  # ... over the whole settle window
+    assert caught.value.outcome_unknown is False
 
 
 def test_unknown_checkout_outcome_unresolvable(cassette: Any, wavix: Any, sleeps: Any) -> None:

@@ -41,6 +41,7 @@ class DidwwEmulator(Emulator):
     name = "didww"
     base_path = "/v3"
     rate_limit: int | None = 10
+    lagging_lists = ("world.orders", "world.dids")  # a lag fault on a list hides orders/DIDs made since
     api_version = API_VERSION
 
     world: World

@@ -17,6 +17,7 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    Hold,
     MessagingKind,
     MessagingRoute,
     NumberType,
@@ -33,8 +34,10 @@ from didkit.errors import (
     ConfigurationError,
     InvalidInputError,
     NotFoundError,
+    NumberUnavailableError,
     PermissionDeniedError,
     ProviderError,
+    RequestRejectedError,
     UnsupportedOperationError,
 )
 from didkit.jsonapi import Document, Resource, query, to_one
@@ -69,7 +72,7 @@ from ._mapping import (
     trunk_from,
 )
 from ._versions import api_version
-from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes
+from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes, ReservationAttributes
 
 logger = logging.getLogger("didkit")
 
@@ -104,6 +107,9 @@ _UUID_SHAPE = "DIDWW ids are UUIDs such as 9df99644-f1a5-4a3c-99a4-559d758eb96b"
 NUMBER_ID = IdShape(rf"{_UUID_PATTERN}|[0-9]{{7,15}}", _UUID_SHAPE)
 """A DID's id; the digits of a number (without ``+``) are taken too, and looked up."""
 ORDER_ID = IdShape(_UUID_PATTERN, _UUID_SHAPE)
+RESERVATION_LIMIT = 10
+"""Reservations DIDWW lets an account hold at once by default ("capped by its plan"); each
+lasts 10 minutes."""
 _NAME_LIMIT = 100
 
 OPTIONS = (
@@ -498,15 +504,20 @@ class DidwwOperations(ProviderOperations):
 
     # -- orders --------------------------------------------------------------------------------
 
-    def order_document(self, offer: AvailableNumber, reference: str | None) -> dict[str, Any]:
-        """The ``POST /orders`` body for one offer (shaped as DIDWW's SDK fixtures shape it)."""
+    def order_document(
+        self, offer: AvailableNumber, reference: str | None, *, quantity: int = 1, reservation_id: str | None = None
+    ) -> dict[str, Any]:
+        """The ``POST /orders`` body for one offer, ``quantity`` numbers of an "any number" offer,
+        or a held number (shaped as DIDWW's SDK fixtures shape it)."""
         ref = offer.offer_ref
         sku_id = ref.get("sku_id")
         if not sku_id:
             raise InvalidInputError("this offer carries no DIDWW sku_id: buy offers that search_numbers() returned")
         item: dict[str, Any] = {"sku_id": sku_id}
         available_did_id = ref.get("available_did_id")
-        if available_did_id:
+        if reservation_id is not None:
+            item["did_reservation_id"] = reservation_id
+        elif available_did_id:
             item["available_did_id"] = available_did_id
         elif ref.get("did_reservation_id"):
             item["did_reservation_id"] = ref["did_reservation_id"]
@@ -516,7 +527,7 @@ class DidwwOperations(ProviderOperations):
                 "returned"
             )
         else:
-            item["qty"] = 1
+            item["qty"] = quantity
             if ref.get("nanpa_prefix_id"):
                 item["nanpa_prefix_id"] = ref["nanpa_prefix_id"]
         attributes_: dict[str, Any] = {"items": [{"type": "did_order_items", "attributes": item}]}
@@ -549,8 +560,88 @@ class DidwwOperations(ProviderOperations):
                 best = key
         return None if best is None else (document, best[2])
 
-    def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
-        body = self.order_document(offer, reference)
+    def purchase_quantity(
+        self, offer: AvailableNumber, quantity: int, reference: str | None, wait: float
+    ) -> Operation[Order]:
+        body = self.order_document(offer, reference, quantity=quantity)
+        return (yield from self.purchase(offer, reference, wait, body))
+
+    def purchase_hold(self, hold: Hold, reference: str | None, wait: float) -> Operation[Order]:
+        body = self.order_document(hold.offer, reference, reservation_id=hold.id)
+        try:
+            return (yield from self.purchase(hold.offer, reference, wait, body))
+        except RequestRejectedError as exc:
+            if "did_reservation" not in " ".join(exc.messages):
+                raise
+            raise NumberUnavailableError(
+                f"the hold on {hold.offer.number} lapsed (at {hold.expires_at:%H:%M:%S} UTC) or was released: "
+                "nothing was bought",
+                provider=PROVIDER,
+                status_code=exc.status_code,
+                messages=exc.messages,
+                request_id=exc.request_id,
+            ) from exc
+
+    # -- holds (did_reservations) ----------------------------------------------------------------
+
+    def hold(self, offer: AvailableNumber, ttl: float | None) -> Operation[Hold]:
+        available_did_id = offer.offer_ref.get("available_did_id")
+        if not available_did_id:
+            raise InvalidInputError(
+                f"the offer for {offer.number} carries no DIDWW available_did_id: hold offers that search_numbers() "
+                "returned"
+            )
+        if ttl is not None:
+            logger.debug("didww: reservations last as long as DIDWW says (ttl=%s not sent)", ttl)
+        body = {
+            "data": {
+                "type": "did_reservations",
+                "attributes": {"description": "didkit"},
+                "relationships": {"available_did": to_one("available_dids", available_did_id)},
+            }
+        }
+        try:
+            response = yield HttpRequest("POST", "/did_reservations", json=body, operation="hold number")
+        except RequestRejectedError as exc:
+            raise _hold_error(exc, offer) from exc
+        document = self.read(response, "did_reservation")
+        return _hold_from(document, document.one(), offer)
+
+    def release_hold(self, hold: Hold) -> Operation[None]:
+        path = url_path("/did_reservations/{id}", id=hold.id)
+        try:
+            yield HttpRequest("DELETE", path, operation="release hold")
+        except NotFoundError:
+            logger.info("didww: hold %s on %s is gone already (lapsed or used)", hold.id, hold.offer.number)
+
+    def list_holds(self) -> Stream:
+        params = query(include="available_did")
+        for document in (yield from self._collect("/did_reservations", params, "did_reservations", "list holds")):
+            holds = []
+            for resource in document.resources():
+                available = document.related(resource, "available_did")
+                number = None
+                raw: Mapping[str, Any] = {}
+                if isinstance(available, Resource):
+                    number = lenient_e164(attributes(document, available, AvailableDidAttributes).number)
+                    raw = available.raw
+                if number is None:
+                    continue
+                offer = AvailableNumber(
+                    provider=PROVIDER,
+                    number=number,
+                    country=None,
+                    offer_ref={"available_did_id": available.id} if isinstance(available, Resource) else {},
+                    raw={"available_did": raw},
+                )
+                holds.append(_hold_from(document, resource, offer))
+            if holds:
+                yield Emit(holds)
+
+    def purchase(
+        self, offer: AvailableNumber, reference: str | None, wait: float, body: Mapping[str, Any] | None = None
+    ) -> Operation[Order]:
+        body = body if body is not None else self.order_document(offer, reference)
         found: tuple[Document, Resource] | None = None
         if reference is not None:
             found = yield from self._find_order(reference)
@@ -626,14 +717,16 @@ class DidwwOperations(ProviderOperations):
             resource = document.one()
             status = order_status(document, resource, order_attributes(document, resource))
         numbers: list[DID] = []
+        numbers_read = False
         if status is OrderStatus.COMPLETED:
             try:
                 numbers = yield from self._order_numbers(resource.id)
+                numbers_read = True
             except ProviderError as exc:
                 # The purchase happened: failing now would invite a second one. Return the order;
                 # get_order() fills in its numbers later.
                 logger.warning("didww: order %s completed but reading its numbers failed (%s)", resource.id, exc)
-        return order_from(document, resource, numbers)
+        return order_from(document, resource, numbers, numbers_read=numbers_read)
 
     def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
         params = query(filters={"order.id": order_id}, include=self.did_include)
@@ -1017,6 +1110,35 @@ class DidwwOperations(ProviderOperations):
         group_id = document.one().id
         logger.info("didww: created voice-in trunk group %s for %s", group_id, number)
         return group_id
+
+
+def _hold_from(document: Document, resource: Resource, offer: AvailableNumber) -> Hold:
+    wire = attributes(document, resource, ReservationAttributes)
+    return Hold(id=resource.id, provider=PROVIDER, offer=offer, expires_at=wire.expires_at, raw=resource.raw)
+
+
+def _hold_error(error: RequestRejectedError, offer: AvailableNumber) -> ProviderError:
+    """DIDWW's 422s on a reservation, in words: the account's limit, or a number gone."""
+    text = " ".join(error.messages).lower()
+    if "limit" in text:
+        return RequestRejectedError(
+            f"DIDWW holds at most {RESERVATION_LIMIT} numbers at once by default (meta.available_count of "
+            "GET /did_reservations says how many more this account may take) and none is left: release a hold "
+            f"(release_hold) or let one lapse before holding {offer.number}",
+            provider=PROVIDER,
+            status_code=error.status_code,
+            messages=error.messages,
+            request_id=error.request_id,
+        )
+    if "reserved" in text or "invalid" in text or "available" in text:
+        return NumberUnavailableError(
+            f"{offer.number} cannot be held: it is held or bought already, or no longer in stock",
+            provider=PROVIDER,
+            status_code=error.status_code,
+            messages=error.messages,
+            request_id=error.request_id,
+        )
+    return error
 
 
 def _digits(value: Any) -> Any:

@@ -49,6 +49,7 @@ class Host(Protocol):
 
     world: World
     order_pending_polls: int
+    back_orders: str
     served_version: str
 
     @property
@@ -624,7 +625,7 @@ class DidwwApi:
             others = {k: v for k, v in filters.items() if k != "status"}
             narrowed = Query({k: v for k, v in query.filters.items() if k != "status"}, {}, [], 1, 50, False)
             for order in apply_filters(orders, narrowed, others):
-                self.world.advance(order)
+                self.world.advance(order, self.host.back_orders)
 
         return self.listing(
             request, "orders", list(self.world.orders.values()),
@@ -638,7 +639,7 @@ class DidwwApi:
     def order(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
         order = lookup(self.world.orders, id)
         query = self.query(request, "orders")
-        self.world.advance(order)
+        self.world.advance(order, self.host.back_orders)
         return respond(self.renderer(request).document("orders", order, query))
 
     def update_order(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
@@ -737,8 +738,7 @@ class DidwwApi:
                             "100", pointer=f"{where}/attributes/qty",
                         )
                     back_ordered = True
-                else:
-                    taken = stock[:qty]
+                taken = stock[:qty]  # a back-order takes what is in stock now and waits for the rest
             elif ways[0] == "available_did_id":
                 qty = 1
                 available = w.available.get(str(item["available_did_id"]))

@@ -460,9 +460,15 @@ class World:
 
     # -- orders
 
-    def advance(self, order: Order) -> None:
-        """One GET of a pending order: it stays pending ``polls_left`` more GETs, then completes."""
-        if order.status != "pending" or order.back_ordered:
+    def advance(self, order: Order, back_orders: str = "wait") -> None:
+        """One GET of a pending order: it stays pending ``polls_left`` more GETs, then completes.
+        A back-ordered order waits for stock (``back_orders="wait"``), or completes with the
+        numbers it got (``"partial"``: the carrier gave up on the rest, refunding them)."""
+        if order.status != "pending":
+            return
+        if order.back_ordered:
+            if back_orders == "partial":
+                self.close_back_order(order)
             return
         if order.polls_left > 0:
             order.polls_left -= 1
@@ -490,6 +496,14 @@ class World:
                 )
                 self.dids[did.id] = did
         order.status = "completed"
+
+    def close_back_order(self, order: Order) -> None:
+        """Complete a back-ordered order with what it got; refund the numbers that never came."""
+        for item in order.items:
+            missing = item.qty - len(item.numbers)
+            self.balance += missing * (item.setup_price + item.monthly_price)
+        order.back_ordered = False
+        self.complete(order)
 
     def take_number(self, available: AvailableDid) -> str:
         """Remove a number from stock (and any hold on it) for an order."""

@@ -601,42 +601,57 @@ class DidwwOperations(ProviderOperations):
             }
         }
         try:
-            response = yield HttpRequest("POST", "/did_reservations", json=body, operation="hold number")
+            response = yield HttpRequest(
+                "POST", "/did_reservations", json=body, idempotent=False, operation="hold number"
+            )
         except RequestRejectedError as exc:
             raise _hold_error(exc, offer) from exc
+        except ProviderError as exc:
+            if not exc.outcome_unknown:
+                raise
+            # The hold may exist: find it, or prove it absent, so that none is left unknown.
+            for held in (yield from self._all_holds()):
+                if held.offer.offer_ref.get("available_did_id") == available_did_id:
+                    logger.info("didww: the hold on %s was made after all (%s)", offer.number, exc.describe())
+                    return attrs.evolve(held, offer=offer)
+            exc.outcome_unknown = False
+            raise
         document = self.read(response, "did_reservation")
         return _hold_from(document, document.one(), offer)
 
     def release_hold(self, hold: Hold) -> Operation[None]:
         path = url_path("/did_reservations/{id}", id=hold.id)
         try:
-            yield HttpRequest("DELETE", path, operation="release hold")
+            yield HttpRequest("DELETE", path, idempotent=True, operation="release hold")
         except NotFoundError:
             logger.info("didww: hold %s on %s is gone already (lapsed or used)", hold.id, hold.offer.number)
 
     def list_holds(self) -> Stream:
+        holds = yield from self._all_holds()
+        if holds:
+            yield Emit(holds)
+
+    def _all_holds(self) -> Operation[list[Hold]]:
+        """Every reservation (DIDWW caps them at a few), with its number."""
         params = query(include="available_did")
+        holds: list[Hold] = []
         for document in (yield from self._collect("/did_reservations", params, "did_reservations", "list holds")):
-            holds = []
             for resource in document.resources():
                 available = document.related(resource, "available_did")
-                number = None
-                raw: Mapping[str, Any] = {}
-                if isinstance(available, Resource):
-                    number = lenient_e164(attributes(document, available, AvailableDidAttributes).number)
-                    raw = available.raw
+                if not isinstance(available, Resource):
+                    continue
+                number = lenient_e164(attributes(document, available, AvailableDidAttributes).number)
                 if number is None:
                     continue
                 offer = AvailableNumber(
                     provider=PROVIDER,
                     number=number,
                     country=None,
-                    offer_ref={"available_did_id": available.id} if isinstance(available, Resource) else {},
-                    raw={"available_did": raw},
+                    offer_ref={"available_did_id": available.id},
+                    raw={"available_did": available.raw},
                 )
                 holds.append(_hold_from(document, resource, offer))
-            if holds:
-                yield Emit(holds)
+        return holds
 
     def purchase(
         self, offer: AvailableNumber, reference: str | None, wait: float, body: Mapping[str, Any] | None = None

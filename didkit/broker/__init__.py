@@ -73,6 +73,7 @@ from ._types import (
     Procurement,
     ProcurementAttempt,
     ProcurementFailedError,
+    ProcurementIncompleteError,
     ProviderReport,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "Procurement",
     "ProcurementAttempt",
     "ProcurementFailedError",
+    "ProcurementIncompleteError",
     "ProgressCallback",
     "ProviderLike",
     "ProviderReport",

@@ -451,16 +451,37 @@ class DidwwOperations(ProviderOperations):
                 offers: list[AvailableNumber] | None = None
                 if specific and group.available_dids_enabled and not self.available_dids_denied:
                     offers = yield from self._specific_offers(country, group, query_.contains, full_prefix)
+                within: list[AvailableNumber] = []
+                if npanxx and not query_.contains and query_.prefix:
+                    # "any number of this group within the NPA-NXX": ordered with nanpa_prefix_id
+                    nanpa = yield from self._nanpa_prefix_id(country, query_.prefix)
+                    if nanpa is not None:
+                        within = [
+                            attrs.evolve(o, offer_ref={**o.offer_ref, "nanpa_prefix_id": nanpa})
+                            for o in sku_offers(group)
+                        ]
                 if offers is None:
-                    if query_.contains or npanxx:
+                    if query_.contains or (npanxx and not within):
                         continue  # "any number from this group" cannot promise those digits
-                    offers = sku_offers(group)
+                    offers = within or sku_offers(group)
+                else:
+                    offers = offers + within
                 if offers:
                     yield Emit(offers)
             following = next_page(document, number, size)
             if following is None:
                 return
             number = following
+
+    def _nanpa_prefix_id(self, country: Country, npanxx: str) -> Operation[str | None]:
+        """DIDWW's id of an NPA-NXX (``None`` when it has no numbers behind it)."""
+
+        def load() -> Operation[str | None]:
+            params = query(filters={"country.id": _country_id(country), "npanxx": npanxx})
+            document = yield from self._get("/nanpa_prefixes", params, "nanpa_prefixes", "find NANPA prefix")
+            return next((resource.id for resource in document.resources()), None)
+
+        return (yield from self._cached(("nanpa", country.code, npanxx), load))
 
     def _specific_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None

@@ -205,3 +205,24 @@ def test_hold_body_matches_the_sdk_fixture(numbers: Any, emu: Any) -> None:
     assert set(sent["data"]["relationships"]) == set(expected["data"]["relationships"])
     assert sent["data"]["relationships"]["available_did"]["data"]["type"] == "available_dids"
     assert set(sent["data"]["attributes"]) <= set(expected["data"]["attributes"])
+
+
+def test_a_nanpa_prefix_orders_within_that_npa_nxx(groups: Any, emu: Any) -> None:
+    stocked = sorted(a.number[1:7] for a in emu.world.available.values() if a.number.startswith("1213"))
+    npanxx = max(set(stocked), key=stocked.count)  # the NPA-NXX with the most numbers in stock
+    offers = list(groups.search_numbers(SearchQuery(country="US", prefix=npanxx)))
+    within = [o for o in offers if o.number is None]
+    assert within and all(o.offer_ref.get("nanpa_prefix_id") for o in within)
+    assert all(o.number.startswith("+1" + npanxx) for o in offers if o.number)
+    quantity = stocked.count(npanxx)
+    order = groups.purchase(within[0], quantity=quantity, reference="npanxx-1")
+    assert order.status is OrderStatus.COMPLETED and len(order.numbers) == quantity
+    assert all(d.number.startswith("+1" + npanxx) for d in order.numbers)
+    posted = json.loads([r for r in emu.requests if r.method == "POST" and r.path.endswith("/orders")][-1].body)
+    assert posted["data"]["attributes"]["items"][0]["attributes"]["nanpa_prefix_id"] == within[0].offer_ref[
+        "nanpa_prefix_id"
+    ]
+
+
+def test_an_npa_nxx_with_nothing_in_stock_has_no_offers(groups: Any) -> None:
+    assert list(groups.search_numbers(SearchQuery(country="US", prefix="213000"))) == []

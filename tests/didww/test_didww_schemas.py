@@ -114,6 +114,7 @@ def test_cassette_responses_match_schemas(path: Path) -> None:
         ("did_reservations/create.json", "did_reservation"),
         ("did_reservations/show.json", "did_reservation"),
         ("did_reservations/index.json", "did_reservations"),
+        ("nanpa_prefixes/index.json", "nanpa_prefixes"),
         ("voice_in_trunks/index.json", "voice_in_trunks"),
         ("voice_in_trunks/create_sip.json", "voice_in_trunk"),
         ("voice_in_trunks/update_pstn.json", "voice_in_trunk"),

@@ -123,6 +123,29 @@ class AvailableDid:
     group_id: str
 
 
+@attrs.frozen
+class NanpaPrefix:
+    """An NPA-NXX with numbers in stock behind it (derived from the stock, never stored)."""
+
+    id: str
+    npa: str
+    nxx: str
+    country_id: str
+    region_id: str | None
+
+    @property
+    def npanxx(self) -> str:
+        return self.npa + self.nxx
+
+
+_NANPA_IDS = uuid.UUID("6f1d2b9e-0c8a-4c1e-9d54-3b0e6a7d2c11")
+
+
+def nanpa_id(npanxx: str) -> str:
+    """A stable id for an NPA-NXX (the same in every world)."""
+    return str(uuid.uuid5(_NANPA_IDS, npanxx))
+
+
 @attrs.define
 class Reservation:
     id: str
@@ -438,6 +461,25 @@ class World:
         """Numbers of a group in stock and not reserved."""
         reserved = {r.available_did_id for r in self.reservations.values()}
         return [a for a in self.available.values() if a.group_id == group_id and a.id not in reserved]
+
+    def nanpa_prefixes(self) -> dict[str, NanpaPrefix]:
+        """The NPA-NXX prefixes of the North American numbers in stock, by id."""
+        found: dict[str, NanpaPrefix] = {}
+        for available in self.available.values():
+            group = self.groups[available.group_id]
+            if not available.number.startswith("1") or not group.prefix.startswith("1"):
+                continue
+            npanxx = available.number[1:7]
+            ident = nanpa_id(npanxx)
+            if ident not in found:
+                found[ident] = NanpaPrefix(ident, npanxx[:3], npanxx[3:], group.country_id, group.region_id)
+        return found
+
+    def nanpa_of(self, available: AvailableDid) -> str | None:
+        group = self.groups[available.group_id]
+        if not available.number.startswith("1") or not group.prefix.startswith("1"):
+            return None
+        return nanpa_id(available.number[1:7])
 
     def reservation_for(self, available_did_id: str) -> Reservation | None:
         return next((r for r in self.reservations.values() if r.available_did_id == available_did_id), None)

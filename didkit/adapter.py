@@ -182,6 +182,17 @@ class ProviderOperations(abc.ABC):
         )
         yield  # pragma: no cover - an operation that sends nothing
 
+    def purchase_offers(
+        self, offers: Sequence[AvailableNumber], reference: str | None, wait: float
+    ) -> Operation[Order]:
+        """Buy several specific offers (two or more, distinct) in one request: one order whose
+        ``numbers`` are those bought, ``requested`` how many were asked for. Only called where
+        ``capabilities.multi_number_checkout``."""
+        raise UnsupportedOperationError(
+            f"{self.provider} cannot buy several specific numbers in one request", provider=self.provider
+        )
+        yield  # pragma: no cover - an operation that sends nothing
+
     def hold(self, offer: AvailableNumber, ttl: float | None) -> Operation[Hold]:
         """Hold a specific number (``offer.number`` is set; ``ttl`` seconds > 0, or ``None`` for
         the carrier's default). Only called where ``capabilities.reservations``."""
@@ -413,6 +424,36 @@ class _ProviderCore:
         if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
             raise InvalidInputError(f"wait must be a number of seconds >= 0, got {wait!r}")
 
+    def _check_offers(
+        self, offers: Sequence[AvailableNumber], reference: str | None, wait: float
+    ) -> list[AvailableNumber]:
+        if isinstance(offers, (AvailableNumber, str)) or not isinstance(offers, Sequence):
+            raise InvalidInputError("purchase_offers() takes a list of offers")
+        checked = list(offers)
+        if not checked:
+            raise InvalidInputError("purchase_offers() needs at least one offer")
+        for offer in checked:
+            self._check_offer(offer, reference, wait)
+            if not isinstance(offer, AvailableNumber) or offer.number is None:
+                raise InvalidInputError("purchase_offers() buys specific numbers only")
+        numbers = [offer.number for offer in checked]
+        if len(set(numbers)) != len(numbers):
+            raise InvalidInputError("purchase_offers() got the same number twice")
+        if len(checked) > 1 and not self.capabilities.multi_number_checkout:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot buy several specific numbers in one request "
+                "(capabilities.multi_number_checkout is False)",
+                provider=self.name,
+            )
+        return checked
+
+    def _offers_operation(
+        self, offers: list[AvailableNumber], reference: str | None, wait: float
+    ) -> Operation[Order]:
+        if len(offers) == 1:
+            return self.operations.purchase(offers[0], reference, wait)
+        return self.operations.purchase_offers(offers, reference, wait)
+
     def _check_reservations(self) -> None:
         if not self.capabilities.reservations:
             raise UnsupportedOperationError(
@@ -605,6 +646,14 @@ class SyncProvider(_ProviderCore):
         self._check_offer(offer, reference, wait, quantity)
         return self._runner.run(self._purchase_operation(offer, quantity, reference, float(wait)))
 
+    def purchase_offers(
+        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order:
+        """Buy several specific offers in one request (``capabilities.multi_number_checkout``;
+        Wavix: one cart checkout): one order with the numbers bought. Never retried automatically."""
+        checked = self._check_offers(offers, reference, wait)
+        return self._runner.run(self._offers_operation(checked, reference, float(wait)))
+
     def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
         """Hold a specific number before buying it (see :class:`~didkit.NumberProvider`)."""
         return self._runner.run(self.operations.hold(offer, self._check_hold(offer, ttl)))
@@ -705,6 +754,12 @@ class AsyncProvider(_ProviderCore):
     ) -> Order:
         self._check_offer(offer, reference, wait, quantity)
         return await self._runner.run(self._purchase_operation(offer, quantity, reference, float(wait)))
+
+    async def purchase_offers(
+        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order:
+        checked = self._check_offers(offers, reference, wait)
+        return await self._runner.run(self._offers_operation(checked, reference, float(wait)))
 
     async def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
         return await self._runner.run(self.operations.hold(offer, self._check_hold(offer, ttl)))

@@ -376,6 +376,8 @@ class ProviderCapabilities:
     carrier_side_reference: bool = False
     multiple_messaging_routes: bool = False
     """``set_messaging`` takes several routes (failover in order); else one at most."""
+    multi_number_checkout: bool = False
+    """``purchase_offers`` buys several specific offers in one request (Wavix: one cart checkout)."""
     number_types: frozenset[NumberType] = attrs.field(factory=frozenset, converter=_number_types)
     destination_kinds: frozenset[DestinationKind] = attrs.field(factory=frozenset, converter=_destination_kinds)
 

@@ -37,7 +37,7 @@ from ..ledger import (
     numbers_of,
     open_ledger,
 )
-from ..model import AvailableNumber, Hold, Money, Order, OrderStatus, SearchQuery
+from ..model import DID, AvailableNumber, Hold, Money, Order, OrderStatus, SearchQuery
 from ..protocol import DEFAULT_WAIT
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
@@ -289,6 +289,40 @@ class _Procurer:
                 logger.warning("procure %r: %s holds no more numbers (%s)", self.reference, handle.label, _reason(exc))
             supply += 1
 
+    def _batch(
+        self,
+        candidates: list[tuple[int, AvailableNumber]],
+        position: int,
+        remaining: int,
+        consumed: set[int],
+        settled: tuple[str, AvailableNumber] | None,
+    ) -> list[tuple[int, AvailableNumber]]:
+        """The specific offers of this offer's provider, from ``position`` on in rank order, that
+        one request can buy together (``capabilities.multi_number_checkout``), up to ``remaining``."""
+        index, offer = candidates[position]
+        handle = self.handles[index]
+        if offer.number is None or remaining < 2 or not handle.capabilities.multi_number_checkout:
+            return []
+        if getattr(handle.provider, "purchase_offers", None) is None:
+            return []
+        batch: list[tuple[int, AvailableNumber]] = []
+        for later in range(position, len(candidates)):
+            other_index, other = candidates[later]
+            if len(batch) == remaining:
+                break
+            if (
+                other_index != index
+                or other.number is None
+                or later in consumed
+                or (other_index, other.number) in self.gone
+                or (other_index, other.number) in self.holds
+                or (settled is not None and settled == (handle.label, other))
+                or any(o.number == other.number for _, o in batch)
+            ):
+                continue
+            batch.append((later, other))
+        return batch
+
     async def _run(self) -> Procurement:
         settled: tuple[str, AvailableNumber] | None = None
         if self.entry.unresolved:
@@ -313,12 +347,13 @@ class _Procurer:
             await self._hold_ahead(candidates)
         blocked: dict[int, DidkitError] = {}
         short_of_funds: dict[int, tuple[Money | None, DidkitError]] = {}
-        for index, offer in candidates:
+        consumed: set[int] = set()
+        for position, (index, offer) in enumerate(candidates):
             remaining = self._remaining()
             if remaining <= 0:
                 break
             handle = self.handles[index]
-            if settled is not None and settled == (handle.label, offer):
+            if position in consumed or (settled is not None and settled == (handle.label, offer)):
                 continue
             if offer.number is not None and (index, offer.number) in self.gone:
                 continue
@@ -328,7 +363,13 @@ class _Procurer:
                 continue
             hold = self.holds.get((index, offer.number)) if offer.number is not None else None
             quantity = 1 if offer.number is not None else remaining
-            outcome = await self._attempt(handle, offer, quantity=quantity, hold=hold, key=(index, offer.number or ""))
+            batch = self._batch(candidates, position, remaining, consumed, settled) if hold is None else []
+            if len(batch) > 1:
+                consumed.update(p for p, _ in batch)
+                outcome = await self._attempt(handle, offer, quantity=len(batch), batch=[o for _, o in batch])
+            else:
+                key = (index, offer.number or "")
+                outcome = await self._attempt(handle, offer, quantity=quantity, hold=hold, key=key)
             if isinstance(outcome, Procurement):
                 if self._remaining() <= 0:
                     return outcome
@@ -417,10 +458,22 @@ class _Procurer:
         return f"{self.reference}#{serial + 1}"
 
     async def _write_intent(
-        self, handle: Handle, offer: AvailableNumber, quantity: int, reference: str, hold: Hold | None
+        self,
+        handle: Handle,
+        offer: AvailableNumber,
+        quantity: int,
+        reference: str,
+        hold: Hold | None,
+        batch: tuple[AvailableNumber, ...] = (),
     ) -> None:
         intent = Intent(
-            handle.label, offer, quantity, self.ledger.now(), reference=reference, hold=hold.id if hold else None
+            handle.label,
+            offer,
+            quantity,
+            self.ledger.now(),
+            reference=reference,
+            hold=hold.id if hold else None,
+            batch=batch,
         )
         try:
             self.entry = await _in_thread(
@@ -492,49 +545,57 @@ class _Procurer:
             if isinstance(outcome, Procurement):
                 return outcome
             return (handle.label, intent.offer)
-        if intent.number is None:
+        numbers = intent.numbers
+        if not numbers:
             raise self._unsettled(
                 entry, f"{intent.provider} keeps no reference and the offer names no number to look for"
             )
         checks = 0
         while True:
-            try:
-                did = await handle.get_number(intent.number, self.runtime)
+            owned: list[DID] = []
+            for number in numbers:
+                try:
+                    owned.append(await handle.get_number(number, self.runtime))
+                except NotFoundError:
+                    continue
+                except Exception as exc:
+                    raise self._unsettled(
+                        entry,
+                        f"looking {number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
+                    ) from exc
+            if owned:
                 break
-            except NotFoundError:
-                checks += 1
-            except Exception as exc:
-                raise self._unsettled(
-                    entry,
-                    f"looking {intent.number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
-                ) from exc
+            checks += 1
             now = self.ledger.clock()
             if now >= settled_at and (checks >= 2 or self.settle_window == 0):
                 logger.info(
-                    "procure %r: %s is not owned after %d looks: nothing was bought before",
+                    "procure %r: %s not owned after %d looks: nothing was bought before",
                     self.reference,
-                    intent.number,
+                    " or ".join(numbers),
                     checks,
                 )
                 await self._record(
                     "failed",
-                    note=f"settled: {intent.number} is not among the {intent.provider} account's numbers "
+                    note=f"settled: {' or '.join(numbers)} not among the {intent.provider} account's numbers "
                     f"({checks} looks, the last {now - intent.at.timestamp():.0f} s after the attempt)",
                 )
                 return None
             await self._settle_pause(max(settled_at - now, min(SETTLE_PAUSE, self.settle_window)))
+        did = owned[0]
         order = Order(
             id=did.id,
             provider=handle.label,
             status=OrderStatus.COMPLETED,
-            reference=self.reference,
-            numbers=(did,),
-            raw={"settled_from": "owned numbers", "number": did.number},
+            reference=intent.reference or self.reference,
+            numbers=tuple(owned),
+            raw={"settled_from": "owned numbers", "numbers": [d.number for d in owned]},
+            requested=len(owned),
         )
         self.attempts.append(ProcurementAttempt(handle.label, intent.offer, "purchased"))
         self.orders.append(order)
-        await self._record("bought", order=order, note=f"settled: {did.number} is among the account's numbers")
-        logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, did.number, handle.label)
+        bought = ", ".join(d.number for d in owned)
+        await self._record("bought", order=order, note=f"settled: {bought} among the account's numbers")
+        logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, bought, handle.label)
         return self._procurement()
 
     async def _settle_pause(self, seconds: float) -> None:
@@ -570,14 +631,20 @@ class _Procurer:
         reference: str | None = None,
         hold: Hold | None = None,
         key: tuple[int, str] | None = None,
+        batch: Sequence[AvailableNumber] = (),
     ) -> Procurement | Verdict:
-        """Buy ``quantity`` of one offer (through ``hold`` when given), written through the ledger."""
+        """Buy ``quantity`` of one offer (through ``hold`` when given), or the specific offers of
+        ``batch`` in one request, written through the ledger."""
         reference = reference or self._next_reference()
-        await self._write_intent(handle, offer, quantity, reference, hold)
+        await self._write_intent(handle, offer, quantity, reference, hold, tuple(batch))
         logger.debug("procure %r: trying %s %s × %d", self.reference, handle.label, _offer_name(offer), quantity)
         started = time.perf_counter()
+        tried = list(batch) or [offer]
         try:
-            order = await handle.purchase(hold or offer, reference, self.wait, self.runtime, quantity)
+            if batch:
+                order = await handle.purchase_offers(batch, reference, self.wait, self.runtime)
+            else:
+                order = await handle.purchase(hold or offer, reference, self.wait, self.runtime, quantity)
         except Exception as exc:
             elapsed = time.perf_counter() - started
             self.last_error = exc
@@ -586,10 +653,10 @@ class _Procurer:
                 verdict = "ambiguous"  # the adapter may not even have looked for the earlier order
             error = exc if isinstance(exc, DidkitError) else _as_provider_error(exc, handle.label)
             if verdict == "ambiguous":
-                self.attempts.append(ProcurementAttempt(handle.label, offer, "ambiguous", error, elapsed))
+                self.attempts.extend(ProcurementAttempt(handle.label, o, "ambiguous", error, elapsed) for o in tried)
                 await self._record("unknown", note=_reason(error))
                 raise self._ambiguous(handle, offer, error) from exc
-            self.attempts.append(ProcurementAttempt(handle.label, offer, "failed", error, elapsed))
+            self.attempts.extend(ProcurementAttempt(handle.label, o, "failed", error, elapsed) for o in tried)
             await self._record("failed", note=_reason(error))
             logger.debug("procure %r: %s failed (%s): %s", self.reference, handle.label, verdict, error)
             if verdict == "stop":
@@ -601,13 +668,13 @@ class _Procurer:
                 f"order {order.id} ended {order.status.value}", provider=handle.label, status_code=None
             )
             self.last_error = error
-            self.attempts.append(ProcurementAttempt(handle.label, offer, "failed", error, elapsed))
+            self.attempts.extend(ProcurementAttempt(handle.label, o, "failed", error, elapsed) for o in tried)
             await self._record("failed", note=_reason(error))
             # a provider that stores the reference would hand back this failed order for every offer
             return "provider" if handle.capabilities.carrier_side_reference else "next"
         if key is not None:
             self.holds.pop(key, None)  # the order used the hold up
-        self.attempts.append(ProcurementAttempt(handle.label, offer, "purchased", None, elapsed))
+        self.attempts.extend(ProcurementAttempt(handle.label, o, "purchased", None, elapsed) for o in tried)
         self.orders.append(order)
         procurement = self._procurement()
         await self._record("bought", order=order)

@@ -169,6 +169,21 @@ class Handle:
             )
         return order
 
+    async def purchase_offers(
+        self, offers: Sequence[AvailableNumber], reference: str, wait: float, runtime: Runtime
+    ) -> Order:
+        if self.is_async:
+            order = await self.provider.purchase_offers(list(offers), reference=reference, wait=wait)
+        else:
+            order = await runtime.in_thread(self.provider.purchase_offers, list(offers), reference=reference, wait=wait)
+        if not isinstance(order, Order):
+            raise ResponseFormatError(
+                f"purchase_offers() returned {type(order).__name__}, not an Order",
+                provider=self.label,
+                outcome_unknown=True,
+            )
+        return order
+
     async def hold(self, offer: AvailableNumber, runtime: Runtime) -> Hold:
         if self.is_async:
             hold = await self.provider.hold(offer)

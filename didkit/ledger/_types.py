@@ -70,6 +70,8 @@ class Intent:
             a procurement of several numbers one per order (``<reference>#<n>``), so that a
             carrier that stores references tells each order apart.
         hold: the carrier's id of the hold the request buys, if any.
+        batch: the specific offers of a request that buys several in one (a Wavix cart
+            checkout); ``offer`` is the first of them.
     """
 
     provider: str
@@ -78,6 +80,14 @@ class Intent:
     at: datetime
     reference: str | None = None
     hold: str | None = None
+    batch: tuple[AvailableNumber, ...] = ()
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Every specific number the request asks for."""
+        if self.batch:
+            return tuple(offer.number for offer in self.batch if offer.number)
+        return (self.offer.number,) if self.offer.number else ()
 
     @property
     def number(self) -> str | None:
@@ -87,6 +97,8 @@ class Intent:
     @property
     def item(self) -> str:
         """The number, or a description of the group and its SKU ids, in words."""
+        if self.batch:
+            return ", ".join(self.numbers)
         if self.offer.number:
             return self.offer.number
         if self.quantity > 1:
@@ -169,8 +181,8 @@ class LedgerEntry:
         if not self.unresolved or self.intent is None:
             return None
         intent = self.intent
-        if intent.number:
-            return f"is {intent.number} among the {intent.provider} account's numbers?"
+        if intent.numbers:
+            return f"is {' or '.join(intent.numbers)} among the {intent.provider} account's numbers?"
         return (
             f"is there a {intent.provider} order with reference {intent.reference or self.reference!r} "
             f"(for {intent.item}, placed about {intent.at:%Y-%m-%d %H:%M} UTC)?"

@@ -47,6 +47,7 @@ from .model import (
     City,
     Country,
     Destination,
+    Hold,
     MessagingKind,
     MessagingRoute,
     Order,
@@ -169,6 +170,48 @@ class ProviderOperations(abc.ABC):
         """Route inbound SMS to ``routes`` (validated, priorities 1..n; ``()`` clears). Raise
         :class:`UnsupportedOperationError` before any request where the carrier cannot."""
         raise UnsupportedOperationError(f"{self.provider} cannot route inbound SMS", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def purchase_quantity(
+        self, offer: AvailableNumber, quantity: int, reference: str | None, wait: float
+    ) -> Operation[Order]:
+        """Buy ``quantity`` (> 1) numbers of an "any number" offer in one order. Raise
+        :class:`UnsupportedOperationError` before any request where the carrier cannot."""
+        raise UnsupportedOperationError(
+            f"{self.provider} cannot buy several numbers in one order", provider=self.provider
+        )
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def purchase_offers(
+        self, offers: Sequence[AvailableNumber], reference: str | None, wait: float
+    ) -> Operation[Order]:
+        """Buy several specific offers (two or more, distinct) in one request: one order whose
+        ``numbers`` are those bought, ``requested`` how many were asked for. Only called where
+        ``capabilities.multi_number_checkout``."""
+        raise UnsupportedOperationError(
+            f"{self.provider} cannot buy several specific numbers in one request", provider=self.provider
+        )
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def hold(self, offer: AvailableNumber, ttl: float | None) -> Operation[Hold]:
+        """Hold a specific number (``offer.number`` is set; ``ttl`` seconds > 0, or ``None`` for
+        the carrier's default). Only called where ``capabilities.reservations``."""
+        raise UnsupportedOperationError(f"{self.provider} cannot hold numbers", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def release_hold(self, hold: Hold) -> Operation[None]:
+        """Give a hold up (one of this provider's)."""
+        raise UnsupportedOperationError(f"{self.provider} cannot hold numbers", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def purchase_hold(self, hold: Hold, reference: str | None, wait: float) -> Operation[Order]:
+        """Buy the number ``hold`` holds."""
+        raise UnsupportedOperationError(f"{self.provider} cannot hold numbers", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def list_holds(self) -> Stream:
+        """The holds the account has now (emitting :class:`~didkit.Hold` objects)."""
+        raise UnsupportedOperationError(f"{self.provider} cannot hold numbers", provider=self.provider)
         yield  # pragma: no cover - an operation that sends nothing
 
     def capabilities(self, declared: ProviderCapabilities) -> ProviderCapabilities:
@@ -357,11 +400,25 @@ class _ProviderCore:
         shape = self.spec.order_id
         return shape.check(text, provider=self.name, what="order id") if shape is not None else text
 
-    def _check_offer(self, offer: AvailableNumber, reference: str | None, wait: float) -> None:
-        if not isinstance(offer, AvailableNumber):
-            raise InvalidInputError(f"purchase() takes an AvailableNumber, got {type(offer).__name__}")
-        if offer.provider != self.name:
+    def _check_offer(
+        self, offer: AvailableNumber | Hold, reference: str | None, wait: float, quantity: int = 1
+    ) -> None:
+        if isinstance(offer, Hold):
+            if offer.provider != self.name:
+                raise InvalidInputError(f"this hold is from {offer.provider!r}, not {self.name!r}")
+            self._check_reservations()
+        elif not isinstance(offer, AvailableNumber):
+            raise InvalidInputError(f"purchase() takes an AvailableNumber or a Hold, got {type(offer).__name__}")
+        elif offer.provider != self.name:
             raise InvalidInputError(f"this offer is from {offer.provider!r}, not {self.name!r}")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise InvalidInputError(f"quantity must be a whole number >= 1, got {quantity!r}")
+        if quantity > 1 and (isinstance(offer, Hold) or offer.number is not None):
+            what = "a hold" if isinstance(offer, Hold) else f"the offer for {offer.number}"
+            raise InvalidInputError(
+                f"quantity={quantity}: {what} is one specific number; only an 'any number from this group' "
+                "offer can be bought several at a time (for several specific numbers use procure(count=...))"
+            )
         if reference is not None and (not isinstance(reference, str) or not reference.strip()):
             raise InvalidInputError("reference must be a non-empty string")
         if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
@@ -373,6 +430,76 @@ class _ProviderCore:
         backoff, poll and reconciliation look of the purchase draws from it."""
         timeout = self._config.timeout
         return max(float(wait), timeout if isinstance(timeout, (int, float)) else 0.0)
+
+    def _check_offers(
+        self, offers: Sequence[AvailableNumber], reference: str | None, wait: float
+    ) -> list[AvailableNumber]:
+        if isinstance(offers, (AvailableNumber, str)) or not isinstance(offers, Sequence):
+            raise InvalidInputError("purchase_offers() takes a list of offers")
+        checked = list(offers)
+        if not checked:
+            raise InvalidInputError("purchase_offers() needs at least one offer")
+        for offer in checked:
+            self._check_offer(offer, reference, wait)
+            if not isinstance(offer, AvailableNumber) or offer.number is None:
+                raise InvalidInputError("purchase_offers() buys specific numbers only")
+        numbers = [offer.number for offer in checked]
+        if len(set(numbers)) != len(numbers):
+            raise InvalidInputError("purchase_offers() got the same number twice")
+        if len(checked) > 1 and not self.capabilities.multi_number_checkout:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot buy several specific numbers in one request "
+                "(capabilities.multi_number_checkout is False)",
+                provider=self.name,
+            )
+        return checked
+
+    def _offers_operation(
+        self, offers: list[AvailableNumber], reference: str | None, wait: float
+    ) -> Operation[Order]:
+        if len(offers) == 1:
+            return self.operations.purchase(offers[0], reference, wait)
+        return self.operations.purchase_offers(offers, reference, wait)
+
+    def _check_reservations(self) -> None:
+        if not self.capabilities.reservations:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot hold numbers before buying them (capabilities.reservations is False)",
+                provider=self.name,
+            )
+
+    def _check_hold(self, offer: AvailableNumber, ttl: float | None) -> float | None:
+        if not isinstance(offer, AvailableNumber):
+            raise InvalidInputError(f"hold() takes an AvailableNumber, got {type(offer).__name__}")
+        if offer.provider != self.name:
+            raise InvalidInputError(f"this offer is from {offer.provider!r}, not {self.name!r}")
+        if ttl is not None and (
+            isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not math.isfinite(ttl) or ttl <= 0
+        ):
+            raise InvalidInputError(f"ttl must be a number of seconds > 0 (or None), got {ttl!r}")
+        self._check_reservations()
+        if offer.number is None:
+            raise InvalidInputError(
+                "only an offer for a specific number can be held; this one is for 'any number from this group'"
+            )
+        return None if ttl is None else float(ttl)
+
+    def _check_release(self, hold: Hold) -> Hold:
+        if not isinstance(hold, Hold):
+            raise InvalidInputError(f"release_hold() takes a Hold, got {type(hold).__name__}")
+        if hold.provider != self.name:
+            raise InvalidInputError(f"this hold is from {hold.provider!r}, not {self.name!r}")
+        self._check_reservations()
+        return hold
+
+    def _purchase_operation(
+        self, offer: AvailableNumber | Hold, quantity: int, reference: str | None, wait: float
+    ) -> Operation[Order]:
+        if isinstance(offer, Hold):
+            return self.operations.purchase_hold(offer, reference, wait)
+        if quantity > 1:
+            return self.operations.purchase_quantity(offer, quantity, reference, wait)
+        return self.operations.purchase(offer, reference, wait)
 
     @staticmethod
     def _check_destinations(destinations: Sequence[Destination]) -> tuple[Destination, ...]:
@@ -513,10 +640,41 @@ class SyncProvider(_ProviderCore):
         offers = self._runner.iterate(self.operations.search_numbers(query))
         return itertools.islice(offers, query.limit) if query.limit else offers
 
-    def purchase(self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT) -> Order:
-        """Buy ``offer``; never retried automatically (see :class:`~didkit.NumberProvider`)."""
-        self._check_offer(offer, reference, wait)
-        return self._runner.run(self.operations.purchase(offer, reference, float(wait)), deadline=self._deadline(wait))
+    def purchase(
+        self,
+        offer: AvailableNumber | Hold,
+        *,
+        quantity: int = 1,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
+    ) -> Order:
+        """Buy ``offer`` (``quantity`` of an "any number" offer, in one order) or the number a
+        :class:`~didkit.Hold` holds; never retried automatically (see :class:`~didkit.NumberProvider`)."""
+        self._check_offer(offer, reference, wait, quantity)
+        return self._runner.run(
+            self._purchase_operation(offer, quantity, reference, float(wait)), deadline=self._deadline(wait)
+        )
+
+    def purchase_offers(
+        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order:
+        """Buy several specific offers in one request (``capabilities.multi_number_checkout``;
+        Wavix: one cart checkout): one order with the numbers bought. Never retried automatically."""
+        checked = self._check_offers(offers, reference, wait)
+        return self._runner.run(self._offers_operation(checked, reference, float(wait)), deadline=self._deadline(wait))
+
+    def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
+        """Hold a specific number before buying it (see :class:`~didkit.NumberProvider`)."""
+        return self._runner.run(self.operations.hold(offer, self._check_hold(offer, ttl)))
+
+    def release_hold(self, hold: Hold) -> None:
+        """Give a hold up."""
+        self._runner.run(self.operations.release_hold(self._check_release(hold)))
+
+    def list_holds(self) -> Iterator[Hold]:
+        """The holds the account has now."""
+        self._check_reservations()
+        return self._runner.iterate(self.operations.list_holds())
 
     def get_order(self, order_id: str) -> Order:
         """An order by the carrier's id."""
@@ -596,12 +754,35 @@ class AsyncProvider(_ProviderCore):
         return _take(self._runner.iterate(self.operations.search_numbers(query)), query.limit)
 
     async def purchase(
-        self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT
+        self,
+        offer: AvailableNumber | Hold,
+        *,
+        quantity: int = 1,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
     ) -> Order:
-        self._check_offer(offer, reference, wait)
+        self._check_offer(offer, reference, wait, quantity)
         return await self._runner.run(
-            self.operations.purchase(offer, reference, float(wait)), deadline=self._deadline(wait)
+            self._purchase_operation(offer, quantity, reference, float(wait)), deadline=self._deadline(wait)
         )
+
+    async def purchase_offers(
+        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order:
+        checked = self._check_offers(offers, reference, wait)
+        return await self._runner.run(
+            self._offers_operation(checked, reference, float(wait)), deadline=self._deadline(wait)
+        )
+
+    async def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
+        return await self._runner.run(self.operations.hold(offer, self._check_hold(offer, ttl)))
+
+    async def release_hold(self, hold: Hold) -> None:
+        await self._runner.run(self.operations.release_hold(self._check_release(hold)))
+
+    def list_holds(self) -> AsyncIterator[Hold]:
+        self._check_reservations()
+        return self._runner.iterate(self.operations.list_holds())
 
     async def get_order(self, order_id: str) -> Order:
         return await self._runner.run(self.operations.get_order(self._order_ref(order_id)))

@@ -27,6 +27,7 @@ __all__ = [
     "Country",
     "Destination",
     "DestinationKind",
+    "Hold",
     "MessagingKind",
     "MessagingRoute",
     "Money",
@@ -375,6 +376,8 @@ class ProviderCapabilities:
     carrier_side_reference: bool = False
     multiple_messaging_routes: bool = False
     """``set_messaging`` takes several routes (failover in order); else one at most."""
+    multi_number_checkout: bool = False
+    """``purchase_offers`` buys several specific offers in one request (Wavix: one cart checkout)."""
     number_types: frozenset[NumberType] = attrs.field(factory=frozenset, converter=_number_types)
     destination_kinds: frozenset[DestinationKind] = attrs.field(factory=frozenset, converter=_destination_kinds)
 
@@ -552,7 +555,56 @@ class Order:
     total: Money | None = None
     created_at: datetime | None = None
     raw: Mapping[str, Any] = _raw_field()
-    numbers_pending: bool = False
+    # A pending order's numbers are pending by definition; a completed one says so explicitly.
+    numbers_pending: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.status is OrderStatus.PENDING, takes_self=True)
+    )
+    requested: int | None = None
+    """How many numbers the order asked for (``None`` where the carrier does not say). A
+    :attr:`OrderStatus.PARTIAL` order delivered ``len(numbers)`` of them; the rest never will."""
+
+    @property
+    def missing(self) -> int:
+        """How many of the numbers asked for did not arrive (0 when unknown or all arrived)."""
+        if self.requested is None or self.status is OrderStatus.PENDING:
+            return 0
+        return max(0, self.requested - len(self.numbers))
+
+
+def _aware(instance: Any, attribute: Any, value: datetime) -> None:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInputError(f"{attribute.name} must be a timezone-aware datetime, got {value!r}")
+
+
+@attrs.frozen
+class Hold:
+    """A specific number held for this account before it is bought (a DIDWW ``did_reservation``).
+
+    Buy it with ``provider.purchase(hold)``; give it up with ``provider.release_hold(hold)``. It
+    lapses on its own at ``expires_at`` (the carrier's clock).
+
+    Attributes:
+        id: the carrier's id of the hold.
+        provider: the provider's name.
+        offer: the held offer (a specific number).
+        expires_at: when the carrier lets the number go (timezone-aware).
+    """
+
+    id: str
+    provider: str
+    offer: AvailableNumber
+    expires_at: datetime = attrs.field(validator=_aware)
+    raw: Mapping[str, Any] = _raw_field()
+
+    @property
+    def number(self) -> str:
+        """The held number (E.164)."""
+        assert self.offer.number is not None
+        return self.offer.number
+
+    def expired(self, now: datetime) -> bool:
+        """``True`` once ``now`` (timezone-aware) is at or past :attr:`expires_at`."""
+        return now >= self.expires_at
 
 
 _unchecked_destination: Callable[[DestinationKind, str, int, str | None], Destination] = plain_constructor(

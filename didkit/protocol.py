@@ -22,6 +22,7 @@ from .model import (
     City,
     Country,
     Destination,
+    Hold,
     MessagingRoute,
     Order,
     ProviderCapabilities,
@@ -66,12 +67,37 @@ class NumberProvider(Protocol):
         """Inventory offers matching ``query``, fetched lazily, at most ``query.limit``."""
         ...
 
-    def purchase(self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT) -> Order:
-        """Buy ``offer``. ``reference`` is the caller's idempotency key; ``wait`` bounds the whole
-        call — every request, retry, backoff, poll and reconciliation look draws from it (never
-        less than one request's timeout, so ``wait=0`` still sends the order and returns it
-        pending). When it runs out with the outcome unknown: :class:`~didkit.AmbiguousPurchaseError`.
-        Never retried automatically, except after a 429 (nothing was processed)."""
+    def purchase(
+        self,
+        offer: AvailableNumber | Hold,
+        *,
+        quantity: int = 1,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
+    ) -> Order:
+        """Buy ``offer``, or the number a :class:`~didkit.Hold` holds. ``quantity`` > 1 buys that
+        many numbers of an "any number from this group" offer in one order (a specific-number
+        offer or a hold with ``quantity`` > 1 is an :class:`~didkit.InvalidInputError`; a carrier
+        that cannot raises :class:`~didkit.UnsupportedOperationError`; both before any request).
+        The order may end :attr:`~didkit.OrderStatus.PARTIAL`: ``len(order.numbers)`` of
+        ``order.requested`` arrived. ``reference`` is the caller's idempotency key; ``wait``
+        bounds the whole call — every request, retry, backoff, poll and reconciliation look draws
+        from it (never less than one request's timeout, so ``wait=0`` still sends the order and
+        returns it pending). When it runs out with the outcome unknown:
+        :class:`~didkit.AmbiguousPurchaseError`. Never retried automatically, except after a 429
+        (nothing was processed)."""
+        ...
+
+    def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
+        """Hold the specific number of ``offer`` so nobody else buys it first, until
+        ``Hold.expires_at`` (the carrier's truth: ``ttl`` seconds where the carrier takes one).
+        :class:`~didkit.UnsupportedOperationError` before any request where
+        ``capabilities.reservations`` is false; :class:`~didkit.InvalidInputError` for an
+        "any number" offer."""
+        ...
+
+    def release_hold(self, hold: Hold) -> None:
+        """Give a hold up (the number goes back to the carrier's stock)."""
         ...
 
     def get_order(self, order_id: str) -> Order:
@@ -140,8 +166,17 @@ class AsyncNumberProvider(Protocol):
     def search_numbers(self, query: SearchQuery) -> AsyncIterator[AvailableNumber]: ...
 
     async def purchase(
-        self, offer: AvailableNumber, *, reference: str | None = None, wait: float = DEFAULT_WAIT
+        self,
+        offer: AvailableNumber | Hold,
+        *,
+        quantity: int = 1,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
     ) -> Order: ...
+
+    async def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold: ...
+
+    async def release_hold(self, hold: Hold) -> None: ...
 
     async def get_order(self, order_id: str) -> Order: ...
 

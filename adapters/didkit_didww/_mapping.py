@@ -843,15 +843,30 @@ def order_attributes(document: Document, resource: Resource) -> OrderAttributes:
 
 
 def order_from(
-    document: Document, resource: Resource, numbers: Sequence[DID] = (), *, numbers_unread: bool = False
+    document: Document,
+    resource: Resource,
+    numbers: Sequence[DID] = (),
+    *,
+    numbers_read: bool = False,
+    numbers_unread: bool = False,
 ) -> Order:
-    """The order; ``numbers_unread``: it completed, but reading its numbers failed."""
+    """The order. With ``numbers_read`` (its DIDs were listed), a completed order that delivered
+    fewer numbers than its items asked for is :attr:`OrderStatus.PARTIAL`; ``numbers_unread``: it
+    completed, but reading its numbers failed (``numbers_pending``)."""
     attrs_ = order_attributes(document, resource)
     status = order_status(document, resource, attrs_)
+    if (
+        numbers_read
+        and status is OrderStatus.COMPLETED
+        and attrs_.requested is not None
+        and len(numbers) < attrs_.requested
+    ):
+        status = OrderStatus.PARTIAL
     return Order(
         id=resource.id,
         provider=PROVIDER,
         status=status,
+        requested=attrs_.requested,
         reference=attrs_.external_reference_id,
         numbers=tuple(numbers),
         total=money(attrs_.amount),

@@ -17,6 +17,7 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    Hold,
     MessagingKind,
     MessagingRoute,
     NumberType,
@@ -34,8 +35,10 @@ from didkit.errors import (
     DeadlineExceededError,
     InvalidInputError,
     NotFoundError,
+    NumberUnavailableError,
     PermissionDeniedError,
     ProviderError,
+    RequestRejectedError,
     UnsupportedOperationError,
 )
 from didkit.jsonapi import Document, Resource, query, to_one
@@ -71,7 +74,7 @@ from ._mapping import (
     trunk_from,
 )
 from ._versions import api_version
-from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes
+from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes, ReservationAttributes
 
 logger = logging.getLogger("didkit")
 
@@ -106,6 +109,9 @@ _UUID_SHAPE = "DIDWW ids are UUIDs such as 9df99644-f1a5-4a3c-99a4-559d758eb96b"
 NUMBER_ID = IdShape(rf"{_UUID_PATTERN}|[0-9]{{7,15}}", _UUID_SHAPE)
 """A DID's id; the digits of a number (without ``+``) are taken too, and looked up."""
 ORDER_ID = IdShape(_UUID_PATTERN, _UUID_SHAPE)
+RESERVATION_LIMIT = 10
+"""Reservations DIDWW lets an account hold at once by default ("capped by its plan"); each
+lasts 10 minutes."""
 _NAME_LIMIT = 100
 
 OPTIONS = (
@@ -452,16 +458,37 @@ class DidwwOperations(ProviderOperations):
                 offers: list[AvailableNumber] | None = None
                 if specific and group.available_dids_enabled and not self.available_dids_denied:
                     offers = yield from self._specific_offers(country, group, query_.contains, full_prefix)
+                within: list[AvailableNumber] = []
+                if npanxx and not query_.contains and query_.prefix:
+                    # "any number of this group within the NPA-NXX": ordered with nanpa_prefix_id
+                    nanpa = yield from self._nanpa_prefix_id(country, query_.prefix)
+                    if nanpa is not None:
+                        within = [
+                            attrs.evolve(o, offer_ref={**o.offer_ref, "nanpa_prefix_id": nanpa})
+                            for o in sku_offers(group)
+                        ]
                 if offers is None:
-                    if query_.contains or npanxx:
+                    if query_.contains or (npanxx and not within):
                         continue  # "any number from this group" cannot promise those digits
-                    offers = sku_offers(group)
+                    offers = within or sku_offers(group)
+                else:
+                    offers = offers + within
                 if offers:
                     yield Emit(offers)
             following = next_page(document, number, size)
             if following is None:
                 return
             number = following
+
+    def _nanpa_prefix_id(self, country: Country, npanxx: str) -> Operation[str | None]:
+        """DIDWW's id of an NPA-NXX (``None`` when it has no numbers behind it)."""
+
+        def load() -> Operation[str | None]:
+            params = query(filters={"country.id": _country_id(country), "npanxx": npanxx})
+            document = yield from self._get("/nanpa_prefixes", params, "nanpa_prefixes", "find NANPA prefix")
+            return next((resource.id for resource in document.resources()), None)
+
+        return (yield from self._cached(("nanpa", country.code, npanxx), load))
 
     def _specific_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None
@@ -505,15 +532,20 @@ class DidwwOperations(ProviderOperations):
 
     # -- orders --------------------------------------------------------------------------------
 
-    def order_document(self, offer: AvailableNumber, reference: str | None) -> dict[str, Any]:
-        """The ``POST /orders`` body for one offer (shaped as DIDWW's SDK fixtures shape it)."""
+    def order_document(
+        self, offer: AvailableNumber, reference: str | None, *, quantity: int = 1, reservation_id: str | None = None
+    ) -> dict[str, Any]:
+        """The ``POST /orders`` body for one offer, ``quantity`` numbers of an "any number" offer,
+        or a held number (shaped as DIDWW's SDK fixtures shape it)."""
         ref = offer.offer_ref
         sku_id = ref.get("sku_id")
         if not sku_id:
             raise InvalidInputError("this offer carries no DIDWW sku_id: buy offers that search_numbers() returned")
         item: dict[str, Any] = {"sku_id": sku_id}
         available_did_id = ref.get("available_did_id")
-        if available_did_id:
+        if reservation_id is not None:
+            item["did_reservation_id"] = reservation_id
+        elif available_did_id:
             item["available_did_id"] = available_did_id
         elif ref.get("did_reservation_id"):
             item["did_reservation_id"] = ref["did_reservation_id"]
@@ -523,7 +555,7 @@ class DidwwOperations(ProviderOperations):
                 "returned"
             )
         else:
-            item["qty"] = 1
+            item["qty"] = quantity
             if ref.get("nanpa_prefix_id"):
                 item["nanpa_prefix_id"] = ref["nanpa_prefix_id"]
         attributes_: dict[str, Any] = {"items": [{"type": "did_order_items", "attributes": item}]}
@@ -556,8 +588,103 @@ class DidwwOperations(ProviderOperations):
                 best = key
         return None if best is None else (document, best[2])
 
-    def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
-        body = self.order_document(offer, reference)
+    def purchase_quantity(
+        self, offer: AvailableNumber, quantity: int, reference: str | None, wait: float
+    ) -> Operation[Order]:
+        body = self.order_document(offer, reference, quantity=quantity)
+        return (yield from self.purchase(offer, reference, wait, body))
+
+    def purchase_hold(self, hold: Hold, reference: str | None, wait: float) -> Operation[Order]:
+        body = self.order_document(hold.offer, reference, reservation_id=hold.id)
+        try:
+            return (yield from self.purchase(hold.offer, reference, wait, body))
+        except RequestRejectedError as exc:
+            if "did_reservation" not in " ".join(exc.messages):
+                raise
+            raise NumberUnavailableError(
+                f"the hold on {hold.offer.number} lapsed (at {hold.expires_at:%H:%M:%S} UTC) or was released: "
+                "nothing was bought",
+                provider=PROVIDER,
+                status_code=exc.status_code,
+                messages=exc.messages,
+                request_id=exc.request_id,
+            ) from exc
+
+    # -- holds (did_reservations) ----------------------------------------------------------------
+
+    def hold(self, offer: AvailableNumber, ttl: float | None) -> Operation[Hold]:
+        available_did_id = offer.offer_ref.get("available_did_id")
+        if not available_did_id:
+            raise InvalidInputError(
+                f"the offer for {offer.number} carries no DIDWW available_did_id: hold offers that search_numbers() "
+                "returned"
+            )
+        if ttl is not None:
+            logger.debug("didww: reservations last as long as DIDWW says (ttl=%s not sent)", ttl)
+        body = {
+            "data": {
+                "type": "did_reservations",
+                "attributes": {"description": "didkit"},
+                "relationships": {"available_did": to_one("available_dids", available_did_id)},
+            }
+        }
+        try:
+            response = yield HttpRequest(
+                "POST", "/did_reservations", json=body, idempotent=False, operation="hold number"
+            )
+        except RequestRejectedError as exc:
+            raise _hold_error(exc, offer) from exc
+        except ProviderError as exc:
+            if not exc.outcome_unknown:
+                raise
+            # The hold may exist: find it, or prove it absent, so that none is left unknown.
+            for held in (yield from self._all_holds()):
+                if held.offer.offer_ref.get("available_did_id") == available_did_id:
+                    logger.info("didww: the hold on %s was made after all (%s)", offer.number, exc.describe())
+                    return attrs.evolve(held, offer=offer)
+            exc.outcome_unknown = False
+            raise
+        document = self.read(response, "did_reservation")
+        return _hold_from(document, document.one(), offer)
+
+    def release_hold(self, hold: Hold) -> Operation[None]:
+        path = url_path("/did_reservations/{id}", id=hold.id)
+        try:
+            yield HttpRequest("DELETE", path, idempotent=True, operation="release hold")
+        except NotFoundError:
+            logger.info("didww: hold %s on %s is gone already (lapsed or used)", hold.id, hold.offer.number)
+
+    def list_holds(self) -> Stream:
+        holds = yield from self._all_holds()
+        if holds:
+            yield Emit(holds)
+
+    def _all_holds(self) -> Operation[list[Hold]]:
+        """Every reservation (DIDWW caps them at a few), with its number."""
+        params = query(include="available_did")
+        holds: list[Hold] = []
+        for document in (yield from self._collect("/did_reservations", params, "did_reservations", "list holds")):
+            for resource in document.resources():
+                available = document.related(resource, "available_did")
+                if not isinstance(available, Resource):
+                    continue
+                number = lenient_e164(attributes(document, available, AvailableDidAttributes).number)
+                if number is None:
+                    continue
+                offer = AvailableNumber(
+                    provider=PROVIDER,
+                    number=number,
+                    country=None,
+                    offer_ref={"available_did_id": available.id},
+                    raw={"available_did": available.raw},
+                )
+                holds.append(_hold_from(document, resource, offer))
+        return holds
+
+    def purchase(
+        self, offer: AvailableNumber, reference: str | None, wait: float, body: Mapping[str, Any] | None = None
+    ) -> Operation[Order]:
+        body = body if body is not None else self.order_document(offer, reference)
         found: tuple[Document, Resource] | None = None
         if reference is not None:
             found = yield from self._find_order(reference)
@@ -630,15 +757,17 @@ class DidwwOperations(ProviderOperations):
             status = order_status(document, resource, order_attributes(document, resource))
         numbers: list[DID] = []
         unread = False
+        numbers_read = False
         if status is OrderStatus.COMPLETED:
             try:
                 numbers = yield from self._order_numbers(resource.id)
+                numbers_read = True
             except ProviderError as exc:
                 # The purchase happened: failing now would invite a second one. Return the order
                 # with numbers_pending; get_order() fills in its numbers later.
                 logger.warning("didww: order %s completed but reading its numbers failed (%s)", resource.id, exc)
                 unread = True
-        return order_from(document, resource, numbers, numbers_unread=unread)
+        return order_from(document, resource, numbers, numbers_read=numbers_read, numbers_unread=unread)
 
     def _order_numbers(self, order_id: str) -> Operation[list[DID]]:
         params = query(filters={"order.id": order_id}, include=self.did_include)
@@ -1012,6 +1141,35 @@ class DidwwOperations(ProviderOperations):
         body = {"data": {"type": groups, "attributes": {"name": name}, "relationships": {members: relationship}}}
         response = yield HttpRequest("POST", f"/{groups}", json=body, operation=operation)
         return self.read(response, groups[:-1]).one().id
+
+
+def _hold_from(document: Document, resource: Resource, offer: AvailableNumber) -> Hold:
+    wire = attributes(document, resource, ReservationAttributes)
+    return Hold(id=resource.id, provider=PROVIDER, offer=offer, expires_at=wire.expires_at, raw=resource.raw)
+
+
+def _hold_error(error: RequestRejectedError, offer: AvailableNumber) -> ProviderError:
+    """DIDWW's 422s on a reservation, in words: the account's limit, or a number gone."""
+    text = " ".join(error.messages).lower()
+    if "limit" in text:
+        return RequestRejectedError(
+            f"DIDWW holds at most {RESERVATION_LIMIT} numbers at once by default (meta.available_count of "
+            "GET /did_reservations says how many more this account may take) and none is left: release a hold "
+            f"(release_hold) or let one lapse before holding {offer.number}",
+            provider=PROVIDER,
+            status_code=error.status_code,
+            messages=error.messages,
+            request_id=error.request_id,
+        )
+    if "reserved" in text or "invalid" in text or "available" in text:
+        return NumberUnavailableError(
+            f"{offer.number} cannot be held: it is held or bought already, or no longer in stock",
+            provider=PROVIDER,
+            status_code=error.status_code,
+            messages=error.messages,
+            request_id=error.request_id,
+        )
+    return error
 
 
 def _digits(value: Any) -> Any:

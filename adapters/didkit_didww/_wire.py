@@ -107,6 +107,15 @@ class OrderAttributes:
     reference: str | None = None
     external_reference_id: str | None = None
     created_at: datetime | None = None
+    requested: int | None = None
+    """The numbers the order's DID items ask for (the sum of their ``qty``), where they say."""
+
+
+@attrs.frozen
+class ReservationAttributes:
+    expires_at: datetime
+    created_at: datetime | None = None
+    description: str | None = None
 
 
 @attrs.frozen
@@ -230,6 +239,33 @@ def _order(a: Mapping[str, Any]) -> OrderAttributes:
         read_str(get("reference"), "reference"),
         read_str(get("external_reference_id"), "external_reference_id"),
         read_datetime(get("created_at"), "created_at"),
+        _requested(get("items")),
+    )
+
+
+def _requested(value: Any) -> int | None:
+    items = read_list(value, "items")
+    if not items:
+        return None
+    total = 0
+    for index, item in enumerate(items):
+        where = f"items[{index}]"
+        entry = read_object(item, where) or {}
+        if entry.get("type", "did_order_items") != "did_order_items":
+            continue  # capacity items buy channels, not numbers
+        qty = read_int((read_object(entry.get("attributes"), f"{where}.attributes") or {}).get("qty"), f"{where}.qty")
+        if qty is None:
+            return None
+        total += qty
+    return total or None
+
+
+def _reservation(a: Mapping[str, Any]) -> ReservationAttributes:
+    get = a.get
+    expires_at = read_datetime(required(get("expires_at"), "expires_at"), "expires_at")
+    assert expires_at is not None
+    return ReservationAttributes(
+        expires_at, read_datetime(get("created_at"), "created_at"), read_str(get("description"), "description")
     )
 
 
@@ -291,6 +327,7 @@ _READERS: dict[type[Any], Callable[[Mapping[str, Any]], Any]] = {
     SkuAttributes: _sku,
     AvailableDidAttributes: _available_did,
     OrderAttributes: _order,
+    ReservationAttributes: _reservation,
     TrunkAttributes: _trunk,
     SmsTrunkAttributes: _sms_trunk,
     SmsHttpIn: _sms_http_in,

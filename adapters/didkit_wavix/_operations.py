@@ -523,6 +523,88 @@ class WavixOperations(ProviderOperations):
             return self._remember(reference, pending)
         return self._remember(reference, self._completed(located, reference, offer))
 
+    def purchase_offers(
+        self, offers: Sequence[AvailableNumber], reference: str | None, wait: float
+    ) -> Operation[Order]:
+        """Several numbers in one cart and one checkout (``ids[]``); the new records are found as
+        for one. An unknown checkout outcome is settled by looking every number up."""
+        digits = [_offer_digits(offer) for offer in offers]
+        try:
+            response = yield HttpRequest(
+                "PUT", CART_PATH, json={"ids": digits}, idempotent=True, operation="add to cart"
+            )
+            self._read(response, "cart")
+        except ProviderError as error:
+            if error.status_code is None or not 400 <= error.status_code < 500:
+                yield from self._drop_all_from_cart(digits)
+            raise
+        failure: ProviderError | None = None
+        try:
+            response = yield HttpRequest(
+                "POST", CHECKOUT_PATH, json={"ids": digits}, idempotent=False, operation="checkout"
+            )
+        except ProviderError as error:
+            failure = error
+        else:
+            try:
+                self._read(response, "success")
+            except ResponseFormatError as error:
+                error.outcome_unknown = True
+                failure = error
+        located: list[_Located] = []
+        if failure is not None:
+            if not failure.outcome_unknown:
+                yield from self._drop_all_from_cart(digits)
+                raise _explained(failure, offers[0])
+
+            def look() -> Operation[list[_Located] | None]:
+                owned: list[_Located] = []
+                for number in digits:
+                    found = yield from self._find_owned("+" + number)
+                    if found is not None:
+                        owned.append(found)
+                return owned or None  # one found settles it: the checkout went through
+
+            try:
+                located = yield from settle_purchase(
+                    failure,
+                    look,
+                    window=self.settle,
+                    clock=self.context.clock,
+                    what=f"checkout of {len(digits)} numbers",
+                    reference=reference,
+                    hint="check the account's numbers before buying again",
+                )
+            except AmbiguousPurchaseError:
+                raise
+            except ProviderError:
+                # Proven over the settle window: none of them is owned.
+                yield from self._drop_all_from_cart(digits)
+                raise
+        else:
+            for number in digits:
+                found = yield from self._await_record("+" + number, wait)
+                if found is not None:
+                    located.append(found)
+        # A number not found yet may still show up: the order stays pending, counted as all it asked for.
+        status = OrderStatus.COMPLETED if len(located) == len(digits) else OrderStatus.PENDING
+        totals = [t for t in (_total(o) for o in offers) if t is not None]
+        return Order(
+            id=ORDER_PREFIX + (located[0].did.id if located else "+" + digits[0]),
+            provider=self.provider,
+            status=status,
+            reference=reference,
+            numbers=tuple(found.did for found in located),
+            total=sum(totals[1:], totals[0]) if len(totals) == len(offers) else None,
+            created_at=located[0].did.created_at if located else None,
+            raw={"checkout": {"ids": digits}, "numbers": [found.raw for found in located]},
+            requested=len(digits),
+        )
+
+    def _drop_all_from_cart(self, digits: Sequence[str]) -> Operation[None]:
+        for number in digits:
+            yield from self._drop_from_cart(number)
+
     def _reconcile(
         self, failure: ProviderError, offer: AvailableNumber, digits: str, reference: str | None
     ) -> Operation[_Located]:

@@ -46,6 +46,7 @@ WAVIX_CAPABILITIES = ProviderCapabilities(
     labels=False,
     specific_numbers=True,
     carrier_side_reference=False,
+    multi_number_checkout=True,
     number_types={NumberType.LOCAL, NumberType.MOBILE, NumberType.TOLL_FREE},
     destination_kinds={DestinationKind.SIP_URI, DestinationKind.PSTN, DestinationKind.SIP_TRUNK},
 )

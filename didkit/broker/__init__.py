@@ -4,9 +4,13 @@
   at once and return a :class:`Comparison` — the offers, cheapest first, with a
   :class:`ProviderReport` per provider. A failing or slow provider is reported (and logged at
   ``WARNING``); only when none answers does it raise :class:`ComparisonFailedError`.
-* :func:`procure` / :func:`procure_async` buy exactly one number: search everywhere, drop what
-  breaks the caller's limits, rank, then try offers one by one, failing over on errors another
-  offer can cure — and stopping dead when an attempt's outcome is unknown.
+* :func:`procure` / :func:`procure_async` buy exactly one number (or exactly ``count``): search
+  everywhere, drop what breaks the caller's limits, rank, then try offers one by one, failing over
+  on errors another offer can cure — and stopping dead when an attempt's outcome is unknown. With
+  ``count`` > 1 an "any number" offer asks for all still missing in one order, a partial fill
+  continues on the next offers, and the total never exceeds ``count``
+  (:class:`ProcurementIncompleteError` carries what was bought when the offers run out);
+  ``hold_first=True`` holds the chosen specific numbers first and releases every unused hold.
 
 Providers may be sync or async instances, mixed freely, or registered names. The blocking
 functions run an event loop of their own (sync providers go to worker threads) and refuse to run
@@ -37,8 +41,9 @@ nothing else is bought — poll ``provider.get_order(order.id)``.
 References and the ledger
 -------------------------
 
-``reference`` is your idempotency key. The broker passes it unchanged to every attempt
-(``provider.purchase(offer, reference=reference)``), so a carrier that stores it
+``reference`` is your idempotency key. For one number the broker passes it unchanged to every
+attempt (``provider.purchase(offer, reference=reference)``); for ``count`` > 1 each order carries
+``<reference>#<n>``. So a carrier that stores it
 (``capabilities.carrier_side_reference``, e.g. DIDWW's ``external_reference_id``) can hand back an
 earlier order under it instead of buying again — the adapter does that itself.
 
@@ -73,6 +78,7 @@ from ._types import (
     Procurement,
     ProcurementAttempt,
     ProcurementFailedError,
+    ProcurementIncompleteError,
     ProviderReport,
 )
 
@@ -88,6 +94,7 @@ __all__ = [
     "Procurement",
     "ProcurementAttempt",
     "ProcurementFailedError",
+    "ProcurementIncompleteError",
     "ProgressCallback",
     "ProviderLike",
     "ProviderReport",

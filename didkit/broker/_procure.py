@@ -34,9 +34,10 @@ from ..ledger import (
     RecordedAttempt,
     RecordedError,
     new_holder,
+    numbers_of,
     open_ledger,
 )
-from ..model import AvailableNumber, Money, Order, OrderStatus, SearchQuery
+from ..model import DID, AvailableNumber, Hold, Money, Order, OrderStatus, SearchQuery
 from ..protocol import DEFAULT_WAIT
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
@@ -58,6 +59,7 @@ from ._types import (
     Procurement,
     ProcurementAttempt,
     ProcurementFailedError,
+    ProcurementIncompleteError,
     ProviderReport,
 )
 
@@ -188,7 +190,16 @@ class _Procurer:
         progress: ProgressCallback | None,
         offer: AvailableNumber | None = None,
         settle_window: float = DEFAULT_SETTLE_WINDOW,
+        count: int = 1,
+        hold_first: bool = False,
     ) -> None:
+        self.count = count
+        self.hold_first = hold_first
+        self.orders: list[Order] = list(entry.orders)
+        self.holds: dict[tuple[int, str], Hold] = {}
+        """Holds made by this call and not used yet, by (handle index, number)."""
+        self.gone: set[tuple[int, str]] = set()
+        """Specific offers found sold while holding them."""
         self.query = query
         self.settle_window = settle_window
         self.handles = handles
@@ -211,13 +222,120 @@ class _Procurer:
         self.last_error: BaseException | None = None
         self._written = 0
 
+    def _remaining(self) -> int:
+        return self.count - sum(numbers_of(order) for order in self.orders)
+
+    def _procurement(self) -> Procurement:
+        return Procurement(
+            self.orders[0],
+            tuple(self.attempts),
+            self.reference,
+            tuple(self.reports),
+            orders=tuple(self.orders),
+            count=self.count,
+        )
+
+    def _so_far(self) -> Procurement | None:
+        """What this reference has bought so far, for an error to carry."""
+        return self._procurement() if self.orders else None
+
     async def run(self) -> Procurement:
+        """Fill the count; every hold this call made and did not use is released on the way out,
+        whatever happens (errors, cancellation)."""
+        try:
+            return await self._run()
+        finally:
+            await self._release_holds()
+
+    async def _release_holds(self) -> None:
+        while self.holds:
+            (index, _), hold = self.holds.popitem()
+            handle = self.handles[index]
+            try:
+                await handle.release_hold(hold, self.runtime)
+            except Exception as exc:  # it lapses on its own at expires_at
+                logger.warning(
+                    "procure %r: releasing the hold on %s at %s failed (%s); it lapses at %s",
+                    self.reference,
+                    hold.offer.number,
+                    handle.label,
+                    _reason(exc),
+                    f"{hold.expires_at:%H:%M:%S} UTC",
+                )
+
+    async def _hold_ahead(self, candidates: list[tuple[int, AvailableNumber]]) -> None:
+        """Hold the specific numbers procure expects to buy, in ranked order, where the carrier
+        can, before the first purchase: enough to fill what is missing."""
+        need = self._remaining()
+        supply = 0
+        refused: set[int] = set()
+        for index, offer in candidates:
+            if supply >= need:
+                return
+            if offer.number is None:
+                supply += need  # an "any number" offer may fill it all
+                continue
+            handle = self.handles[index]
+            key = (index, offer.number)
+            if not handle.capabilities.reservations or index in refused or key in self.holds:
+                supply += 1
+                continue
+            try:
+                self.holds[key] = await handle.hold(offer, self.runtime)
+            except NumberUnavailableError as exc:
+                self.gone.add(key)
+                self.attempts.append(ProcurementAttempt(handle.label, offer, "skipped", exc))
+                continue
+            except DidkitError as exc:
+                refused.add(index)  # a limit, an outage: buy this carrier's numbers unheld
+                logger.warning("procure %r: %s holds no more numbers (%s)", self.reference, handle.label, _reason(exc))
+            supply += 1
+
+    def _batch(
+        self,
+        candidates: list[tuple[int, AvailableNumber]],
+        position: int,
+        remaining: int,
+        consumed: set[int],
+        settled: tuple[str, AvailableNumber] | None,
+    ) -> list[tuple[int, AvailableNumber]]:
+        """The specific offers of this offer's provider, from ``position`` on in rank order, that
+        one request can buy together (``capabilities.multi_number_checkout``), up to ``remaining``."""
+        index, offer = candidates[position]
+        handle = self.handles[index]
+        if offer.number is None or remaining < 2 or not handle.capabilities.multi_number_checkout:
+            return []
+        if getattr(handle.provider, "purchase_offers", None) is None:
+            return []
+        batch: list[tuple[int, AvailableNumber]] = []
+        for later in range(position, len(candidates)):
+            other_index, other = candidates[later]
+            if len(batch) == remaining:
+                break
+            if (
+                other_index != index
+                or other.number is None
+                or later in consumed
+                or (other_index, other.number) in self.gone
+                or (other_index, other.number) in self.holds
+                or (settled is not None and settled == (handle.label, other))
+                or any(o.number == other.number for _, o in batch)
+            ):
+                continue
+            batch.append((later, other))
+        return batch
+
+    async def _run(self) -> Procurement:
         settled: tuple[str, AvailableNumber] | None = None
         if self.entry.unresolved:
             result = await self._resume(self.entry)
             if isinstance(result, Procurement):
-                return result
-            settled = result
+                if self._remaining() <= 0:
+                    return result
+            else:
+                settled = result
+        if self.orders and self._remaining() <= 0:
+            return self._procurement()
         if self.offer is not None:
             candidates = [(0, self.offer)]
         else:
@@ -227,19 +345,37 @@ class _Procurer:
             )
             self.reports = reports
             candidates = self._candidates(per_provider)
+        if self.hold_first:
+            await self._hold_ahead(candidates)
         blocked: dict[int, DidkitError] = {}
         short_of_funds: dict[int, tuple[Money | None, DidkitError]] = {}
-        for index, offer in candidates:
+        consumed: set[int] = set()
+        for position, (index, offer) in enumerate(candidates):
+            remaining = self._remaining()
+            if remaining <= 0:
+                break
             handle = self.handles[index]
-            if settled is not None and settled == (handle.label, offer):
+            if position in consumed or (settled is not None and settled == (handle.label, offer)):
+                continue
+            if offer.number is not None and (index, offer.number) in self.gone:
                 continue
             reason = blocked.get(index) or self._funds_block(short_of_funds.get(index), offer)
             if reason is not None:
                 self.attempts.append(ProcurementAttempt(handle.label, offer, "skipped", reason))
                 continue
-            outcome = await self._attempt(handle, offer)
+            hold = self.holds.get((index, offer.number)) if offer.number is not None else None
+            quantity = 1 if offer.number is not None else remaining
+            batch = self._batch(candidates, position, remaining, consumed, settled) if hold is None else []
+            if len(batch) > 1:
+                consumed.update(p for p, _ in batch)
+                outcome = await self._attempt(handle, offer, quantity=len(batch), batch=[o for _, o in batch])
+            else:
+                key = (index, offer.number or "")
+                outcome = await self._attempt(handle, offer, quantity=quantity, hold=hold, key=key)
             if isinstance(outcome, Procurement):
-                return outcome
+                if self._remaining() <= 0:
+                    return outcome
+                continue  # a partial fill: the next offers supply the rest
             error = self.attempts[-1].error
             assert error is not None
             if outcome == "provider":
@@ -256,6 +392,10 @@ class _Procurer:
                 ):
                     ceiling = earlier[0]
                 short_of_funds[index] = (ceiling, error)
+        if self.orders:
+            if self._remaining() <= 0:
+                return self._procurement()
+            raise self._incomplete()
         if self.offer is not None and isinstance(self.last_error, DidkitError):
             raise self.last_error  # one offer, one error: the caller gets it as the provider raised it
         raise self._all_failed()
@@ -306,10 +446,41 @@ class _Procurer:
             for a in fresh
         ]
 
-    async def _write_intent(self, handle: Handle, offer: AvailableNumber) -> None:
-        intent = Intent(handle.label, offer, 1, self.ledger.now())
+    def _next_reference(self) -> str:
+        """The reference the next order carries: the caller's own for one number; for several,
+        one per order (``<reference>#<n>``, counting up across calls through the ledger's last
+        intent), so a carrier that stores references never hands back an earlier order."""
+        if self.count == 1:
+            return self.reference
+        previous = self.entry.intent.reference if self.entry.intent is not None else None
+        serial = 0
+        if previous and previous.startswith(f"{self.reference}#"):
+            suffix = previous[len(self.reference) + 1 :]
+            serial = int(suffix) if suffix.isdigit() else 0
+        return f"{self.reference}#{serial + 1}"
+
+    async def _write_intent(
+        self,
+        handle: Handle,
+        offer: AvailableNumber,
+        quantity: int,
+        reference: str,
+        hold: Hold | None,
+        batch: tuple[AvailableNumber, ...] = (),
+    ) -> None:
+        intent = Intent(
+            handle.label,
+            offer,
+            quantity,
+            self.ledger.now(),
+            reference=reference,
+            hold=hold.id if hold else None,
+            batch=batch,
+        )
         try:
-            self.entry = await _in_thread(self.ledger.record_intent, self.reference, self.holder, intent)
+            self.entry = await _in_thread(
+                self.ledger.record_intent, self.reference, self.holder, intent, count=self.count
+            )
         except LedgerError as exc:
             raise LedgerError(
                 f"{_offer_name(offer)} from {handle.label} was not bought: its intent could not be recorded "
@@ -366,53 +537,68 @@ class _Procurer:
             # The carrier is asked once, by buying under the same reference (the protocol has no
             # read-only lookup): ask only once a late commit would show.
             await self._settle_pause(settled_at - self.ledger.clock())
-            outcome = await self._attempt(handle, intent.offer, resolving=True)
+            outcome = await self._attempt(
+                handle,
+                intent.offer,
+                resolving=True,
+                quantity=intent.quantity,
+                reference=intent.reference or self.reference,
+            )
             if isinstance(outcome, Procurement):
                 return outcome
             return (handle.label, intent.offer)
-        if intent.number is None:
+        numbers = intent.numbers
+        if not numbers:
             raise self._unsettled(
                 entry, f"{intent.provider} keeps no reference and the offer names no number to look for"
             )
         checks = 0
         while True:
-            try:
-                did = await handle.get_number(intent.number, self.runtime)
+            owned: list[DID] = []
+            for number in numbers:
+                try:
+                    owned.append(await handle.get_number(number, self.runtime))
+                except NotFoundError:
+                    continue
+                except Exception as exc:
+                    raise self._unsettled(
+                        entry,
+                        f"looking {number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
+                    ) from exc
+            if owned:
                 break
-            except NotFoundError:
-                checks += 1
-            except Exception as exc:
-                raise self._unsettled(
-                    entry,
-                    f"looking {intent.number} up among the {intent.provider} account's numbers failed: {_reason(exc)}",
-                ) from exc
+            checks += 1
             now = self.ledger.clock()
             if now >= settled_at and (checks >= 2 or self.settle_window == 0):
                 logger.info(
-                    "procure %r: %s is not owned after %d looks: nothing was bought before",
+                    "procure %r: %s not owned after %d looks: nothing was bought before",
                     self.reference,
-                    intent.number,
+                    " or ".join(numbers),
                     checks,
                 )
                 await self._record(
                     "failed",
-                    note=f"settled: {intent.number} is not among the {intent.provider} account's numbers "
+                    note=f"settled: {' or '.join(numbers)} not among the {intent.provider} account's numbers "
                     f"({checks} looks, the last {now - intent.at.timestamp():.0f} s after the attempt)",
                 )
                 return None
             await self._settle_pause(max(settled_at - now, min(SETTLE_PAUSE, self.settle_window)))
+        did = owned[0]
         order = Order(
             id=did.id,
             provider=handle.label,
             status=OrderStatus.COMPLETED,
-            reference=self.reference,
-            numbers=(did,),
-            raw={"settled_from": "owned numbers", "number": did.number},
+            reference=intent.reference or self.reference,
+            numbers=tuple(owned),
+            raw={"settled_from": "owned numbers", "numbers": [d.number for d in owned]},
+            requested=len(owned),
         )
         self.attempts.append(ProcurementAttempt(handle.label, intent.offer, "purchased"))
-        await self._record("bought", order=order, note=f"settled: {did.number} is among the account's numbers")
-        logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, did.number, handle.label)
-        return Procurement(order, tuple(self.attempts), self.reference, tuple(self.reports))
+        self.orders.append(order)
+        bought = ", ".join(d.number for d in owned)
+        await self._record("bought", order=order, note=f"settled: {bought} among the account's numbers")
+        logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, bought, handle.label)
+        return self._procurement()
 
     async def _settle_pause(self, seconds: float) -> None:
         if seconds > 0:
@@ -432,19 +618,35 @@ class _Procurer:
             reference=self.reference,
             attempts=self.attempts,
             report=self.reports,
+            procurement=self._so_far(),
         )
 
     # -- one attempt -----------------------------------------------------------------------------
 
     async def _attempt(
-        self, handle: Handle, offer: AvailableNumber, *, resolving: bool = False
+        self,
+        handle: Handle,
+        offer: AvailableNumber,
+        *,
+        resolving: bool = False,
+        quantity: int = 1,
+        reference: str | None = None,
+        hold: Hold | None = None,
+        key: tuple[int, str] | None = None,
+        batch: Sequence[AvailableNumber] = (),
     ) -> Procurement | Verdict:
-        """Buy one offer, written through the ledger."""
-        await self._write_intent(handle, offer)
-        logger.debug("procure %r: trying %s %s", self.reference, handle.label, _offer_name(offer))
+        """Buy ``quantity`` of one offer (through ``hold`` when given), or the specific offers of
+        ``batch`` in one request, written through the ledger."""
+        reference = reference or self._next_reference()
+        await self._write_intent(handle, offer, quantity, reference, hold, tuple(batch))
+        logger.debug("procure %r: trying %s %s × %d", self.reference, handle.label, _offer_name(offer), quantity)
         started = time.perf_counter()
+        tried = list(batch) or [offer]
         try:
-            order = await handle.purchase(offer, self.reference, self.wait, self.runtime)
+            if batch:
+                order = await handle.purchase_offers(batch, reference, self.wait, self.runtime)
+            else:
+                order = await handle.purchase(hold or offer, reference, self.wait, self.runtime, quantity)
         except Exception as exc:
             elapsed = time.perf_counter() - started
             self.last_error = exc
@@ -453,10 +655,10 @@ class _Procurer:
                 verdict = "ambiguous"  # the adapter may not even have looked for the earlier order
             error = exc if isinstance(exc, DidkitError) else _as_provider_error(exc, handle.label)
             if verdict == "ambiguous":
-                self.attempts.append(ProcurementAttempt(handle.label, offer, "ambiguous", error, elapsed))
+                self.attempts.extend(ProcurementAttempt(handle.label, o, "ambiguous", error, elapsed) for o in tried)
                 await self._record("unknown", note=_reason(error))
                 raise self._ambiguous(handle, offer, error) from exc
-            self.attempts.append(ProcurementAttempt(handle.label, offer, "failed", error, elapsed))
+            self.attempts.extend(ProcurementAttempt(handle.label, o, "failed", error, elapsed) for o in tried)
             await self._record("failed", note=_reason(error))
             logger.debug("procure %r: %s failed (%s): %s", self.reference, handle.label, verdict, error)
             if verdict == "stop":
@@ -468,20 +670,24 @@ class _Procurer:
                 f"order {order.id} ended {order.status.value}", provider=handle.label, status_code=None
             )
             self.last_error = error
-            self.attempts.append(ProcurementAttempt(handle.label, offer, "failed", error, elapsed))
+            self.attempts.extend(ProcurementAttempt(handle.label, o, "failed", error, elapsed) for o in tried)
             await self._record("failed", note=_reason(error))
             # a provider that stores the reference would hand back this failed order for every offer
             return "provider" if handle.capabilities.carrier_side_reference else "next"
-        self.attempts.append(ProcurementAttempt(handle.label, offer, "purchased", None, elapsed))
-        procurement = Procurement(order, tuple(self.attempts), self.reference, tuple(self.reports))
+        if key is not None:
+            self.holds.pop(key, None)  # the order used the hold up
+        self.attempts.extend(ProcurementAttempt(handle.label, o, "purchased", None, elapsed) for o in tried)
+        self.orders.append(order)
+        procurement = self._procurement()
         await self._record("bought", order=order)
         logger.info(
-            "procure %r: bought %s from %s (order %s, %s)",
+            "procure %r: bought %s from %s (order %s, %s%s)",
             self.reference,
             _offer_name(offer),
             handle.label,
             order.id,
             order.status.value,
+            f", {numbers_of(order)} of {quantity}" if quantity > 1 else "",
         )
         return procurement
 
@@ -495,9 +701,27 @@ class _Procurer:
             reference=self.reference,
             attempts=self.attempts,
             report=self.reports,
+            procurement=self._so_far(),
             status_code=getattr(error, "status_code", None),
             request_id=getattr(error, "request_id", None),
         )
+
+    def _incomplete(self) -> ProcurementIncompleteError:
+        bought = self.count - self._remaining()
+        failed = [a for a in self.attempts if a.outcome == "failed"]
+        listed = "; ".join(f"{a.provider} {_offer_name(a.offer)}: {_reason(a.error)}" for a in failed[:5] if a.error)
+        why = f" ({listed}{'; and more' if len(failed) > 5 else ''})" if listed else ""
+        message = (
+            f"bought {bought} of the {self.count} numbers asked for ({self._what()}) under reference "
+            f"{self.reference!r}: no further offer could supply the rest{why}{_failures(self.reports)}. "
+            "error.procurement holds what was bought: keep or release it; procure with the same reference "
+            "again to fill the rest"
+        )
+        error = ProcurementIncompleteError(
+            message, attempts=self.attempts, report=self.reports, procurement=self._procurement()
+        )
+        error.__cause__ = self.last_error
+        return error
 
     def _all_failed(self) -> ProcurementFailedError:
         failed = [a for a in self.attempts if a.outcome == "failed"]
@@ -588,7 +812,7 @@ def _from_entry(entry: LedgerEntry) -> Procurement:
         ProcurementAttempt(a.provider, a.offer, a.outcome, RecordedError(a.error) if a.error else None, a.elapsed)
         for a in entry.attempts
     )
-    return Procurement(entry.order, attempts, entry.reference)
+    return Procurement(entry.order, attempts, entry.reference, orders=entry.orders, count=entry.count)
 
 
 async def _procure(
@@ -609,11 +833,22 @@ async def _procure(
     async_mode: bool,
     offer: AvailableNumber | None = None,
     settle_window: float = DEFAULT_SETTLE_WINDOW,
+    count: int = 1,
+    hold_first: bool = False,
 ) -> Procurement:
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidInputError(f"count must be a whole number >= 1, got {count!r}")
+    if not isinstance(hold_first, bool):
+        raise InvalidInputError(f"hold_first must be True or False, got {hold_first!r}")
     if offer is None:
         query = check_query(query)
     elif not isinstance(offer, AvailableNumber):
         raise InvalidInputError(f"the offer must be a didkit.AvailableNumber, got {type(offer).__name__}")
+    elif offer.number is not None and count > 1:
+        raise InvalidInputError(
+            f"quantity={count}: the offer for {offer.number} is one specific number; only an 'any number from "
+            "this group' offer can be bought several at a time"
+        )
     reference = _check_reference(reference)
     checked_strategy = check_strategy(strategy)
     monthly_cap = check_cap(max_monthly, "max_monthly")
@@ -629,6 +864,12 @@ async def _procure(
         prepared = prepare(providers, needs=("search_numbers", "purchase"))
         holder = new_holder()
         entry = await _acquire(book, reference, holder)
+        if entry.orders and entry.count != count:
+            await _in_thread(book.release, reference, holder)
+            raise InvalidInputError(
+                f"reference {reference!r} was procured for {entry.count} number{'' if entry.count == 1 else 's'} "
+                f"(it has {entry.bought}), not {count}: use a new reference for another count"
+            )
         if entry.state == "bought":
             logger.info(
                 "procure %r: already bought (order %s): buying nothing", reference, entry.order and entry.order.id
@@ -656,6 +897,8 @@ async def _procure(
                 progress=progress,
                 offer=offer,
                 settle_window=settle_window,
+                count=count,
+                hold_first=hold_first,
             )
             try:
                 return await procurer.run()
@@ -690,8 +933,10 @@ async def procure_async(
     connect_options: Mapping[str, Any] | None = None,
     ledger: LedgerLike = None,
     settle_window: float = DEFAULT_SETTLE_WINDOW,
+    count: int = 1,
+    hold_first: bool = False,
 ) -> Procurement:
-    """Buy exactly one number matching ``query`` from the best of ``providers``; async.
+    """Buy exactly ``count`` numbers matching ``query`` from the best of ``providers``; async.
 
     Same arguments and behaviour as :func:`procure`. Sync providers and the ledger run in worker
     threads, so they never block the event loop.
@@ -712,6 +957,8 @@ async def procure_async(
         ledger=ledger,
         async_mode=True,
         settle_window=settle_window,
+        count=count,
+        hold_first=hold_first,
     )
 
 
@@ -731,8 +978,10 @@ def procure(
     connect_options: Mapping[str, Any] | None = None,
     ledger: LedgerLike = None,
     settle_window: float = DEFAULT_SETTLE_WINDOW,
+    count: int = 1,
+    hold_first: bool = False,
 ) -> Procurement:
-    """Buy exactly one number matching ``query`` from the best of ``providers``.
+    """Buy exactly ``count`` numbers (one by default) matching ``query`` from the best of ``providers``.
 
     Searches every provider at once (as :func:`compare`), drops offers outside the limits, ranks
     the rest by ``strategy`` and tries them one by one with ``provider.purchase(offer,
@@ -769,16 +1018,29 @@ def procure(
             carrier shows no such purchase" is believed: until then procure waits (looking at
             least twice, on carriers it can look at without buying) and the reference stays
             unresolved in the ledger. ``0`` believes the first look.
+        count: how many numbers to buy in all. Offers are tried in rank order: a specific number
+            supplies one, an "any number" offer asks for all still missing in one order
+            (``quantity``), and whatever an order leaves short (a partial fill) is bought from the
+            next offers, on any carrier — never more than ``count`` (an order still pending
+            counts as all it asked for). Each order carries its own reference to the carrier
+            (``<reference>#<n>``); the ledger records every one.
+        hold_first: hold the specific numbers procure expects to buy (where the carrier can
+            hold: ``capabilities.reservations``) before the first purchase, then buy the holds.
+            Every hold not used is released before procure returns or raises, cancellation
+            included.
 
     Returns:
-        A :class:`~didkit.Procurement`: the ``order`` and every attempt. With a reference the
-        ledger has a purchase for, that earlier procurement (as recorded), and nothing is bought.
+        A :class:`~didkit.Procurement`: the ``orders`` (``order`` is the first), the ``numbers``
+        and every attempt. With a reference the ledger has a full purchase for, that earlier
+        procurement (as recorded), and nothing is bought; with one it has part of, the rest.
 
     Raises:
         InvalidInputError: bad arguments (before anything runs).
         ConfigurationError: an unknown provider name (before anything runs).
         ProcurementFailedError: a :class:`~didkit.NumberUnavailableError`: no offer fits, or every
             offer tried failed — and nothing was bought.
+        ProcurementIncompleteError: (a :class:`ProcurementFailedError`) ``count`` > 1 and the
+            offers ran out with fewer bought: ``error.procurement`` holds them.
         AmbiguousProcurementError: an :class:`~didkit.AmbiguousPurchaseError`: an attempt's outcome
             is unknown (now, or from an earlier call that the carrier cannot settle), so the broker
             stopped rather than risk a second number. It names the reference and the number.
@@ -803,6 +1065,8 @@ def procure(
             ledger=ledger,
             async_mode=False,
             settle_window=settle_window,
+            count=count,
+            hold_first=hold_first,
         ),
         "procure",
     )
@@ -817,10 +1081,13 @@ def buy(
     ledger: LedgerLike = None,
     connect_options: Mapping[str, Any] | None = None,
     settle_window: float = DEFAULT_SETTLE_WINDOW,
+    quantity: int = 1,
 ) -> Procurement:
-    """Buy one given offer under ``reference``, written through the ledger as :func:`procure`
-    does: a reference the ledger has a purchase for returns it and buys nothing; an unresolved
-    one is settled with the carrier first. The provider's own error is raised as it is."""
+    """Buy one given offer under ``reference`` (``quantity`` numbers of an "any number" offer, in
+    one order), written through the ledger as :func:`procure` does: a reference the ledger has a
+    purchase for returns it and buys nothing; an unresolved one is settled with the carrier
+    first. The provider's own error is raised as it is; a partial order is
+    :class:`ProcurementIncompleteError` carrying it."""
     return run_blocking(
         lambda: _procure(
             None,
@@ -839,6 +1106,7 @@ def buy(
             async_mode=False,
             offer=offer,
             settle_window=settle_window,
+            count=quantity,
         ),
         "buy",
     )

@@ -16,7 +16,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 
 from ..errors import DidkitError, InvalidInputError, ProviderError, ResponseFormatError
 from ..errors import TransportError as _TransportError
-from ..model import DID, AvailableNumber, Order, ProviderCapabilities, SearchQuery
+from ..model import DID, AvailableNumber, Hold, Order, ProviderCapabilities, SearchQuery
 from ..protocol import AsyncNumberProvider, NumberProvider
 from ._types import EventLoopRunningError, ProviderReport
 
@@ -153,16 +153,51 @@ class Handle:
             return collected
         return await _collect_async(collected, query.limit, self.label)
 
-    async def purchase(self, offer: AvailableNumber, reference: str, wait: float, runtime: Runtime) -> Order:
+    async def purchase(
+        self, offer: AvailableNumber | Hold, reference: str, wait: float, runtime: Runtime, quantity: int = 1
+    ) -> Order:
+        # quantity travels only when it is more than one: a provider written before it existed
+        # still buys single numbers
+        extra: dict[str, Any] = {"quantity": quantity} if quantity != 1 else {}
         if self.is_async:
-            order = await self.provider.purchase(offer, reference=reference, wait=wait)
+            order = await self.provider.purchase(offer, reference=reference, wait=wait, **extra)
         else:
-            order = await runtime.in_thread(self.provider.purchase, offer, reference=reference, wait=wait)
+            order = await runtime.in_thread(self.provider.purchase, offer, reference=reference, wait=wait, **extra)
         if not isinstance(order, Order):
             raise ResponseFormatError(
                 f"purchase() returned {type(order).__name__}, not an Order", provider=self.label, outcome_unknown=True
             )
         return order
+
+    async def purchase_offers(
+        self, offers: Sequence[AvailableNumber], reference: str, wait: float, runtime: Runtime
+    ) -> Order:
+        if self.is_async:
+            order = await self.provider.purchase_offers(list(offers), reference=reference, wait=wait)
+        else:
+            order = await runtime.in_thread(self.provider.purchase_offers, list(offers), reference=reference, wait=wait)
+        if not isinstance(order, Order):
+            raise ResponseFormatError(
+                f"purchase_offers() returned {type(order).__name__}, not an Order",
+                provider=self.label,
+                outcome_unknown=True,
+            )
+        return order
+
+    async def hold(self, offer: AvailableNumber, runtime: Runtime) -> Hold:
+        if self.is_async:
+            hold = await self.provider.hold(offer)
+        else:
+            hold = await runtime.in_thread(self.provider.hold, offer)
+        if not isinstance(hold, Hold):
+            raise ResponseFormatError(f"hold() returned {type(hold).__name__}, not a Hold", provider=self.label)
+        return hold
+
+    async def release_hold(self, hold: Hold, runtime: Runtime) -> None:
+        if self.is_async:
+            await self.provider.release_hold(hold)
+        else:
+            await runtime.in_thread(self.provider.release_hold, hold)
 
     async def get_number(self, number: str, runtime: Runtime) -> DID:
         """The owned number ``number`` (E.164); :class:`~didkit.NotFoundError` when it is not owned."""

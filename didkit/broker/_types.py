@@ -8,7 +8,8 @@ from typing import Any, Literal, overload
 import attrs
 
 from ..errors import AmbiguousPurchaseError, DidkitError, InvalidInputError, NumberUnavailableError
-from ..model import AvailableNumber, Order, OrderStatus
+from ..ledger import numbers_of
+from ..model import DID, AvailableNumber, Order, OrderStatus
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Procurement",
     "ProcurementAttempt",
     "ProcurementFailedError",
+    "ProcurementIncompleteError",
     "ProviderReport",
 ]
 
@@ -193,19 +195,42 @@ class ProcurementAttempt:
         return f"{text} ({self.error})" if self.error is not None else text
 
 
+def _orders(value: Iterable[Order]) -> tuple[Order, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Procurement:
-    """The result of :func:`~didkit.procure`: the order that bought the number and every attempt.
+    """The result of :func:`~didkit.procure`: the orders that bought the numbers and every attempt.
 
-    ``order.status`` may be :attr:`~didkit.OrderStatus.PENDING` when the carrier completes orders
-    asynchronously and ``wait`` ran out: the number *is* bought (the broker never buys again for
-    it); poll ``provider.get_order(order.id)`` for its numbers.
+    ``order`` is the first order; ``orders`` every one (several when ``count`` > 1 was filled
+    from several offers or carriers), ``numbers`` every number they delivered. An order's status
+    may be :attr:`~didkit.OrderStatus.PENDING` when the carrier completes orders asynchronously
+    and ``wait`` ran out: its numbers *are* bought (the broker never buys again for them); poll
+    ``provider.get_order(order.id)`` for them.
     """
 
     order: Order
     attempts: tuple[ProcurementAttempt, ...]
     reference: str
     report: tuple[ProviderReport, ...] = ()
+    orders: tuple[Order, ...] = attrs.field(default=(), converter=_orders)
+    count: int = 1
+    """How many numbers were asked for."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.orders:
+            object.__setattr__(self, "orders", (self.order,))
+
+    @property
+    def numbers(self) -> tuple[DID, ...]:
+        """Every number the orders delivered so far (a pending order's arrive later)."""
+        return tuple(did for order in self.orders for did in order.numbers)
+
+    @property
+    def bought(self) -> int:
+        """How many numbers the orders account for (a pending order: all it asked for)."""
+        return sum(numbers_of(order) for order in self.orders)
 
     @property
     def provider(self) -> str:
@@ -222,8 +247,8 @@ class Procurement:
 
     @property
     def pending(self) -> bool:
-        """``True`` when the order was still being completed by the carrier when procure returned."""
-        return self.order.status is OrderStatus.PENDING
+        """``True`` when an order was still being completed by the carrier when procure returned."""
+        return any(order.status is OrderStatus.PENDING for order in self.orders)
 
 
 class EventLoopRunningError(DidkitError, RuntimeError):
@@ -266,10 +291,19 @@ def _failure(report: ProviderReport) -> str:
 class _ProcurementErrorMixin:
     attempts: tuple[ProcurementAttempt, ...]
     report: tuple[ProviderReport, ...]
+    procurement: Procurement | None
+    """What was bought before the error (``count`` > 1 filled in part), or ``None``: keep or
+    release those numbers."""
 
-    def _set_trail(self, attempts: Iterable[ProcurementAttempt], report: Iterable[ProviderReport]) -> None:
+    def _set_trail(
+        self,
+        attempts: Iterable[ProcurementAttempt],
+        report: Iterable[ProviderReport],
+        procurement: Procurement | None = None,
+    ) -> None:
         self.attempts = tuple(attempts)
         self.report = tuple(report)
+        self.procurement = procurement
 
     def __str__(self) -> str:
         # The message already says what failed and how, in words: no provider prefix or status
@@ -292,10 +326,17 @@ class ProcurementFailedError(_ProcurementErrorMixin, NumberUnavailableError):
         attempts: Iterable[ProcurementAttempt] = (),
         report: Iterable[ProviderReport] = (),
         provider: str = "broker",
+        procurement: Procurement | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, provider=provider, **kwargs)
-        self._set_trail(attempts, report)
+        self._set_trail(attempts, report, procurement)
+
+
+class ProcurementIncompleteError(ProcurementFailedError):
+    """:func:`~didkit.procure` with ``count`` > 1 bought some of the numbers and no further offer
+    could supply the rest. ``procurement`` holds what was bought (never more than ``count``):
+    keep or release those numbers. The same reference again continues the fill."""
 
 
 class AmbiguousProcurementError(_ProcurementErrorMixin, AmbiguousPurchaseError):
@@ -316,8 +357,9 @@ class AmbiguousProcurementError(_ProcurementErrorMixin, AmbiguousPurchaseError):
         reference: str,
         attempts: Iterable[ProcurementAttempt] = (),
         report: Iterable[ProviderReport] = (),
+        procurement: Procurement | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, provider=provider, reference=reference, **kwargs)
         self.offer = offer
-        self._set_trail(attempts, report)
+        self._set_trail(attempts, report, procurement)

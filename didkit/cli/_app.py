@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import _coverage, _messaging, _numbers, _procurements, _providers, _sandbox, _search  # noqa: F401 (_messaging registers its command)
+from . import _coverage, _holds, _messaging, _numbers, _procurements, _providers, _sandbox, _search  # noqa: F401 (_messaging registers its command)
 from ._core import DidkitGroup, State, setup_logging, teardown_logging
 
 HELP = """Manage phone numbers (DIDs) across carriers through one model.
@@ -97,6 +97,8 @@ app.add_typer(_coverage.app, name="coverage")
 app.command("search")(_search.search)
 app.command("buy")(_search.buy)
 app.command("procure")(_search.procure)
+app.command("hold")(_holds.hold)
+app.add_typer(_holds.app, name="holds")
 app.add_typer(_numbers.app, name="numbers")
 app.add_typer(_procurements.app, name="procurements")
 app.add_typer(_sandbox.app, name="sandbox")

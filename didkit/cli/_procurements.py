@@ -38,6 +38,12 @@ _STATES = {"intent": "UNRESOLVED (no outcome written)", "unknown": "UNRESOLVED (
 SANDBOX_FILENAME = "procurements-sandbox.sqlite3"
 
 
+def _state(entry: LedgerEntry) -> str:
+    if entry.state == "open" and entry.orders:
+        return f"open ({entry.bought} of {entry.count} bought)"
+    return _STATES.get(entry.state, entry.state)
+
+
 def ledger_spec(sandbox: bool, spec: str | None = None) -> str:
     """The ledger a command uses: ``spec`` (``--ledger`` / ``$DIDKIT_LEDGER``), else the default —
     with ``--sandbox``, a file of its own beside it, so that an emulator's make-believe orders
@@ -67,6 +73,8 @@ def _as_json(entry: LedgerEntry) -> dict[str, Any]:
         "provider": entry.order.provider if entry.order else intent.provider if intent else None,
         "numbers": list(entry.numbers),
         "order": entry.order,
+        "orders": list(entry.orders),
+        "count": entry.count,
         "intent": {"provider": intent.provider, "item": intent.item, "offer": intent.offer, "at": intent.at}
         if intent
         else None,
@@ -107,7 +115,7 @@ def list_entries(ctx: typer.Context, ledger: LedgerOption = None) -> None:
         [
             (
                 entry.reference,
-                _STATES.get(entry.state, entry.state),
+                _state(entry),
                 entry.order.provider if entry.order else entry.intent.provider if entry.intent else "-",
                 _what(entry),
                 f"{entry.updated_at:%Y-%m-%d %H:%M} UTC",
@@ -137,7 +145,7 @@ def show_entry(ctx: typer.Context, reference: ReferenceArgument, ledger: LedgerO
         return
     details: list[tuple[str, str]] = []
     details.append(("reference", entry.reference))
-    details.append(("state", _STATES.get(entry.state, entry.state)))
+    details.append(("state", _state(entry)))
     if entry.to_check:
         details.append(("check on the carrier", entry.to_check))
     if entry.intent is not None:
@@ -145,7 +153,10 @@ def show_entry(ctx: typer.Context, reference: ReferenceArgument, ledger: LedgerO
             "intent", f"{entry.intent.item} from {entry.intent.provider} at {entry.intent.at:%Y-%m-%d %H:%M:%S} UTC"
         ))
     if entry.order is not None:
-        details.append(("order", f"{entry.order.provider} {entry.order.id} ({entry.order.status.value})"))
+        for order in entry.orders:
+            details.append(("order", f"{order.provider} {order.id} ({order.status.value})"))
+        if entry.count > 1:
+            details.append(("count", f"{entry.bought} of {entry.count}"))
         details.append(("numbers", ", ".join(entry.numbers) or "-"))
     if entry.note:
         details.append(("last outcome", entry.note))

@@ -263,8 +263,11 @@ def _find_number(provider: NumberProvider, number: str, filters: dict[str, Any])
 
 
 def _order_view(order: Order) -> None:
+    arrived = ""
+    if order.requested is not None and order.requested > 1:
+        arrived = f" ({len(order.numbers)} of {order.requested} numbers arrived)"
     summary = (
-        f"order {order.id} at {order.provider}: {text(order.status)}"
+        f"order {order.id} at {order.provider}: {text(order.status)}{arrived}"
         f", reference {order.reference or '-'}, total {money(order.total)}"
     )
     out().print(summary)
@@ -306,9 +309,20 @@ def buy(
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for an asynchronous order to complete.", min=0)
     ] = 60.0,
+    quantity: Annotated[
+        int,
+        typer.Option(
+            "--quantity",
+            "-q",
+            help="Buy this many numbers of an 'any number' --offer in one order (a specific number is one).",
+            metavar="N",
+            min=1,
+        ),
+    ] = 1,
     yes: YesOption = False,
 ) -> None:
-    """Buy one number from one provider: a specific --number, or the --offer at a search position.
+    """Buy one number from one provider: a specific --number, or the --offer at a search position
+    (with --quantity N, N numbers of an 'any number' offer in one order).
 
     Shows what will be bought and its price, and asks before buying (unless --yes or --json).
     """
@@ -345,10 +359,13 @@ def buy(
 
     if not state.json:
         show(offers_table([(position, chosen)], title=f"To buy from {name}"))
+    if quantity > 1 and chosen.number is not None:
+        fail(f"--quantity {quantity}: {chosen.number} is one specific number", EXIT_USAGE)
     if not (yes or state.json):
+        many = f"{quantity} × " if quantity > 1 else ""
         confirm(
-            f"Buy {offer_number(chosen)} from {name} for {money(chosen.setup_price)} setup + "
-            f"{money(chosen.monthly_price)}/month (reference {reference})?",
+            f"Buy {many}{offer_number(chosen)} from {name} for {money(chosen.setup_price)} setup + "
+            f"{money(chosen.monthly_price)}/month{' each' if many else ''} (reference {reference})?",
             declined="aborted: nothing was bought",
         )
     from ..broker import buy as broker_buy
@@ -357,12 +374,23 @@ def buy(
     waits = ""
     if client.capabilities.async_orders:
         waits = f" (an asynchronous order: waiting up to {wait:g} s for it to complete)"
+    from ..broker import ProcurementIncompleteError
+
     with state.activity(f"Buying {offer_number(chosen)} from {name}{waits}…"):
-        order = broker_buy(client, chosen, reference=reference, wait=wait, ledger=ledger_spec(state.sandbox)).order
+        try:
+            result = broker_buy(
+                client, chosen, reference=reference, wait=wait, ledger=ledger_spec(state.sandbox), quantity=quantity
+            )
+        except ProcurementIncompleteError as error:
+            if error.procurement is not None and not state.json:
+                for partial in error.procurement.orders:
+                    _order_view(partial)
+            raise
     if state.json:
-        print_json(order)
+        print_json(result.order)
         return
-    _order_view(order)
+    for order in result.orders:
+        _order_view(order)
 
 
 # -- procure -------------------------------------------------------------------------------------
@@ -508,11 +536,27 @@ def procure(
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for an asynchronous order to complete.", min=0)
     ] = 60.0,
+    count_: Annotated[
+        int,
+        typer.Option(
+            "--count",
+            "-n",
+            help="Buy this many numbers in all, filled from the offers in order across providers; never more.",
+            metavar="N",
+            min=1,
+        ),
+    ] = 1,
+    hold_first: Annotated[
+        bool,
+        typer.Option(
+            "--hold-first", help="Hold the chosen specific numbers before buying (where the carrier can hold)."
+        ),
+    ] = False,
     provider: ProvidersOption = None,
     yes: YesOption = False,
 ) -> None:
-    """Buy exactly one number from the best provider, failing over to the next offer on errors
-    another provider can cure (out of stock, documents required, outage, rate limit).
+    """Buy exactly one number (or --count N) from the best provider, failing over to the next
+    offer on errors another provider can cure (out of stock, documents required, outage, rate limit).
 
     Never buys twice: an attempt whose outcome is unknown stops the run (exit status 1) and names
     the provider to check. Shows the plan and asks before buying (unless --yes or --json), then
@@ -545,7 +589,8 @@ def procure(
             say(f"… and {len(candidates) - _PREVIEW_ROWS} more")
         first = candidates[0]
         confirm(
-            f"Buy one number, first choice {offer_number(first)} from {first.provider} for "
+            f"Buy {count(count_, 'number') if count_ > 1 else 'one number'}, first choice {offer_number(first)} "
+            f"from {first.provider} for "
             f"{money(first.setup_price)} setup + {money(first.monthly_price)}/month (reference {reference})?",
             declined="aborted: nothing was bought",
         )
@@ -564,15 +609,37 @@ def procure(
                 progress=SearchProgress(activity, names, quiet=state.json),
                 max_monthly=monthly_cap,
                 max_setup=setup_cap,
+                count=count_,
+                hold_first=hold_first,
             )
     except (ProcurementFailedError, AmbiguousProcurementError) as error:
+        bought = error.procurement.orders if error.procurement is not None else ()
         if state.json:
-            print_json({"order": None, "reference": reference, "attempts": error.attempts, "error": error})
-        elif error.attempts:
-            show(_attempts_table(error.attempts))
+            print_json(
+                {
+                    "order": bought[0] if bought else None,
+                    "orders": list(bought),
+                    "reference": reference,
+                    "attempts": error.attempts,
+                    "error": error,
+                }
+            )
+        else:
+            for order in bought:
+                _order_view(order)
+            if error.attempts:
+                show(_attempts_table(error.attempts))
         raise
     if state.json:
-        print_json({"order": result.order, "reference": result.reference, "attempts": result.attempts})
+        print_json(
+            {
+                "order": result.order,
+                "orders": list(result.orders),
+                "reference": result.reference,
+                "attempts": result.attempts,
+            }
+        )
         return
-    _order_view(result.order)
+    for order in result.orders:
+        _order_view(order)
     show(_attempts_table(result.attempts))

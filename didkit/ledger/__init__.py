@@ -24,6 +24,7 @@ from ._types import (
     LedgerError,
     RecordedAttempt,
     RecordedError,
+    numbers_of,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ __all__ = [
     "default_ledger_path",
     "default_ledger_spec",
     "new_holder",
+    "numbers_of",
     "open_ledger",
 ]
 

@@ -18,7 +18,7 @@ import attrs
 
 from ..errors import InvalidInputError
 from ..model import Order
-from ._types import ClaimResult, Intent, LedgerEntry, LedgerError, RecordedAttempt
+from ._types import ClaimResult, Intent, LedgerEntry, LedgerError, RecordedAttempt, numbers_of
 
 __all__ = ["DEFAULT_LEASE", "DEFAULT_POLL", "DEFAULT_WAIT", "Ledger", "Store", "new_holder"]
 
@@ -217,17 +217,25 @@ class Ledger(abc.ABC):
 
     # -- what happened -------------------------------------------------------------------------
 
-    def record_intent(self, reference: str, holder: str, intent: Intent) -> LedgerEntry:
-        """Commit that a purchase request for ``intent`` is about to leave (renews the claim)."""
+    def record_intent(self, reference: str, holder: str, intent: Intent, *, count: int = 1) -> LedgerEntry:
+        """Commit that a purchase request for ``intent`` is about to leave (renews the claim).
+        ``count`` is how many numbers the reference is for; the intent must not ask for more
+        than are still missing."""
         with self._transaction() as store:
             entry = self._held(store, reference, holder)
             if entry.state == "bought":
                 raise LedgerError(f"reference {reference!r} already bought {', '.join(entry.numbers) or 'a number'}")
+            if entry.bought + intent.quantity > count:
+                raise LedgerError(
+                    f"reference {reference!r} is for {count} number{'' if count == 1 else 's'} and has "
+                    f"{entry.bought}: an order for {intent.quantity} more would overshoot"
+                )
             now = self.now()
             entry = attrs.evolve(
                 entry,
                 state="intent",
                 intent=intent,
+                count=count,
                 note=None,
                 updated_at=now,
                 lease_until=datetime.fromtimestamp(now.timestamp() + self.lease, tz=timezone.utc),
@@ -247,16 +255,23 @@ class Ledger(abc.ABC):
     ) -> LedgerEntry:
         """Commit how the latest intent ended: ``"bought"`` (give ``order``), ``"failed"``
         (nothing bought: the reference is open again) or ``"unknown"``. ``attempts`` are
-        appended to the entry's."""
+        appended to the entry's. A ``"bought"`` order joins ``orders``; the entry is
+        ``"bought"`` once they fill its ``count``, else open for the rest."""
         if (outcome == "bought") != (order is not None):
             raise InvalidInputError("an order is given exactly when the outcome is 'bought'")
         state: Literal["open", "unknown", "bought"] = "open" if outcome == "failed" else outcome
         with self._transaction() as store:
             entry = self._held(store, reference, holder)
+            orders = entry.orders
+            if order is not None:
+                orders = (*orders, order)
+                if sum(numbers_of(o) for o in orders) < entry.count:
+                    state = "open"
             entry = attrs.evolve(
                 entry,
                 state=state,
-                order=order if order is not None else entry.order,
+                order=orders[0] if orders else None,
+                orders=orders,
                 note=note,
                 attempts=(*entry.attempts, *attempts),
                 updated_at=self.now(),

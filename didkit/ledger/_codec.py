@@ -13,8 +13,11 @@ from ._types import LedgerEntry, LedgerError
 
 __all__ = ["FORMAT", "decode", "encode"]
 
-FORMAT = 1
-"""The version of the JSON layout inside a stored entry."""
+FORMAT = 2
+"""The version of the JSON layout inside a stored entry (2: several orders per reference, a
+count, and per-order references on intents; format 1 entries read as one order)."""
+
+_READABLE = (1, 2)
 
 _converter = cattrs.Converter()
 _converter.register_unstructure_hook(Decimal, str)
@@ -37,7 +40,7 @@ def _plain(value: Any) -> Any:
 def decode(text: str | bytes) -> LedgerEntry:
     try:
         document = orjson.loads(text)
-        if document.get("format") != FORMAT:
+        if document.get("format") not in _READABLE:
             raise LedgerError(
                 f"a ledger entry is in format {document.get('format')!r}; this didkit reads format {FORMAT}: upgrade it"
             )

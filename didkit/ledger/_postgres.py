@@ -19,7 +19,7 @@ from ._types import LedgerEntry, LedgerError
 
 __all__ = ["PostgresLedger"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -30,6 +30,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             updated_at TIMESTAMPTZ NOT NULL,
             body JSONB NOT NULL
         )""",
+    ),
+    2: (
+        "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS bought INTEGER NOT NULL DEFAULT 0",
+        # format-1 bodies hold at most one order
+        "UPDATE {table} SET bought = COALESCE(jsonb_array_length(body->'entry'->'order'->'numbers'), 0)",
     ),
 }
 
@@ -65,11 +70,12 @@ class _PostgresStore:
     def save(self, entry: LedgerEntry) -> None:
         self._cursor.execute(
             sql.SQL(
-                "INSERT INTO {} (reference, state, holder, updated_at, body) "
-                "VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT (reference) DO UPDATE SET state = EXCLUDED.state, "
-                "holder = EXCLUDED.holder, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body"
+                "INSERT INTO {} (reference, state, holder, updated_at, body, bought) "
+                "VALUES (%s, %s, %s, %s, %s::jsonb, %s) ON CONFLICT (reference) DO UPDATE SET state = EXCLUDED.state, "
+                "holder = EXCLUDED.holder, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body, "
+                "bought = EXCLUDED.bought"
             ).format(self._table),
-            (entry.reference, entry.state, entry.holder, entry.updated_at, encode(entry)),
+            (entry.reference, entry.state, entry.holder, entry.updated_at, encode(entry), entry.bought),
         )
 
     def delete(self, reference: str) -> None:

@@ -15,7 +15,7 @@ from ._types import LedgerEntry, LedgerError
 
 __all__ = ["SQLiteLedger"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Kept in ``PRAGMA user_version``; a file of a newer version is refused, an older one migrated."""
 
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -27,6 +27,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             updated_at TEXT NOT NULL,
             body TEXT NOT NULL
         )""",
+    ),
+    2: (
+        "ALTER TABLE procurements ADD COLUMN bought INTEGER NOT NULL DEFAULT 0",
+        # format-1 bodies hold at most one order
+        "UPDATE procurements SET bought = COALESCE(json_array_length(body, '$.entry.order.numbers'), 0)",
     ),
 }
 """The statements that bring a file from version ``n - 1`` to ``n``."""
@@ -42,10 +47,10 @@ class _SQLiteStore:
 
     def save(self, entry: LedgerEntry) -> None:
         self._db.execute(
-            "INSERT INTO procurements (reference, state, holder, updated_at, body) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO procurements (reference, state, holder, updated_at, body, bought) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (reference) DO UPDATE SET state = excluded.state, holder = excluded.holder, "
-            "updated_at = excluded.updated_at, body = excluded.body",
-            (entry.reference, entry.state, entry.holder, entry.updated_at.isoformat(), encode(entry)),
+            "updated_at = excluded.updated_at, body = excluded.body, bought = excluded.bought",
+            (entry.reference, entry.state, entry.holder, entry.updated_at.isoformat(), encode(entry), entry.bought),
         )
 
     def delete(self, reference: str) -> None:

@@ -8,7 +8,7 @@ from typing import Literal
 import attrs
 
 from ..errors import DidkitError
-from ..model import AvailableNumber, Order
+from ..model import AvailableNumber, Order, OrderStatus
 
 __all__ = [
     "ClaimResult",
@@ -19,6 +19,7 @@ __all__ = [
     "LedgerError",
     "RecordedAttempt",
     "RecordedError",
+    "numbers_of",
 ]
 
 EntryState = Literal["open", "intent", "unknown", "bought"]
@@ -65,12 +66,28 @@ class Intent:
             ``offer.offer_ref``).
         quantity: how many numbers the request asks for.
         at: when the intent was written (timezone-aware).
+        reference: the reference the request carries to the carrier: the entry's own, or for
+            a procurement of several numbers one per order (``<reference>#<n>``), so that a
+            carrier that stores references tells each order apart.
+        hold: the carrier's id of the hold the request buys, if any.
+        batch: the specific offers of a request that buys several in one (a Wavix cart
+            checkout); ``offer`` is the first of them.
     """
 
     provider: str
     offer: AvailableNumber
     quantity: int
     at: datetime
+    reference: str | None = None
+    hold: str | None = None
+    batch: tuple[AvailableNumber, ...] = ()
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Every specific number the request asks for."""
+        if self.batch:
+            return tuple(offer.number for offer in self.batch if offer.number)
+        return (self.offer.number,) if self.offer.number else ()
 
     @property
     def number(self) -> str | None:
@@ -80,8 +97,15 @@ class Intent:
     @property
     def item(self) -> str:
         """The number, or a description of the group and its SKU ids, in words."""
+        if self.batch:
+            return ", ".join(self.numbers)
         if self.offer.number:
             return self.offer.number
+        if self.quantity > 1:
+            return f"{self.quantity} × {self._group()}"
+        return self._group()
+
+    def _group(self) -> str:
         where = self.offer.city or self.offer.region or self.offer.country or "group"
         ids = ", ".join(f"{k} {v}" for k, v in sorted(self.offer.offer_ref.items()))
         return f"any number ({where}{'; ' + ids if ids else ''})"
@@ -104,9 +128,12 @@ class LedgerEntry:
 
     Attributes:
         reference: the caller's idempotency key.
-        state: see :data:`EntryState`.
+        state: see :data:`EntryState`. With ``count`` > 1 an entry is ``"bought"`` once the
+            count is filled; until then it is ``"open"`` between attempts, with ``orders`` so far.
         intent: the latest purchase intent (kept after its outcome, for the record).
-        order: the order, when ``state == "bought"``.
+        order: the first order bought under the reference.
+        orders: every order bought under the reference, oldest first.
+        count: how many numbers the reference is for.
         note: the last outcome in words (why an attempt failed, or why its outcome is unknown).
         attempts: every attempt made under the reference, oldest first.
         created_at / updated_at: timezone-aware.
@@ -124,6 +151,19 @@ class LedgerEntry:
     attempts: tuple[RecordedAttempt, ...] = ()
     holder: str | None = None
     lease_until: datetime | None = None
+    orders: tuple[Order, ...] = ()
+    count: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if self.order is not None and not self.orders:
+            # an entry written before several orders per reference existed
+            object.__setattr__(self, "orders", (self.order,))
+
+    @property
+    def bought(self) -> int:
+        """How many numbers the orders so far account for: those delivered, and for an order
+        still pending all it asked for (it may yet deliver them)."""
+        return sum(numbers_of(order) for order in self.orders)
 
     @property
     def unresolved(self) -> bool:
@@ -132,8 +172,8 @@ class LedgerEntry:
 
     @property
     def numbers(self) -> tuple[str, ...]:
-        """The numbers bought (E.164)."""
-        return tuple(did.number for did in self.order.numbers) if self.order is not None else ()
+        """The numbers bought (E.164), over every order."""
+        return tuple(did.number for order in self.orders for did in order.numbers)
 
     @property
     def to_check(self) -> str | None:
@@ -141,12 +181,24 @@ class LedgerEntry:
         if not self.unresolved or self.intent is None:
             return None
         intent = self.intent
-        if intent.number:
-            return f"is {intent.number} among the {intent.provider} account's numbers?"
+        if intent.numbers:
+            return f"is {' or '.join(intent.numbers)} among the {intent.provider} account's numbers?"
         return (
-            f"is there a {intent.provider} order with reference {self.reference!r} "
+            f"is there a {intent.provider} order with reference {intent.reference or self.reference!r} "
             f"(for {intent.item}, placed about {intent.at:%Y-%m-%d %H:%M} UTC)?"
         )
+
+
+def numbers_of(order: Order) -> int:
+    """How many numbers ``order`` accounts for: a :attr:`~didkit.OrderStatus.PARTIAL` one those
+    it delivered; a failed or cancelled one none; any other all it asked for (``requested``, else
+    one) — a completed order whose numbers could not be read still holds them, and a pending
+    one may yet deliver them all."""
+    if order.status is OrderStatus.PARTIAL:
+        return len(order.numbers)
+    if order.status in (OrderStatus.FAILED, OrderStatus.CANCELLED):
+        return 0
+    return max(order.requested or 1, len(order.numbers))
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from didkit import DID, AvailableNumber, InvalidInputError, Money, Order, OrderStatus
@@ -201,7 +202,7 @@ def test_sqlite_is_in_wal_mode_and_versioned(tmp_path: Path) -> None:
     open_ledger(str(path)).get("x")
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
         db.execute("PRAGMA user_version = 99")
     with pytest.raises(LedgerError, match="schema version 99"):
         open_ledger(str(path)).get("x")
@@ -230,7 +231,7 @@ def test_postgres_schema_is_versioned(durable_ledger: Any) -> None:
     table = durable_ledger.options["table"]
     with psycopg.connect(durable_ledger.spec, autocommit=True) as connection:
         row = connection.execute("SELECT version FROM didkit_ledger_meta WHERE name = %s", (table,)).fetchone()
-        assert row == (1,)
+        assert row == (2,)
         connection.execute("UPDATE didkit_ledger_meta SET version = 99 WHERE name = %s", (table,))
     with pytest.raises(LedgerError, match="schema version 99"):
         durable_ledger().get("x")
@@ -244,3 +245,83 @@ def test_memory_ledger_rolls_back_a_failed_transaction() -> None:
         ledger.record_intent("r", "someone-else", intent())
     assert ledger.get("r").state == "open"
     assert os.getpid() == int(holder.split(":")[1])
+
+
+def _format_1_body(reference: str) -> str:
+    """An entry as didkit wrote it before several orders per reference (format 1)."""
+    import orjson
+
+    from didkit.ledger._codec import _converter, _plain
+
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    unstructured = _converter.unstructure(order(reference))
+    unstructured.pop("requested")
+    body = {
+        "reference": reference, "state": "bought", "created_at": now.isoformat(), "updated_at": now.isoformat(),
+        "intent": None, "order": unstructured, "note": None, "attempts": [], "holder": None, "lease_until": None,
+    }
+    return orjson.dumps({"format": 1, "entry": body}, default=_plain).decode()
+
+
+def test_a_version_1_sqlite_file_is_migrated_and_its_entries_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE procurements (reference TEXT PRIMARY KEY, state TEXT NOT NULL, holder TEXT, "
+            "updated_at TEXT NOT NULL, body TEXT NOT NULL)"
+        )
+        db.execute("INSERT INTO procurements VALUES ('old', 'bought', NULL, '2026-12-01', ?)", (_format_1_body("old"),))
+        db.execute("PRAGMA user_version = 1")
+    entry = open_ledger(str(path)).get("old")
+    assert entry is not None and entry.state == "bought"
+    assert entry.orders == (entry.order,) and entry.numbers == ("+13055550100",) and entry.bought == 1
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("SELECT bought FROM procurements").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("durable_ledger", ["postgres"], indirect=True)
+def test_a_version_1_postgres_table_is_migrated(durable_ledger: Any) -> None:
+    import psycopg
+
+    table = durable_ledger.options["table"]
+    with psycopg.connect(durable_ledger.spec, autocommit=True) as connection:
+        connection.execute(
+            f"CREATE TABLE {table} (reference TEXT PRIMARY KEY, state TEXT NOT NULL, holder TEXT, "
+            "updated_at TIMESTAMPTZ NOT NULL, body JSONB NOT NULL)"
+        )
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS didkit_ledger_meta (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        connection.execute(
+            "INSERT INTO didkit_ledger_meta VALUES (%s, 1) ON CONFLICT (name) DO UPDATE SET version = 1", (table,)
+        )
+        connection.execute(
+            f"INSERT INTO {table} VALUES ('old', 'bought', NULL, now(), %s::jsonb)", (_format_1_body("old"),)
+        )
+    entry = durable_ledger().get("old")
+    assert entry is not None and entry.orders == (entry.order,) and entry.bought == 1
+    with psycopg.connect(durable_ledger.spec, autocommit=True) as connection:
+        row = connection.execute("SELECT version FROM didkit_ledger_meta WHERE name = %s", (table,)).fetchone()
+        assert row == (2,)
+        assert connection.execute(f"SELECT bought FROM {table}").fetchone() == (1,)
+
+
+def test_a_count_fills_over_several_orders_and_never_overshoots(any_ledger: Any) -> None:
+    ledger = any_ledger()
+    holder = new_holder()
+    ledger.claim("many", holder)
+    at = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+    entry = ledger.record_intent("many", holder, Intent("didww", GROUP, 3, at, reference="many#1"), count=4)
+    assert entry.count == 4 and entry.intent is not None and entry.intent.reference == "many#1"
+    partial = attrs.evolve(order("many#1"), status=OrderStatus.PARTIAL, requested=3)  # 1 of 3 arrived
+    entry = ledger.record_outcome("many", holder, "bought", order=partial)
+    assert (entry.state, entry.bought, entry.count) == ("open", 1, 4)
+    with pytest.raises(LedgerError, match="overshoot"):
+        ledger.record_intent("many", holder, Intent("didww", GROUP, 4, at, reference="many#2"), count=4)
+    ledger.record_intent("many", holder, Intent("didww", GROUP, 3, at, reference="many#2"), count=4)
+    pending = attrs.evolve(order("many#2"), status=OrderStatus.PENDING, numbers=(), requested=3)
+    entry = ledger.record_outcome("many", holder, "bought", order=pending)
+    assert (entry.state, entry.bought) == ("bought", 4)
+    assert [o.reference for o in ledger.get("many").orders] == ["many#1", "many#2"]
+    assert ledger.get("many").order.reference == "many#1"

@@ -53,7 +53,14 @@ def books(carriers: dict[str, tuple[Any, str]]) -> dict[str, tuple[Any, str]]:
 
 
 def _procure(
-    spec: str, options: dict[str, Any], carrier: str, url: str, reference: str, crash: str | None, out: Any
+    spec: str,
+    options: dict[str, Any],
+    carrier: str,
+    url: str,
+    reference: str,
+    crash: str | None,
+    out: Any,
+    count: int = 1,
 ) -> None:
     """A child process: procure under ``reference``; SIGKILL itself at the ``crash`` point."""
     ledger = didkit.open_ledger(spec, **options)
@@ -78,14 +85,18 @@ def _procure(
         ledger.record_outcome = die_after(ledger.record_outcome, lambda *a, **k: a[2] == "bought")  # type: ignore[method-assign]
     provider = didkit.connect(carrier, api_key="test-key", base_url=url, timeout=5)
     try:
-        result = didkit.procure(QUERY, [provider], reference=reference, ledger=ledger, wait=5, settle_window=0)
-        out.put(("ok", [did.number for did in result.order.numbers]))
+        result = didkit.procure(
+            QUERY, [provider], reference=reference, ledger=ledger, wait=5, settle_window=0, count=count
+        )
+        out.put(("ok", sorted(did.number for did in result.numbers)))
     except Exception as error:
         out.put(("error", f"{type(error).__name__}: {error}"))
 
 
-def _child(maker: Any, carrier: str, url: str, reference: str, crash: str | None, out: Any) -> Any:
-    process = FORK.Process(target=_procure, args=(maker.spec, maker.options, carrier, url, reference, crash, out))
+def _child(maker: Any, carrier: str, url: str, reference: str, crash: str | None, out: Any, count: int = 1) -> Any:
+    process = FORK.Process(
+        target=_procure, args=(maker.spec, maker.options, carrier, url, reference, crash, out, count)
+    )
     process.start()
     return process
 
@@ -127,7 +138,7 @@ def test_a_killed_purchase_is_settled_by_the_next_process(
     retry.join(30)
     status, numbers = out.get()
     assert status == "ok", numbers
-    assert emulator.purchased_numbers() == numbers  # exactly one number on the carrier's own books
+    assert sorted(emulator.purchased_numbers()) == numbers  # exactly one number on the carrier's own books
     if bought_before:
         assert numbers == bought_before  # the retry returned the number the dead process bought
     assert durable_ledger().get("crash-ref").state == "bought"
@@ -147,4 +158,42 @@ def test_eight_processes_with_one_reference_buy_once(
     results = [out.get() for _ in children]
     assert {status for status, _ in results} == {"ok"}, results
     assert len({tuple(numbers) for _, numbers in results}) == 1
-    assert emulator.purchased_numbers() == results[0][1]
+    assert sorted(emulator.purchased_numbers()) == results[0][1]
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_a_count_killed_after_its_first_order_is_filled_by_the_next_process(
+    durable_ledger: Any, books: dict[str, tuple[Any, str]], carrier: str
+) -> None:
+    emulator, url = books[carrier]
+    out = FORK.SimpleQueue()
+    first = _child(durable_ledger, carrier, url, "count-crash", "after the reply", out, count=3)
+    first.join(20)
+    assert first.exitcode == -signal.SIGKILL
+    bought_before = list(emulator.purchased_numbers())
+    assert 1 <= len(bought_before) <= 3
+    retry = _child(durable_ledger, carrier, url, "count-crash", None, out, count=3)
+    retry.join(30)
+    status, numbers = out.get()
+    assert status == "ok", numbers
+    assert sorted(emulator.purchased_numbers()) == numbers and len(numbers) == 3  # never more than 3
+    assert set(bought_before) <= set(numbers)
+    entry = durable_ledger().get("count-crash")
+    assert entry.state == "bought" and entry.bought == 3
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_four_processes_with_one_reference_fill_one_count(
+    durable_ledger: Any, books: dict[str, tuple[Any, str]], carrier: str
+) -> None:
+    emulator, url = books[carrier]
+    durable_ledger.options["poll"] = 0.05
+    durable_ledger().get("race-count")
+    out = FORK.SimpleQueue()
+    children = [_child(durable_ledger, carrier, url, "race-count", None, out, count=3) for _ in range(4)]
+    for child in children:
+        child.join(30)
+    results = [out.get() for _ in children]
+    assert {status for status, _ in results} == {"ok"}, results
+    assert len({tuple(numbers) for _, numbers in results}) == 1
+    assert sorted(emulator.purchased_numbers()) == results[0][1] and len(results[0][1]) == 3

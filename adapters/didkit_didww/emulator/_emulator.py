@@ -63,6 +63,10 @@ class DidwwEmulator(Emulator):
         if account_version not in API_VERSIONS:
             raise ValueError(f"account_version must be one of {', '.join(API_VERSIONS)}")
         self.order_pending_polls = order_pending_polls
+        self.back_orders: str = "wait"
+        """What a back-ordered ``qty`` order (``allow_back_ordering``, short of stock) does when
+        polled: ``"wait"`` for stock (stays pending), or ``"partial"``: complete with the numbers
+        in stock when it was placed (the rest refunded)."""
         self.initial_balance = _decimal(balance)
         self.account_version = account_version
         self.available_dids_denied = False
@@ -158,6 +162,32 @@ class DidwwEmulator(Emulator):
                 return
             digits = "".join(ch for ch in number if ch.isdigit())
             for available in [a for a in world.available.values() if a.number == digits]:
+                world.take_number(available)
+
+    def close_back_orders(self) -> None:
+        """Complete every back-ordered order with the numbers it got (the rest refunded)."""
+        with self.lock:
+            for order in self.world.orders.values():
+                if order.status == "pending" and order.back_ordered:
+                    self.world.close_back_order(order)
+
+    def held_numbers(self) -> list[str]:
+        """The numbers under a reservation now (lapsed ones dropped), E.164."""
+        with self.lock:
+            self.world.expire_reservations()
+            world = self.world
+            return sorted(
+                "+" + world.available[r.available_did_id].number
+                for r in world.reservations.values()
+                if r.available_did_id in world.available
+            )
+
+    def keep_in_stock(self, group_key: str, count: int) -> None:
+        """Leave only ``count`` numbers of the group ``group_key`` in stock (the rest sold)."""
+        with self.lock:
+            world = self.world
+            group = world.group_keys[group_key]
+            for available in [a for a in world.available.values() if a.group_id == group][count:]:
                 world.take_number(available)
 
     # -- conveniences for tests

@@ -234,9 +234,18 @@ def registry(world: World, version: str = "2026-04-16") -> dict[str, ResourceTyp
             available_attrs,
             {
                 "did_group": Rel("did_groups", False, lambda a: a.group_id),
-                "nanpa_prefix": Rel("nanpa_prefixes", False, _none),
+                "nanpa_prefix": Rel("nanpa_prefixes", False, world.nanpa_of),
             },
             fetch=world.available.get,
+        ),
+        ResourceType(
+            "nanpa_prefixes",
+            lambda p: {"npa": p.npa, "nxx": p.nxx},
+            {
+                "country": Rel("countries", False, lambda p: p.country_id),
+                "region": Rel("regions", False, lambda p: p.region_id),
+            },
+            fetch=lambda ident: world.nanpa_prefixes().get(ident),
         ),
         ResourceType(
             "did_reservations",

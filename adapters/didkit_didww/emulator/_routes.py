@@ -49,6 +49,7 @@ class Host(Protocol):
 
     world: World
     order_pending_polls: int
+    back_orders: str
     served_version: str
 
     @property
@@ -266,6 +267,8 @@ class DidwwApi:
             ("GET", "/did_group_types/{id}", self.did_group_type, "did_group_types.get"),
             ("GET", "/did_groups", self.did_groups, "did_groups.list"),
             ("GET", "/did_groups/{id}", self.did_group, "did_groups.get"),
+            ("GET", "/nanpa_prefixes", self.nanpa_prefixes, "nanpa_prefixes.list"),
+            ("GET", "/nanpa_prefixes/{id}", self.nanpa_prefix, "nanpa_prefixes.get"),
             ("GET", "/available_dids", self.available_dids, "available_dids.list"),
             ("GET", "/available_dids/{id}", self.available_did, "available_dids.get"),
             ("GET", "/did_reservations", self.reservations, "did_reservations.list"),
@@ -546,6 +549,43 @@ class DidwwApi:
             raise err.not_found(id)
         return self.show(request, "available_dids", available, ("did_group", "nanpa_prefix"))
 
+    # -- NANPA prefixes
+
+    def nanpa_prefixes(self, request: EmulatorRequest) -> EmulatorResponse:
+        w = self.world
+
+        def stocked(name: str, values: list[str]) -> Predicate:
+            wanted = parse_bool(name, values)
+            return lambda p: wanted  # every listed prefix has numbers in stock
+
+        def features(name: str, values: list[str]) -> Predicate:
+            wanted = {f for v in values for f in v.split(",")}
+
+            def has(p: Any) -> bool:
+                groups = {a.group_id for a in w.available.values() if w.nanpa_of(a) == p.id}
+                return any(wanted <= set(w.groups[g].features) for g in groups)
+
+            return has
+
+        return self.listing(
+            request, "nanpa_prefixes", sorted(w.nanpa_prefixes().values(), key=lambda p: p.npanxx),
+            filters={
+                "country.id": f_eq(lambda p: p.country_id),
+                "did_group.features": features,
+                "did_group.is_available": stocked,
+                "id": f_eq(lambda p: p.id),
+                "npa": f_eq(lambda p: p.npa),
+                "npanxx": f_eq(lambda p: p.npanxx),
+                "nxx": f_eq(lambda p: p.nxx),
+                "region.id": f_eq(lambda p: p.region_id),
+            },
+            includes=("country", "region"),
+            sorts={"npa": lambda p: p.npa, "nxx": lambda p: p.nxx},
+        )
+
+    def nanpa_prefix(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
+        return self.show(request, "nanpa_prefixes", lookup(self.world.nanpa_prefixes(), id), ("country", "region"))
+
     # -- reservations
 
     def _reservation_meta(self) -> dict[str, Any]:
@@ -624,7 +664,7 @@ class DidwwApi:
             others = {k: v for k, v in filters.items() if k != "status"}
             narrowed = Query({k: v for k, v in query.filters.items() if k != "status"}, {}, [], 1, 50, False)
             for order in apply_filters(orders, narrowed, others):
-                self.world.advance(order)
+                self.world.advance(order, self.host.back_orders)
 
         return self.listing(
             request, "orders", list(self.world.orders.values()),
@@ -638,7 +678,7 @@ class DidwwApi:
     def order(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
         order = lookup(self.world.orders, id)
         query = self.query(request, "orders")
-        self.world.advance(order)
+        self.world.advance(order, self.host.back_orders)
         return respond(self.renderer(request).document("orders", order, query))
 
     def update_order(self, request: EmulatorRequest, id: str) -> EmulatorResponse:
@@ -715,9 +755,12 @@ class DidwwApi:
                     "Supply exactly one of qty, available_did_id or did_reservation_id with sku_id.",
                     "100", pointer=where,
                 )
+            nanpa: str | None = None
             if "nanpa_prefix_id" in item:
-                raise err.invalid("nanpa_prefix", "is invalid", pointer=f"{where}/attributes/nanpa_prefix_id",
-                                  status=400)
+                nanpa = str(item["nanpa_prefix_id"])
+                if ways[0] != "qty" or nanpa not in w.nanpa_prefixes():
+                    raise err.invalid("nanpa_prefix", "is invalid", pointer=f"{where}/attributes/nanpa_prefix_id",
+                                      status=400)
             cycles = None
             if "billing_cycles_count" in item:
                 cycles = _int_attr(item, "billing_cycles_count", nullable=True, minimum=1,
@@ -727,7 +770,8 @@ class DidwwApi:
                 qty = item["qty"]
                 if not _is_int(qty) or qty < 1:
                     raise err.invalid_field_value("qty", qty)
-                stock = [a for a in w.group_stock(group.id) if a.id not in chosen]
+                stock = [a for a in w.group_stock(group.id)
+                         if a.id not in chosen and (nanpa is None or w.nanpa_of(a) == nanpa)]
                 if len(stock) < qty:
                     if not back_ordering:
                         raise err.ApiError.one(
@@ -737,8 +781,7 @@ class DidwwApi:
                             "100", pointer=f"{where}/attributes/qty",
                         )
                     back_ordered = True
-                else:
-                    taken = stock[:qty]
+                taken = stock[:qty]  # a back-order takes what is in stock now and waits for the rest
             elif ways[0] == "available_did_id":
                 qty = 1
                 available = w.available.get(str(item["available_did_id"]))

@@ -123,6 +123,29 @@ class AvailableDid:
     group_id: str
 
 
+@attrs.frozen
+class NanpaPrefix:
+    """An NPA-NXX with numbers in stock behind it (derived from the stock, never stored)."""
+
+    id: str
+    npa: str
+    nxx: str
+    country_id: str
+    region_id: str | None
+
+    @property
+    def npanxx(self) -> str:
+        return self.npa + self.nxx
+
+
+_NANPA_IDS = uuid.UUID("6f1d2b9e-0c8a-4c1e-9d54-3b0e6a7d2c11")
+
+
+def nanpa_id(npanxx: str) -> str:
+    """A stable id for an NPA-NXX (the same in every world)."""
+    return str(uuid.uuid5(_NANPA_IDS, npanxx))
+
+
 @attrs.define
 class Reservation:
     id: str
@@ -439,6 +462,25 @@ class World:
         reserved = {r.available_did_id for r in self.reservations.values()}
         return [a for a in self.available.values() if a.group_id == group_id and a.id not in reserved]
 
+    def nanpa_prefixes(self) -> dict[str, NanpaPrefix]:
+        """The NPA-NXX prefixes of the North American numbers in stock, by id."""
+        found: dict[str, NanpaPrefix] = {}
+        for available in self.available.values():
+            group = self.groups[available.group_id]
+            if not available.number.startswith("1") or not group.prefix.startswith("1"):
+                continue
+            npanxx = available.number[1:7]
+            ident = nanpa_id(npanxx)
+            if ident not in found:
+                found[ident] = NanpaPrefix(ident, npanxx[:3], npanxx[3:], group.country_id, group.region_id)
+        return found
+
+    def nanpa_of(self, available: AvailableDid) -> str | None:
+        group = self.groups[available.group_id]
+        if not available.number.startswith("1") or not group.prefix.startswith("1"):
+            return None
+        return nanpa_id(available.number[1:7])
+
     def reservation_for(self, available_did_id: str) -> Reservation | None:
         return next((r for r in self.reservations.values() if r.available_did_id == available_did_id), None)
 
@@ -460,9 +502,15 @@ class World:
 
     # -- orders
 
-    def advance(self, order: Order) -> None:
-        """One GET of a pending order: it stays pending ``polls_left`` more GETs, then completes."""
-        if order.status != "pending" or order.back_ordered:
+    def advance(self, order: Order, back_orders: str = "wait") -> None:
+        """One GET of a pending order: it stays pending ``polls_left`` more GETs, then completes.
+        A back-ordered order waits for stock (``back_orders="wait"``), or completes with the
+        numbers it got (``"partial"``: the carrier gave up on the rest, refunding them)."""
+        if order.status != "pending":
+            return
+        if order.back_ordered:
+            if back_orders == "partial":
+                self.close_back_order(order)
             return
         if order.polls_left > 0:
             order.polls_left -= 1
@@ -490,6 +538,14 @@ class World:
                 )
                 self.dids[did.id] = did
         order.status = "completed"
+
+    def close_back_order(self, order: Order) -> None:
+        """Complete a back-ordered order with what it got; refund the numbers that never came."""
+        for item in order.items:
+            missing = item.qty - len(item.numbers)
+            self.balance += missing * (item.setup_price + item.monthly_price)
+        order.back_ordered = False
+        self.complete(order)
 
     def take_number(self, available: AvailableDid) -> str:
         """Remove a number from stock (and any hold on it) for an order."""

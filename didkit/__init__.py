@@ -52,6 +52,7 @@ from .model import (
     Region,
     SearchQuery,
 )
+from .regulatory import Address, Document, EndUser, Registration, RegistrationStatus, Requirements
 
 if _typing.TYPE_CHECKING:
     from .broker import (
@@ -128,6 +129,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DID",
+    "Address",
     "AmbiguousProcurementError",
     "AmbiguousPurchaseError",
     "AsyncNumberProvider",
@@ -143,7 +145,9 @@ __all__ = [
     "Destination",
     "DestinationKind",
     "DidkitError",
+    "Document",
     "DocumentsRequiredError",
+    "EndUser",
     "EventLoopRunningError",
     "InsufficientFundsError",
     "InvalidInputError",
@@ -169,7 +173,10 @@ __all__ = [
     "ProviderReport",
     "RateLimitedError",
     "Region",
+    "Registration",
+    "RegistrationStatus",
     "RequestRejectedError",
+    "Requirements",
     "ResponseFormatError",
     "SandboxNumberProvider",
     "SearchQuery",

@@ -811,6 +811,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
         expires,  # expires_at
         cycles != 0,  # auto_renew
         messaging,  # messaging
+        None,  # status_reason
         resource.raw,  # raw
     )
 

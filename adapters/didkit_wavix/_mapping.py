@@ -324,6 +324,7 @@ def number_from(item: Any, provider: str) -> DID:
         read_datetime(get("paid_until"), "paid_until"),  # expires_at
         None,  # auto_renew: Wavix does not say
         _messaging(relay),  # messaging
+        None,  # status_reason
         item,  # raw
     )
 

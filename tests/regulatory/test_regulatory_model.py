@@ -75,20 +75,3 @@ def test_check_profile_names_what_is_missing() -> None:
     with pytest.raises(didkit.InvalidInputError, match="business"):
         check_profile(Requirements(True, subject="business"), person, country="DE")
     check_profile(Requirements(False), person, country="FR")  # nothing asked: anything goes
-
-
-def test_an_adapter_without_registration_says_so_before_any_request() -> None:
-    import httpx
-    from toy_adapter import ToyProvider
-
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise AssertionError(f"no request expected, got {request.method} {request.url}")
-
-    provider = ToyProvider(api_key="k", transport=httpx.MockTransport(refuse))
-    offer = didkit.AvailableNumber(provider=provider.name, number="+12125550100", country="US", requires_documents=True)
-    assert provider.requirements(offer) == Requirements(documents_required=True)
-    person = EndUser.person("A", "B", address=BERLIN)
-    with pytest.raises(didkit.UnsupportedOperationError):
-        provider.register("+12125550100", person)
-    with pytest.raises(didkit.InvalidInputError, match="EndUser"):
-        provider.register("+12125550100", "me")  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import _coverage, _messaging, _numbers, _procurements, _providers, _sandbox, _search  # noqa: F401 (_messaging registers its command)
+from . import _coverage, _messaging, _numbers, _procurements, _providers, _regulatory, _sandbox, _search  # noqa: F401 (_messaging registers its command)
 from ._core import DidkitGroup, State, setup_logging, teardown_logging
 
 HELP = """Manage phone numbers (DIDs) across carriers through one model.
@@ -100,3 +100,5 @@ app.command("procure")(_search.procure)
 app.add_typer(_numbers.app, name="numbers")
 app.add_typer(_procurements.app, name="procurements")
 app.add_typer(_sandbox.app, name="sandbox")
+app.command("requirements")(_regulatory.requirements)
+app.add_typer(_regulatory.app, name="registrations")

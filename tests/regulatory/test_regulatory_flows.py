@@ -154,3 +154,13 @@ def test_the_async_flow(name: str) -> None:
     assert needs.address == "local"
     assert registration.status is RegistrationStatus.PENDING
     assert verdict.status is RegistrationStatus.APPROVED
+
+
+def test_didww_2026_04_16_registers_the_same_way() -> None:
+    with didkit.connect("didww", sandbox=True, api_key=KEY, api_version="2026-04-16") as didww:
+        offer = needing_documents(didww)
+        assert didww.requirements(offer).address == "local"
+        order = didww.purchase(offer, reference="berlin-0416")
+        registration = didww.register(order, ada())
+        assert didww.get_registration(registration.id).status is RegistrationStatus.APPROVED
+        assert all("x-didww-api-version" in r.headers for r in didww.emulator.requests if r.path != "/token")

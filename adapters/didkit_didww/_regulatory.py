@@ -275,8 +275,10 @@ def register(ops: DidwwOperations, refs: Sequence[NumberRef], end_user: EndUser)
     """Identity, address, proofs (files encrypted under DIDWW's public keys), a dry run against
     the requirement, then one address verification for every DID. Everything the profile lacks
     is found before the first write."""
+    if not end_user.phone:
+        raise InvalidInputError("DIDWW needs the end user's phone number (EndUser phone=...) to create an identity")
     dids: list[tuple[str, str]] = []
-    requirement: tuple[Requirements, str | None] | None = None
+    requirement_id: str | None = None
     for ref in refs:
         did_id, _ = yield from ops._locate(ref)
         document, resource = yield from ops._fetch(did_id)
@@ -289,14 +291,12 @@ def register(ops: DidwwOperations, refs: Sequence[NumberRef], end_user: EndUser)
         facts = group_from(document, group, did.country)
         found = yield from _group_requirement(ops, group.id, did.country, facts.number_type.value)
         check_profile(found[0], end_user, country=did.country)
-        if requirement is None or (requirement[1] is None and found[1] is not None):
-            requirement = found
+        # One verification covers every DID: the proof types come from the first requirement found.
+        requirement_id = requirement_id or found[1]
         dids.append((did.id, did.number))
-    assert requirement is not None
-    needs, requirement_id = requirement
     kinds = (yield from _proof_types(ops, requirement_id)) if requirement_id else {}
     unplaced = sorted({d.kind for d in end_user.documents if d.kind not in kinds})
-    if unplaced and end_user.documents:
+    if unplaced:
         raise InvalidInputError(
             f"DIDWW takes no document of kind {', '.join(unplaced)} for these numbers"
             + (f" (it takes {', '.join(sorted(kinds))})" if kinds else "")
@@ -352,7 +352,6 @@ def register(ops: DidwwOperations, refs: Sequence[NumberRef], end_user: EndUser)
     )
     document = _document(ops, response)
     logger.info("didww: address verification %s submitted for %d number(s)", document.one().id, len(dids))
-    del needs
     return registration_from(document, document.one(), [number for _, number in dids])
 
 

@@ -389,7 +389,6 @@ def offer_from(
         raw=item,
     )
 
-
 # -- domain → wire -----------------------------------------------------------------------------------
 
 
@@ -409,3 +408,5 @@ def sip_target(uri: str) -> str:
 def pstn_target(number: str) -> str:
     """An E.164 number as Wavix stores it: digits, no ``+``."""
     return normalize_e164(number, what="PSTN destination")[1:]
+
+

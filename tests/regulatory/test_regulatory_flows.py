@@ -164,3 +164,11 @@ def test_didww_2026_04_16_registers_the_same_way() -> None:
         registration = didww.register(order, ada())
         assert didww.get_registration(registration.id).status is RegistrationStatus.APPROVED
         assert all("x-didww-api-version" in r.headers for r in didww.emulator.requests if r.path != "/token")
+
+
+def test_didww_needs_a_phone_before_anything_is_sent() -> None:
+    with didkit.connect("didww", sandbox=True, api_key=KEY) as didww:
+        quiet = EndUser.person("Ada", "Lovelace", address=BERLIN, documents=ada().documents)
+        with pytest.raises(didkit.InvalidInputError, match="phone"):
+            didww.register("+493071809839", quiet)
+        assert didww.emulator.requests == []

@@ -54,6 +54,7 @@ from .model import (
     Region,
     SearchQuery,
 )
+from .regulatory import Address, Document, EndUser, Registration, RegistrationStatus, Requirements
 
 if _typing.TYPE_CHECKING:
     from .broker import (
@@ -132,6 +133,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DID",
+    "Address",
     "AmbiguousProcurementError",
     "AmbiguousPurchaseError",
     "AsyncNumberProvider",
@@ -148,7 +150,9 @@ __all__ = [
     "Destination",
     "DestinationKind",
     "DidkitError",
+    "Document",
     "DocumentsRequiredError",
+    "EndUser",
     "EventLoopRunningError",
     "Hold",
     "InsufficientFundsError",
@@ -176,7 +180,10 @@ __all__ = [
     "ProviderReport",
     "RateLimitedError",
     "Region",
+    "Registration",
+    "RegistrationStatus",
     "RequestRejectedError",
+    "Requirements",
     "ResponseFormatError",
     "SandboxNumberProvider",
     "SearchQuery",

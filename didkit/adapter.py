@@ -56,6 +56,7 @@ from .model import (
     SearchQuery,
 )
 from .protocol import DEFAULT_WAIT
+from .regulatory import EndUser, Registration, Requirements
 from .validation import normalize_country, normalize_e164, normalize_https_url
 
 if TYPE_CHECKING:
@@ -212,6 +213,23 @@ class ProviderOperations(abc.ABC):
     def list_holds(self) -> Stream:
         """The holds the account has now (emitting :class:`~didkit.Hold` objects)."""
         raise UnsupportedOperationError(f"{self.provider} cannot hold numbers", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def requirements(self, offer: AvailableNumber) -> Operation[Requirements]:
+        """What the carrier needs from the end user before ``offer``'s number works. The default
+        knows only the offer's quick flag; override to ask the carrier."""
+        return Requirements(documents_required=offer.requires_documents)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def register(self, refs: Sequence[NumberRef], end_user: EndUser) -> Operation[Registration]:
+        """Submit ``end_user`` for the numbers ``refs`` (one or more, checked). Raise
+        :class:`UnsupportedOperationError` before any request where the carrier cannot."""
+        raise UnsupportedOperationError(f"{self.provider} cannot register end users", provider=self.provider)
+        yield  # pragma: no cover - an operation that sends nothing
+
+    def get_registration(self, registration_id: str) -> Operation[Registration]:
+        """A registration by the id :meth:`register` gave it."""
+        raise UnsupportedOperationError(f"{self.provider} cannot register end users", provider=self.provider)
         yield  # pragma: no cover - an operation that sends nothing
 
     def capabilities(self, declared: ProviderCapabilities) -> ProviderCapabilities:
@@ -399,6 +417,34 @@ class _ProviderCore:
         text = order_id.strip()
         shape = self.spec.order_id
         return shape.check(text, provider=self.name, what="order id") if shape is not None else text
+
+    def _registration_refs(self, ref_or_order: DID | Order | str, end_user: EndUser) -> tuple[NumberRef, ...]:
+        """The numbers a registration covers (a number, or every number of an order), checked."""
+        if not isinstance(end_user, EndUser):
+            raise InvalidInputError(
+                f"end_user must be an EndUser (EndUser.person/business), got {type(end_user).__name__}"
+            )
+        if isinstance(ref_or_order, Order):
+            if ref_or_order.provider != self.name:
+                raise InvalidInputError(f"this order is from {ref_or_order.provider!r}, not {self.name!r}")
+            if not ref_or_order.numbers:
+                raise InvalidInputError(
+                    f"order {ref_or_order.id} has no numbers yet: register them once get_order() lists them"
+                )
+            return tuple(self._ref(did) for did in ref_or_order.numbers)
+        return (self._ref(ref_or_order),)
+
+    def _registration_id(self, registration_id: str) -> str:
+        if not isinstance(registration_id, str) or not registration_id.strip():
+            raise InvalidInputError("registration_id must be a non-empty string")
+        return registration_id.strip()
+
+    def _check_offer_of(self, offer: AvailableNumber) -> AvailableNumber:
+        if not isinstance(offer, AvailableNumber):
+            raise InvalidInputError(f"requirements() takes an AvailableNumber, got {type(offer).__name__}")
+        if offer.provider != self.name:
+            raise InvalidInputError(f"this offer is from {offer.provider!r}, not {self.name!r}")
+        return offer
 
     def _check_offer(
         self, offer: AvailableNumber | Hold, reference: str | None, wait: float, quantity: int = 1
@@ -711,6 +757,19 @@ class SyncProvider(_ProviderCore):
         """Give the number back (or stop its renewal)."""
         self._runner.run(self.operations.release_number(self._ref(did)))
 
+    def requirements(self, offer: AvailableNumber) -> Requirements:
+        """What the carrier needs from the end user before ``offer``'s number works."""
+        return self._runner.run(self.operations.requirements(self._check_offer_of(offer)))
+
+    def register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Registration:
+        """Submit ``end_user`` for a number or every number of an order."""
+        refs = self._registration_refs(ref_or_order, end_user)
+        return self._runner.run(self.operations.register(refs, end_user))
+
+    def get_registration(self, registration_id: str) -> Registration:
+        """A registration's current verdict."""
+        return self._runner.run(self.operations.get_registration(self._registration_id(registration_id)))
+
 
 class AsyncProvider(_ProviderCore):
     """An :class:`~didkit.AsyncNumberProvider` over a spec: subclass it and set ``spec``."""
@@ -811,6 +870,16 @@ class AsyncProvider(_ProviderCore):
 
     async def release_number(self, did: DID | str) -> None:
         await self._runner.run(self.operations.release_number(self._ref(did)))
+
+    async def requirements(self, offer: AvailableNumber) -> Requirements:
+        return await self._runner.run(self.operations.requirements(self._check_offer_of(offer)))
+
+    async def register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Registration:
+        refs = self._registration_refs(ref_or_order, end_user)
+        return await self._runner.run(self.operations.register(refs, end_user))
+
+    async def get_registration(self, registration_id: str) -> Registration:
+        return await self._runner.run(self.operations.get_registration(self._registration_id(registration_id)))
 
 
 async def _take(items: AsyncGenerator[Any, None], limit: int | None) -> AsyncIterator[Any]:

@@ -492,6 +492,9 @@ class DID:
     auto_renew: bool | None = None
     messaging: tuple[MessagingRoute, ...] = ()
     """Where inbound SMS go, in priority order (``()``: nowhere didkit can name)."""
+    status_reason: str | None = None
+    """Why the number is ``PENDING`` or ``BLOCKED``, in the carrier's words (``None`` otherwise,
+    or where the carrier does not say)."""
     raw: Mapping[str, Any] = _raw_field()
 
     def __attrs_post_init__(self) -> None:

@@ -29,6 +29,7 @@ from .model import (
     Region,
     SearchQuery,
 )
+from .regulatory import EndUser, Registration, Requirements
 
 if TYPE_CHECKING:
     from .sandbox import Emulator
@@ -133,6 +134,21 @@ class NumberProvider(Protocol):
         """Give the number back (or stop its renewal, where that is the carrier's way)."""
         ...
 
+    def requirements(self, offer: AvailableNumber) -> Requirements:
+        """What the carrier needs from the end user before ``offer``'s number works (before
+        buying it). ``offer.requires_documents`` is the quick flag; this asks the carrier."""
+        ...
+
+    def register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Registration:
+        """Submit ``end_user``'s identity, address and documents for a number (a DID, its id
+        or E.164 number) or for every number of an order. A profile that cannot satisfy the
+        carrier is an :class:`~didkit.InvalidInputError` before anything is sent."""
+        ...
+
+    def get_registration(self, registration_id: str) -> Registration:
+        """A registration's current verdict (poll it until it leaves ``PENDING``)."""
+        ...
+
     def close(self) -> None:
         """Release the provider's HTTP connections (only those it opened itself: an injected
         ``httpx.Client`` stays open). The provider must not be used afterwards."""
@@ -191,6 +207,12 @@ class AsyncNumberProvider(Protocol):
     async def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID: ...
 
     async def release_number(self, did: DID | str) -> None: ...
+
+    async def requirements(self, offer: AvailableNumber) -> Requirements: ...
+
+    async def register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Registration: ...
+
+    async def get_registration(self, registration_id: str) -> Registration: ...
 
     async def aclose(self) -> None:
         """Release the provider's HTTP connections (only those it opened itself: an injected

@@ -267,6 +267,11 @@ def derive_didww_2026_11_19(base: dict[str, Any]) -> dict[str, Any]:
     }
     group["attributes"]["properties"]["is_demo"] = {"type": "boolean"}
     group["attributes"]["required"] += ["number_type", "is_demo"]
+    if "AddressRequirement" in defs:  # 2026-11-19 drops its did_group_type too
+        requirement = defs["AddressRequirement"]["properties"]["relationships"]
+        requirement["properties"].pop("did_group_type", None)
+        if "did_group_type" in requirement.get("required", ()):
+            requirement["required"].remove("did_group_type")
     trunk = defs["VoiceInTrunk"]["properties"]
     trunk["relationships"]["properties"].pop("pop")
     trunk["relationships"]["required"].remove("pop")

@@ -714,6 +714,31 @@ def status_for(terminated: bool, awaiting: bool, blocked: bool, cycles: int | No
     return NumberStatus.ACTIVE
 
 
+_EXPLAINED = (NumberStatus.PENDING, NumberStatus.BLOCKED)
+
+
+def _status_reason(document: Document, resource: Resource, status: NumberStatus) -> str:
+    """Why a DID is PENDING or BLOCKED: ``awaiting_registration`` (with its address
+    verification's status and reject reasons, where the document includes it) or ``blocked``."""
+    if status is NumberStatus.BLOCKED:
+        return "blocked"
+    reason = "awaiting registration"
+    verification = document.related(resource, "address_verification")
+    if isinstance(verification, Resource):
+        get = verification.attributes.get
+        state = get("status")
+        if isinstance(state, str) and state.strip():
+            reason += f"; address verification {state.strip().lower()}"
+        reasons = (
+            [str(item) for item in get("reject_reasons") or () if item]
+            if isinstance(get("reject_reasons"), list)
+            else []
+        )
+        if reasons:
+            reason += ": " + "; ".join(reasons)
+    return reason
+
+
 class _GroupFacts:
     """What a DID takes from its DID group, each read the first time a DID asks for it (in the
     order, and with the errors, of reading it for every DID)."""
@@ -792,6 +817,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
     channels: int | None = None
     if included is not None or dedicated is not None:
         channels = (included or 0) + (dedicated or 0)
+    status = status_for(terminated, awaiting, blocked, cycles)
     return new_did(
         resource.id,  # id
         PROVIDER,  # provider
@@ -799,7 +825,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
         country,  # country
         region,  # region
         city,  # city
-        status_for(terminated, awaiting, blocked, cycles),  # status
+        status,  # status
         capabilities,  # capabilities
         channels,  # channels
         destinations_of(document, resource, number[1:], memo),  # destinations
@@ -811,6 +837,7 @@ def did_from(document: Document, resource: Resource, memo: Memo | None = None) -
         expires,  # expires_at
         cycles != 0,  # auto_renew
         messaging,  # messaging
+        _status_reason(document, resource, status) if status in _EXPLAINED else None,  # status_reason
         resource.raw,  # raw
     )
 

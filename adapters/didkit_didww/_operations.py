@@ -17,6 +17,7 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    EndUser,
     Hold,
     MessagingKind,
     MessagingRoute,
@@ -25,6 +26,8 @@ from didkit import (
     OrderStatus,
     ProviderCapabilities,
     Region,
+    Registration,
+    Requirements,
 )
 from didkit import SearchQuery as _SearchQuery
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
@@ -48,6 +51,7 @@ from didkit.schema import SchemaSet
 from didkit.validation import lenient_e164
 
 from . import _catalog as catalog
+from . import _regulatory as regulatory
 from ._errors import ORDER_OPERATION, classify
 from ._mapping import (
     FEATURE_FOR_CAPABILITY,
@@ -884,6 +888,18 @@ class DidwwOperations(ProviderOperations):
             else:
                 raise InvalidInputError(f"DIDWW numbers cannot change {key!r} (changeable: {', '.join(UPDATABLE)})")
         return wire
+
+    # -- regulation (see _regulatory) ---------------------------------------------------------
+
+    def requirements(self, offer: AvailableNumber) -> Operation[Requirements]:
+        return (yield from regulatory.requirements(self, offer))
+
+    def register(self, refs: Sequence[NumberRef], end_user: EndUser) -> Operation[Registration]:
+        return (yield from regulatory.register(self, refs, end_user))
+
+    def get_registration(self, registration_id: str) -> Operation[Registration]:
+        ORDER_ID.check(registration_id, provider=PROVIDER, what="address verification id")
+        return (yield from regulatory.get_registration(self, registration_id))
 
     def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
         wire = self.did_changes(changes)

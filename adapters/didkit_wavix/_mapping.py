@@ -204,6 +204,24 @@ def status_of(value: str | None) -> NumberStatus:
     return _STATUS.get((value or "").strip().lower(), NumberStatus.UNKNOWN)
 
 
+_PENDING = NumberStatus.PENDING
+
+
+def _documents_reason(require_docs: Any, documents: Any) -> str | None:
+    """Why an inactive number waits, in Wavix's words: its documents not yet approved (with their
+    status), else the document types it requires (``require_docs``)."""
+    parts = []
+    for item in documents if isinstance(documents, list) else ():
+        if isinstance(item, dict):
+            state = str(item.get("status") or "").strip().lower()
+            if state != "approved":
+                parts.append(f"document {item.get('doc_file_name') or item.get('doc_type_id')} {state or 'pending'}")
+    refs = read_docrefs(require_docs, "require_docs")
+    if not parts and refs:
+        parts.append("documents required: " + ", ".join(refs))
+    return "; ".join(parts) or None
+
+
 _DESTINATIONS: dict[tuple[str, int, int, int | None], Destination] = {}
 _CACHE_SIZE = 4096
 
@@ -305,6 +323,7 @@ def number_from(item: Any, provider: str) -> DID:
     number = read_e164(required(get("number"), "number"), "number")
     assert number is not None
     destinations = destinations_from(get("destination"))
+    number_status = _STATUS.get(status or "", NumberStatus.UNKNOWN)
     return new_did(
         str(ident),  # id
         provider,  # provider
@@ -312,7 +331,7 @@ def number_from(item: Any, provider: str) -> DID:
         _iso(short_name, country, number),  # country
         state or None,  # region
         city or None,  # city
-        _STATUS.get(status or "", NumberStatus.UNKNOWN),  # status
+        number_status,  # status
         _capabilities(sms, cnam),  # capabilities
         channels,  # channels
         destinations,  # destinations
@@ -324,6 +343,7 @@ def number_from(item: Any, provider: str) -> DID:
         read_datetime(get("paid_until"), "paid_until"),  # expires_at
         None,  # auto_renew: Wavix does not say
         _messaging(relay),  # messaging
+        _documents_reason(get("require_docs"), get("documents")) if number_status is _PENDING else None,
         item,  # raw
     )
 

@@ -24,6 +24,7 @@ from didkit import (
     Destination,
     DestinationKind,
     DocumentsRequiredError,
+    EndUser,
     InvalidInputError,
     MessagingKind,
     MessagingRoute,
@@ -33,6 +34,8 @@ from didkit import (
     OrderStatus,
     ProviderError,
     Region,
+    Registration,
+    Requirements,
     ResponseFormatError,
     SearchQuery,
     UnsupportedOperationError,
@@ -45,6 +48,7 @@ from didkit.reconcile import SettleWindow, settle_purchase
 from didkit.validation import normalize_e164
 
 from . import _mapping as mapping
+from . import _regulatory as regulatory
 from ._errors import CART_PATH, CHECKOUT_PATH, SCHEMAS, classify
 from ._matching import EXACT, PREFIX, city_match, regions_for_qualifier
 from ._wire import (
@@ -826,6 +830,17 @@ class WavixOperations(ProviderOperations):
     def get_number(self, ref: NumberRef) -> Operation[DID]:
         located = yield from self._resolve(ref)
         return located.did
+
+    # -- documents (see _regulatory) -----------------------------------------------------------
+
+    def requirements(self, offer: AvailableNumber) -> Operation[Requirements]:
+        return (yield from regulatory.requirements(self, offer))
+
+    def register(self, refs: Sequence[NumberRef], end_user: EndUser) -> Operation[Registration]:
+        return (yield from regulatory.register(self, refs, end_user))
+
+    def get_registration(self, registration_id: str) -> Operation[Registration]:
+        return (yield from regulatory.get_registration(self, registration_id))
 
     def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
         body = self._update_body(changes)

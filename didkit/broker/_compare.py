@@ -6,6 +6,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
+from ..errors import InvalidInputError
 from ..model import SearchQuery
 from ._ranking import rank
 from ._runtime import (
@@ -35,8 +38,11 @@ async def _compare(
     progress: ProgressCallback | None,
     connect_options: Mapping[str, Any] | None,
     async_mode: bool,
+    ready_only: bool = False,
 ) -> Comparison:
     query = check_query(query)
+    if not isinstance(ready_only, bool):
+        raise InvalidInputError(f"ready_only must be True or False, got {ready_only!r}")
     months = check_months(months)
     timeout = check_timeout(timeout)
     prepared = prepare(providers, needs=("search_numbers",))
@@ -52,6 +58,13 @@ async def _compare(
     for report in reports:
         if report.error is not None:
             logger.warning("compare: %s did not answer: %s", report.provider, report.error)
+    # Every report says how many offers need documents; ready_only leaves those out.
+    reports = [
+        attrs.evolve(report, needs_documents=sum(1 for offer in found if offer.requires_documents))
+        for report, found in zip(reports, per_provider, strict=True)
+    ]
+    if ready_only:
+        per_provider = [[offer for offer in found if not offer.requires_documents] for found in per_provider]
     offers = [offer for _, offer in rank(per_provider, months).ranked]
     return Comparison(offers, reports, months=months, by_provider=per_provider)
 
@@ -64,6 +77,7 @@ async def compare_async(
     timeout: float | None = 30.0,
     progress: ProgressCallback | None = None,
     connect_options: Mapping[str, Any] | None = None,
+    ready_only: bool = False,
 ) -> Comparison:
     """Run ``query`` on every provider concurrently; async. Same arguments and result as
     :func:`compare`. Async providers are awaited directly; sync ones run in worker threads."""
@@ -75,6 +89,7 @@ async def compare_async(
         progress=progress,
         connect_options=connect_options,
         async_mode=True,
+        ready_only=ready_only,
     )
 
 
@@ -86,6 +101,7 @@ def compare(
     timeout: float | None = 30.0,
     progress: ProgressCallback | None = None,
     connect_options: Mapping[str, Any] | None = None,
+    ready_only: bool = False,
 ) -> Comparison:
     """Run ``query`` on every provider concurrently and merge the offers, cheapest first.
 
@@ -105,6 +121,9 @@ def compare(
             :class:`~didkit.ProviderReport` as it finishes, in the calling thread.
         connect_options: keyword arguments for :func:`didkit.connect` when providers are names
             (e.g. ``{"sandbox": True}``).
+        ready_only: keep only offers that need no end-user documents
+            (``AvailableNumber.requires_documents`` false), numbers that work once bought. Either
+            way each report's ``needs_documents`` says how many of its offers need them.
 
     Returns:
         A :class:`~didkit.Comparison`: the offers, cheapest first, and ``.report`` with one
@@ -127,6 +146,7 @@ def compare(
             progress=progress,
             connect_options=connect_options,
             async_mode=False,
+            ready_only=ready_only,
         ),
         "compare",
     )

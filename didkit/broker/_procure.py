@@ -429,6 +429,10 @@ class _Procurer:
         else:
             reasons = ", ".join(f"{count} {reason}" for reason, count in excluded.most_common())
             message = f"none of the {found} offers for {what} fits your limits: {reasons}{_failures(self.reports)}"
+        if self.orders:
+            # Some were bought already (an earlier call of this reference, settled now): the
+            # error must carry them, or they would look lost.
+            raise self._incomplete()
         raise ProcurementFailedError(message, attempts=self.attempts, report=self.reports)
 
     def _what(self) -> str:

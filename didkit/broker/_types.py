@@ -40,6 +40,9 @@ class ProviderReport:
         error: why it failed (a :class:`~didkit.DidkitError`), or ``None``. A timeout is a
             :class:`~didkit.TransportError`; a missing API key a :class:`~didkit.ConfigurationError`.
         timed_out: ``True`` when the provider did not answer within the timeout.
+        needs_documents: how many of its offers need the end user's documents before the number
+            works (``AvailableNumber.requires_documents``); with ``compare(..., ready_only=True)``
+            these were left out of the comparison.
     """
 
     provider: str
@@ -47,6 +50,7 @@ class ProviderReport:
     elapsed: float = 0.0
     error: DidkitError | None = attrs.field(default=None, eq=False)
     timed_out: bool = False
+    needs_documents: int = 0
 
     @property
     def ok(self) -> bool:
@@ -55,7 +59,8 @@ class ProviderReport:
 
     def __str__(self) -> str:
         if self.error is None:
-            return f"{self.provider}: {self.offers} offer{'' if self.offers == 1 else 's'} in {self.elapsed:.2f} s"
+            found = f"{self.provider}: {self.offers} offer{'' if self.offers == 1 else 's'} in {self.elapsed:.2f} s"
+            return found + (f" ({self.needs_documents} need documents)" if self.needs_documents else "")
         return f"{self.provider}: failed after {self.elapsed:.2f} s: {self.error}"
 
 

@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from . import _coverage, _holds, _messaging, _numbers, _procurements, _providers, _sandbox, _search  # noqa: F401 (_messaging registers its command)
+from . import (  # noqa: F401 (each registers its commands)
+    _coverage,
+    _holds,
+    _messaging,
+    _numbers,
+    _procurements,
+    _providers,
+    _regulatory,
+    _sandbox,
+    _search,
+)
 from ._core import DidkitGroup, State, setup_logging, teardown_logging
 
 HELP = """Manage phone numbers (DIDs) across carriers through one model.
@@ -102,3 +112,5 @@ app.add_typer(_holds.app, name="holds")
 app.add_typer(_numbers.app, name="numbers")
 app.add_typer(_procurements.app, name="procurements")
 app.add_typer(_sandbox.app, name="sandbox")
+app.command("requirements")(_regulatory.requirements)
+app.add_typer(_regulatory.app, name="registrations")

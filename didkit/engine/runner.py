@@ -96,6 +96,8 @@ class _RunnerBase:
         if request.json is not None:
             content = json.dumps(request.json, separators=(",", ":")).encode()
             headers.setdefault("Content-Type", self.config.content_type)
+        elif request.content is not None:
+            content = request.content
         url = self._url(request)
         params = httpx.QueryParams(request.params) if request.params else None
         if params is not None and "?" not in url:

@@ -60,6 +60,38 @@ class HttpRequest:
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)  # may carry a key
     idempotent: bool | None = None
     operation: str | None = None
+    content: bytes | None = attrs.field(default=None, repr=False)  # a body already encoded (an upload)
+    """A body sent as it is (with its ``Content-Type`` in ``headers``), for what is not JSON:
+    see :meth:`multipart`. ``json`` wins when both are given."""
+
+    @classmethod
+    def multipart(
+        cls,
+        method: str,
+        path: str,
+        *,
+        fields: Sequence[tuple[str, str]] = (),
+        files: Sequence[tuple[str, tuple[str, bytes, str]]] = (),
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        operation: str | None = None,
+    ) -> HttpRequest:
+        """A ``multipart/form-data`` request: ``fields`` are ``(name, value)`` pairs and
+        ``files`` ``(name, (filename, content, content type))`` pairs, encoded by httpx (in the
+        order given; a name may repeat)."""
+        import httpx
+
+        encoded = httpx.Request(method, "http://multipart.invalid/", data=dict(fields) or None, files=list(files))
+        if len({name for name, _ in fields}) != len(fields):
+            raise ValueError("multipart fields must have distinct names")
+        return cls(
+            method,
+            path,
+            headers={**(headers or {}), "Content-Type": encoded.headers["Content-Type"]},
+            idempotent=idempotent,
+            operation=operation,
+            content=encoded.read(),
+        )
 
     @property
     def retryable(self) -> bool:

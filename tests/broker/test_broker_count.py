@@ -235,3 +235,27 @@ def test_pending_orders_count_as_all_they_asked_for() -> None:
     order = didkit.Order("o", "didww", OrderStatus.PENDING, requested=3)
     assert numbers_of(order) == 3
     assert numbers_of(didkit.Order("o", "didww", OrderStatus.PARTIAL, requested=3)) == 0
+
+
+def test_a_settled_earlier_purchase_is_carried_when_nothing_else_is_left(sandbox: Sandbox) -> None:
+    """The retry settles the earlier batch (bought after all), then finds no offer for the rest:
+    the error carries what the reference owns, rather than reading like nothing was bought."""
+    wavix, didww = sandbox.emulators["wavix"], sandbox.emulators["didww"]
+    didww.sell_out()
+    wavix.faults.inject("POST /v1/buy/cart/checkout", commit_then_drop=True)
+    lookups = wavix.faults.inject("GET /v1/numbers", status=500, times=None)
+    ledger = MemoryLedger()
+    providers = [connect(sandbox, "wavix"), connect(sandbox, "didww")]
+    with pytest.raises(didkit.AmbiguousPurchaseError):
+        procure(providers, 10, ledger=ledger, reference="carried")
+    bought = sandbox.purchased()["wavix"]
+    assert bought and sandbox.purchased()["didww"] == []
+    wavix.faults.clear()
+    assert lookups not in wavix.faults.armed
+    wavix.sell_out()  # nothing left anywhere for the rest
+    with pytest.raises(ProcurementIncompleteError) as caught:
+        procure([connect(sandbox, "wavix"), connect(sandbox, "didww")], 10, ledger=ledger, reference="carried")
+    carried = caught.value.procurement
+    assert carried is not None
+    owned = sorted(n.number for n in carried.numbers)
+    assert owned == sorted(bought) == sorted(sandbox.purchased()["wavix"])

@@ -497,7 +497,8 @@ def test_new_did_is_did(capabilities: Any, created: Any, expires: Any) -> None:
         "id": "1", "provider": "p", "number": "+12125550100", "country": "US", "region": None, "city": "X",
         "status": NumberStatus.ACTIVE, "capabilities": capabilities, "channels": 2, "destinations": (),
         "setup_price": Money("1", "USD"), "monthly_price": None, "per_minute_price": None, "label": None,
-        "created_at": created, "expires_at": expires, "auto_renew": True, "messaging": (), "raw": {"id": 1},
+        "created_at": created, "expires_at": expires, "auto_renew": True, "messaging": (),
+        "status_reason": None, "raw": {"id": 1},
     }  # fmt: skip
     assert list(values) == [field.name for field in attrs.fields(DID)]
 

@@ -113,8 +113,17 @@ DRIFTS: dict[str, Any] = {
     "status": lambda item: [item["status"], item["status"].upper(), item["status"].title(), f" {item['status']} "],
     "sms_enabled": lambda item: _flag(item.get("sms_enabled")),
     "cnam": lambda item: _flag(item.get("cnam")),
-    "require_docs": lambda item: [[], None, ["1", "address"], [1, 2], ["Address", "ID"]],  # not read for a DID
+    "require_docs": lambda item: _docs(item.get("require_docs")),  # read for DID.status_reason
 }
+
+
+def _docs(value: list[Any] | None) -> list[Any]:
+    """The same required documents as ids or names, ints or padded strings (none: [] or null)."""
+    if not value:
+        return [[], None]
+    as_ints = [int(v) if str(v).strip().isdigit() else v for v in value]
+    padded = [f" 0{str(v).strip()} " if str(v).strip().isdigit() else str(v).upper() for v in value]
+    return [value, as_ints, padded]
 
 
 @settings(max_examples=150, deadline=None)

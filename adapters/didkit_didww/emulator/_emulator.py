@@ -10,6 +10,7 @@ from didkit.sandbox import Emulator, EmulatorRequest, EmulatorResponse, Route
 
 from . import _errors as err
 from ._jsonapi import ResourceType
+from ._regulation import Regulation
 from ._resources import registry
 from ._routes import DidwwApi, respond
 from ._sms import SmsApi
@@ -74,6 +75,9 @@ class DidwwEmulator(Emulator):
         """The version the request being handled is served in."""
         self._api = DidwwApi(self)
         self._sms = SmsApi(self._api)
+        self.regulation = Regulation(self._api)
+        """Identities, addresses, proofs and address verifications; ``regulation.decide(...)``
+        sets the verdict verifications get."""
         self.token_service = TokenService(lambda: self.clock(), self._new_token, lambda: self.account_version)
         super().__init__(seed=seed, clock=clock, sleep=sleep, rate_limit=rate_limit)
 
@@ -82,6 +86,9 @@ class DidwwEmulator(Emulator):
     def build_world(self) -> None:
         self.world = build_world(self.seed, self.now, self.initial_balance)
         self.registries = {version: registry(self.world, version) for version in API_VERSIONS}
+        self.regulation.reset()
+        for version, types in self.registries.items():
+            self.regulation.extend(types, version)
         self.token_service.clear()
 
     @property
@@ -90,7 +97,7 @@ class DidwwEmulator(Emulator):
         return self.registries[self.served_version]
 
     def routes(self) -> list[Route]:
-        return self._api.routes() + self._sms.routes()
+        return self._api.routes() + self._sms.routes() + self.regulation.routes()
 
     def root_routes(self) -> list[Route]:
         return [Route("POST", "/token", self.token_service.mint, name="token.create")]

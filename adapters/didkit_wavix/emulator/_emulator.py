@@ -10,6 +10,7 @@ from didkit.sandbox import Emulator, EmulatorRequest, EmulatorResponse, Route
 
 from . import _render as render
 from . import _world
+from ._papers import Papers
 from ._routes import ROUTES, Handler
 from ._world import ApiError, OwnedNumber, World
 
@@ -40,18 +41,24 @@ class WavixEmulator(Emulator):
     ) -> None:
         self.initial_balance = _decimal(balance)
         self.world: World
+        self.papers = Papers()
+        """Document uploads; ``papers.decide(...)`` sets the verdict pending documents get."""
         super().__init__(seed=seed, clock=clock, sleep=sleep, rate_limit=rate_limit)
 
     # -- framework hooks --------------------------------------------------------------------------
 
     def build_world(self) -> None:
         self.world = _world.build(self.seed, self.now, self.initial_balance)
+        self.papers.reset()
 
     def routes(self) -> list[Route]:
-        return [
-            Route(method, pattern, self._bind(handler), name=name)
+        # Reading a number is when its pending documents get their verdict.
+        reviewed = {"numbers.get": self.papers.get_number}
+        routes = [
+            Route(method, pattern, self._bind(reviewed.get(name, handler)), name=name)
             for method, pattern, handler, name in ROUTES
         ]
+        return [*routes, Route("POST", "/v1/numbers/papers", self._bind(self.papers.upload), name="numbers.papers")]
 
     def _bind(self, handler: Handler) -> Callable[..., EmulatorResponse]:
         def answer(request: EmulatorRequest, **params: str) -> EmulatorResponse:

@@ -371,6 +371,9 @@ class ProviderCapabilities:
     immediate_release: bool = False
     sms_config: bool = False
     labels: bool = False
+    """``update_number(label=...)`` sets (or clears) a number's label."""
+    auto_renew: bool = False
+    """``update_number(auto_renew=...)`` turns a number's renewal on or off."""
     specific_numbers: bool = True
     carrier_side_reference: bool = False
     multiple_messaging_routes: bool = False

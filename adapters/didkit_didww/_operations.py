@@ -38,6 +38,7 @@ from didkit.errors import (
     UnsupportedOperationError,
 )
 from didkit.jsonapi import Document, Resource, query, to_one
+from didkit.kit import Declared, NumberFilter, NumberUpdate, Param
 from didkit.places import matching_cities, matching_regions, unknown_place
 from didkit.schema import SchemaSet
 from didkit.validation import lenient_e164
@@ -94,7 +95,6 @@ SMS_INCLUDE: tuple[str, ...] = ("sms_trunk", "sms_trunk_group", "sms_trunk_group
 GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
 
 SEARCH_PAGE_SIZE = 100
-UPDATABLE = ("label", "auto_renew", "capacity_limit")
 SMS_WEBHOOK_BODY = '{"from":"{SMS_SRC_ADDR}","to":"{SMS_DST_ADDR}","text":"{SMS_TEXT}","time":"{SMS_TIME}"}'
 """What an SMS trunk didkit creates posts (JSON; DIDWW fills the placeholders): the body of the
 http_in example in DIDWW's 2026-11-19 sms-trunk pages."""
@@ -148,6 +148,43 @@ def next_page(document: Document, number: int, size: int) -> int | None:
     return None
 
 
+def _capacity_limit(value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
+    return value
+
+
+UPDATE_FIELDS = Declared(
+    "update field",
+    {"capacity_limit": Param("calls the number may carry at once; None lifts the limit", _capacity_limit)},
+)
+"""``update_number(carrier_fields={...})``: DID attributes beyond the neutral ``label``
+(``description``) and ``auto_renew`` (``billing_cycles_count``)."""
+
+
+def number_filters(resources: Mapping[str, catalog.ResourceRules]) -> Declared:
+    """``list_numbers(carrier_filters={...})`` for one API version: every ``filter[...]`` its
+    ``dids`` collection takes (by DIDWW's name, ``"order.id"``, or spelt ``order_id`` /
+    ``order__id``), plus ``include`` and ``sort``."""
+    rules = resources["dids"]
+
+    def wire(name: str) -> Param:
+        if name == "number":  # DIDWW stores numbers as digits without "+"
+            return Param("DIDWW filter[number]", lambda v: catalog.filter_value(name, _digits_of(v)))
+        return Param(f"DIDWW filter[{name}]", lambda v: catalog.filter_value(name, v))
+
+    def canonical(key: str) -> str | None:
+        try:
+            return catalog.normalize_filter_key("dids", key, resources)
+        except InvalidInputError:
+            return None
+
+    params = {name: wire(name) for name in sorted(rules.filters)}
+    params["include"] = Param("more relationships to include", lambda v: catalog.check_include("dids", v, resources))
+    params["sort"] = Param("sort fields (-field: descending)", lambda v: catalog.check_sort("dids", v, resources))
+    return Declared("filter", params, canonical)
+
+
 class DidwwOperations(ProviderOperations):
     """DIDWW API v3. Options (extra keyword arguments of ``connect()``):
 
@@ -172,6 +209,9 @@ class DidwwOperations(ProviderOperations):
       (default ``False``: each resource is read field by field, and a value no drifted form
       fits is a :class:`~didkit.ResponseFormatError` naming the field).
     """
+
+    server_filters = frozenset({"country"})  # filter[country.id], once the ISO code is DIDWW's id
+    update_fields = UPDATE_FIELDS
 
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
@@ -208,6 +248,7 @@ class DidwwOperations(ProviderOperations):
         self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
         self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
         self._warned_versions: set[str] = set()
+        self.number_filters = number_filters(self.resources)
         self.available_dids_denied = False
         """Set once DIDWW answered 403 on ``available_dids`` (new accounts, until support enables
         it): searches then offer "any number from this group" instead of specific numbers."""
@@ -646,27 +687,29 @@ class DidwwOperations(ProviderOperations):
 
     # -- owned numbers -------------------------------------------------------------------------
 
-    def list_params(self, filters: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """``list_numbers`` keyword arguments as DIDWW query parameters, checked against the
-        spec (an unknown filter, include or sort field is an :class:`InvalidInputError`)."""
-        given = dict(filters)
-        include = given.pop("include", None)
-        sort = given.pop("sort", None)
-        wire: dict[str, str] = {}
-        for key, value in given.items():
-            name = catalog.normalize_filter_key("dids", key, self.resources)
-            if name == "number":  # DIDWW stores numbers as digits without "+"
-                value = [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
-            wire[name] = catalog.filter_value(name, value)
-        includes = list(self.did_include)
-        if include is not None:
-            checked = catalog.check_include("dids", include, self.resources)
-            includes += [path for path in checked if path not in includes]
-        sorts = catalog.check_sort("dids", sort, self.resources) if sort is not None else None
-        return query(filters=wire, include=includes, sort=sorts)
+    def list_params(self, filters: NumberFilter, country_id: str | None = None) -> list[tuple[str, str]]:
+        """The ``GET /dids`` query for ``filters`` (the carrier's already checked against
+        :attr:`number_filters`); ``country_id`` is DIDWW's id of ``filters.country``."""
+        wire = dict(filters.carrier)
+        include = wire.pop("include", ())
+        sort = wire.pop("sort", None)
+        if country_id is not None:
+            wire["country.id"] = country_id
+        if filters.label and "description" not in wire:
+            wire["description"] = filters.label  # DIDWW matches a part of it: narrows, the core checks
+        includes = [*self.did_include, *(path for path in include if path not in self.did_include)]
+        return query(filters=wire, include=includes, sort=sort)
 
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
-        params = self.list_params(filters)
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        country_id: str | None = None
+        if filters.country:
+            country = yield from self._country(filters.country)
+            if country is None:
+                return  # DIDWW has no numbers in a country it does not cover
+            country_id = _country_id(country)
+            if filters.carrier.get("country.id", country_id) != country_id:
+                return  # two different countries at once: nothing matches
+        params = self.list_params(filters, country_id)
         size = self._size()
         number = 1
         while True:
@@ -735,23 +778,17 @@ class DidwwOperations(ProviderOperations):
         return self.read(response, "did")
 
     @staticmethod
-    def did_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    def did_changes(changes: NumberUpdate) -> dict[str, Any]:
         """didkit's ``update_number`` changes as DIDWW DID attributes."""
         wire: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "label":
-                wire["description"] = value
-            elif key == "auto_renew":
-                wire["billing_cycles_count"] = None if value else 0
-            elif key == "capacity_limit":
-                if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                    raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
-                wire["capacity_limit"] = value
-            else:
-                raise InvalidInputError(f"DIDWW numbers cannot change {key!r} (changeable: {', '.join(UPDATABLE)})")
+        if changes.label is not ...:
+            wire["description"] = changes.label
+        if changes.auto_renew is not ...:
+            wire["billing_cycles_count"] = None if changes.auto_renew else 0
+        wire.update(changes.carrier)
         return wire
 
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
         wire = self.did_changes(changes)
         did_id, _ = yield from self._locate(ref)
         yield from self._patch_did(did_id, wire, None, "update number")
@@ -1021,6 +1058,10 @@ class DidwwOperations(ProviderOperations):
 
 def _digits(value: Any) -> Any:
     return re.sub(r"[\s+().\-]", "", value) if isinstance(value, str) else value
+
+
+def _digits_of(value: Any) -> Any:
+    return [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
 
 
 def _unique_name(base: str, taken: set[str]) -> str:

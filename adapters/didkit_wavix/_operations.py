@@ -38,6 +38,7 @@ from didkit import (
 )
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
+from didkit.kit import Declared, NumberFilter, NumberUpdate, Param
 from didkit.places import matching_regions, unknown_place
 from didkit.readers import FieldError, read_each
 from didkit.validation import normalize_e164
@@ -68,22 +69,62 @@ NUMBER_ID = IdShape(r"[0-9]{1,15}", "Wavix ids are digits, such as 24880")
 """A number's record id; 11 digits or more are taken as the number itself, without ``+``."""
 ORDER_ID = IdShape(rf"{ORDER_PREFIX}(?:[0-9]{{1,15}}|\+[0-9]{{7,15}})", "Wavix order ids look like 'wavix-24880'")
 
-NUMBER_FILTERS: Mapping[str, str] = {
-    "search": "a full or partial phone number",
-    "label": "the number's label",
-    "label_present": "True: only labelled numbers; False: only unlabelled ones",
-    "city_id": "the Wavix id of the number's city",
-}
-"""``list_numbers(**filters)``: the filters ``GET /v1/numbers`` offers."""
+def _search(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidInputError(f"search must be digits, got {value!r}")
+    text = str(value).strip().removeprefix("+").replace(" ", "").replace("-", "")
+    if not text.isdigit():
+        raise InvalidInputError(f"search must be (part of) a phone number, got {value!r}")
+    return text
 
-UPDATE_FIELDS: Mapping[str, str] = {
-    "sms_enabled": "enable inbound SMS (Wavix allows it on US and CA numbers)",
-    "call_status_url": "URL Wavix posts call status events to; None clears it",
-    "call_recording_enabled": "record calls",
-    "transcription_enabled": "transcribe recorded calls",
-    "transcription_threshold": "minimum call duration (seconds) before transcription runs",
-}
-"""``update_number(**changes)``: what ``PATCH /v1/numbers/{id}`` can change."""
+
+def _flag(name: str) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise InvalidInputError(f"{name} must be True or False, got {value!r}")
+        return value
+
+    return check
+
+
+def _city_id(value: Any) -> str:
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise InvalidInputError(f"city_id must be a Wavix city id, got {value!r}")
+    return str(value).strip()
+
+
+def _threshold(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(f"transcription_threshold must be seconds >= 0, got {value!r}")
+    return value
+
+
+NUMBER_FILTERS = Declared(
+    "filter",
+    {
+        "search": Param("Wavix's own search: a full or partial phone number", _search),
+        "label_present": Param("True: only labelled numbers; False: only unlabelled ones", _flag("label_present")),
+        "city_id": Param("the Wavix id of the number's city", _city_id),
+    },
+)
+"""``list_numbers(carrier_filters={...})``: what ``GET /v1/numbers`` offers beyond the neutral
+filters. Wavix filters nothing neutral exactly: ``number_contains`` and ``label`` are sent as
+``search`` and ``label`` to fetch fewer pages, and checked again by the core."""
+
+UPDATE_FIELDS = Declared(
+    "update field",
+    {
+        "sms_enabled": Param("enable inbound SMS (Wavix allows it on US and CA numbers)", _flag("sms_enabled")),
+        "call_status_url": Param(
+            "URL Wavix posts call status events to; None clears it", lambda value: _url("call_status_url", value)
+        ),
+        "call_recording_enabled": Param("record calls", _flag("call_recording_enabled")),
+        "transcription_enabled": Param("transcribe recorded calls", _flag("transcription_enabled")),
+        "transcription_threshold": Param("minimum call duration (seconds) before transcription runs", _threshold),
+    },
+)
+"""``update_number(carrier_fields={...})``: what ``PATCH /v1/numbers/{id}`` can change. Wavix's
+API sets no label and no renewal (``capabilities.labels`` and ``.auto_renew`` are False)."""
 
 OPTIONS: Mapping[str, str] = {
     "coverage_ttl": "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
@@ -94,37 +135,6 @@ OPTIONS: Mapping[str, str] = {
 
 _CAPABILITIES_OFFERED = frozenset({Capability.VOICE, Capability.SMS, Capability.CNAM})
 NUMBER_TYPES = frozenset({NumberType.LOCAL, NumberType.MOBILE, NumberType.TOLL_FREE})
-
-
-def check_number_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    """``list_numbers`` filters as query parameters; :class:`InvalidInputError` for anything else."""
-    params: dict[str, Any] = {}
-    for name, value in filters.items():
-        if name not in NUMBER_FILTERS:
-            known = ", ".join(NUMBER_FILTERS)
-            raise InvalidInputError(f"Wavix cannot filter numbers by {name!r} (filters: {known})")
-        if value is None:
-            continue
-        if name == "search":
-            if isinstance(value, bool) or not isinstance(value, (str, int)):
-                raise InvalidInputError(f"search must be digits, got {value!r}")
-            text = str(value).strip().removeprefix("+").replace(" ", "").replace("-", "")
-            if not text.isdigit():
-                raise InvalidInputError(f"search must be (part of) a phone number, got {value!r}")
-            params[name] = text
-        elif name == "label":
-            if not isinstance(value, str) or not value.strip():
-                raise InvalidInputError(f"label must be a non-empty string, got {value!r}")
-            params[name] = value.strip()
-        elif name == "label_present":
-            if not isinstance(value, bool):
-                raise InvalidInputError(f"label_present must be True or False, got {value!r}")
-            params[name] = value
-        else:  # city_id
-            if isinstance(value, bool) or not str(value).strip().isdigit():
-                raise InvalidInputError(f"city_id must be a Wavix city id, got {value!r}")
-            params[name] = str(value).strip()
-    return params
 
 
 def _check_options(options: Mapping[str, Any]) -> tuple[float, int, bool]:
@@ -641,8 +651,15 @@ class WavixOperations(ProviderOperations):
 
     # -- owned numbers --------------------------------------------------------------------------
 
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
-        params = check_number_filters(filters)
+    number_filters = NUMBER_FILTERS
+    update_fields = UPDATE_FIELDS
+
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        params = dict(filters.carrier)
+        if filters.number_contains and "search" not in params:
+            params["search"] = filters.number_contains  # partial match: narrows, the core checks
+        if filters.label:
+            params["label"] = filters.label  # the emulator matches it ignoring case: narrows
         page = 1
         while True:
             response = yield HttpRequest("GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE})
@@ -726,41 +743,13 @@ class WavixOperations(ProviderOperations):
         located = yield from self._resolve(ref)
         return located.did
 
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
-        body = self._update_body(changes)
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
+        body = dict(changes.carrier)  # the core sends no neutral field: Wavix has none to set
         self._ref_target(ref)  # validate before any request
         record_id = yield from self._record_id(ref)
         response = yield HttpRequest("PATCH", url_path("/v1/numbers/{id}", id=record_id), json=body, idempotent=True)
         located = self._located(response)
         return located.did
-
-    def _update_body(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = [key for key in changes if key not in UPDATE_FIELDS and key not in ("label", "auto_renew")]
-        if unknown:
-            known = ", ".join(UPDATE_FIELDS)
-            raise InvalidInputError(f"Wavix cannot change {', '.join(map(repr, unknown))} (it can change: {known})")
-        if "label" in changes:
-            raise UnsupportedOperationError(
-                "Wavix has no API to set a number's label (set it in the Wavix portal)", provider=self.provider
-            )
-        if "auto_renew" in changes:
-            raise UnsupportedOperationError(
-                "Wavix's API cannot change renewal: numbers renew monthly from the balance until released",
-                provider=self.provider,
-            )
-        body: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "call_status_url":
-                body[key] = _url(key, value)
-            elif key == "transcription_threshold":
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise InvalidInputError(f"transcription_threshold must be seconds >= 0, got {value!r}")
-                body[key] = value
-            else:
-                if not isinstance(value, bool):
-                    raise InvalidInputError(f"{key} must be True or False, got {value!r}")
-                body[key] = value
-        return body
 
     def set_messaging(self, ref: NumberRef, routes: Sequence[MessagingRoute]) -> Operation[DID]:
         """``PATCH`` the number's ``sms_relay_url`` with ``sms_enabled: true`` (Wavix takes one

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from didkit import DID, AvailableNumber, City, Country, Destination, Order, OrderStatus, ProviderCapabilities, Region
 from didkit.adapter import AsyncProvider, NumberRef, ProviderOperations, ProviderSpec, SyncProvider
 from didkit.engine import Emit, HttpRequest, Operation, Stream
+from didkit.kit import Declared, NumberFilter, NumberUpdate, Param
 from didkit.model import SearchQuery
 
 
@@ -42,10 +43,17 @@ class ToyOperations(ProviderOperations):
         yield HttpRequest("GET", f"/orders/{order_id}")
         return Order(id=order_id, provider=self.provider, status=OrderStatus.COMPLETED)
 
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
+    server_filters = frozenset({"status"})
+    number_filters = Declared("filter", {"colour": Param("the number's colour", str)})
+    update_fields = Declared("update field", {"colour": Param("the number's colour", str)})
+
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        params: dict[str, Any] = dict(filters.carrier)
+        if filters.status:
+            params["status"] = ",".join(sorted(status.value for status in filters.status))
         url: str | None = "/numbers"
         while url:
-            response = yield HttpRequest("GET", url, params=dict(filters) if url == "/numbers" else None)
+            response = yield HttpRequest("GET", url, params=params if url == "/numbers" else None)
             body = response.json()
             yield Emit([DID(id=str(i), provider=self.provider, number=n) for i, n in enumerate(body["data"])])
             url = body["links"].get("next")
@@ -54,8 +62,8 @@ class ToyOperations(ProviderOperations):
         response = yield HttpRequest("GET", f"/numbers/{ref.id or ref.number}")
         return DID(id=str(response.json()["id"]), provider=self.provider, number=response.json()["number"])
 
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
-        response = yield HttpRequest("PATCH", f"/numbers/{ref.id}", json=dict(changes))
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
+        response = yield HttpRequest("PATCH", f"/numbers/{ref.id}", json=dict(changes.carrier))
         return DID(id=str(ref.id), provider=self.provider, number=response.json()["number"])
 
     def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:

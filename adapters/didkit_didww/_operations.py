@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
 import attrs
 
@@ -38,7 +37,18 @@ from didkit.errors import (
     UnsupportedOperationError,
 )
 from didkit.jsonapi import Document, Resource, query, to_one
-from didkit.kit import Declared, NumberFilter, NumberUpdate, Param
+from didkit.kit import (
+    Declared,
+    ExpiringCache,
+    NumberFilter,
+    NumberUpdate,
+    Page,
+    Param,
+    check_flag,
+    check_number,
+    collect,
+    linked_pages,
+)
 from didkit.places import matching_cities, matching_regions, unknown_place
 from didkit.schema import SchemaSet
 from didkit.validation import lenient_e164
@@ -74,8 +84,6 @@ from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes
 
 logger = logging.getLogger("didkit")
 
-T = TypeVar("T")
-
 SCHEMAS = SchemaSet("didkit_didww")
 """Where the ``dids`` schema describes a DID's attributes."""
 
@@ -106,46 +114,52 @@ NUMBER_ID = IdShape(rf"{_UUID_PATTERN}|[0-9]{{7,15}}", _UUID_SHAPE)
 ORDER_ID = IdShape(_UUID_PATTERN, _UUID_SHAPE)
 _NAME_LIMIT = 100
 
-OPTIONS = (
-    "api_version",
-    "auth_url",
-    "token_lifetime",
-    "coverage_ttl",
-    "page_size",
-    "allow_back_ordering",
-    "callback_url",
-    "callback_method",
-    "poll_interval",
-    "poll_max_interval",
-    "specific_numbers",
-    "strict_schemas",
+def _http_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise InvalidInputError(f"callback_url must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _callback_method(value: Any) -> str:
+    if str(value).lower() not in ("get", "post"):
+        raise InvalidInputError(f"callback_method must be 'get' or 'post', got {value!r}")
+    return str(value).lower()
+
+
+OPTIONS = Declared(
+    "option",
+    {
+        "api_version": Param('"2026-11-19" (the default) or "2026-04-16"'),
+        "auth_url": Param("the token service's root (2026-11-19; didkit appends /token)"),
+        "token_lifetime": Param("seconds a minted token lives (60-3600, default 900)"),
+        "coverage_ttl": Param(
+            "seconds countries, regions, cities and DID group types stay cached (default 3600; 0 disables)",
+            check_number("coverage_ttl", minimum=0),
+            default=3600.0,
+        ),
+        "page_size": Param(
+            "page[size] for listings (default: the API version's maximum)", check_number("page_size", minimum=1)
+        ),
+        "allow_back_ordering": Param("sent with every order", bool),
+        "callback_url": Param("sent with every order", _http_url),
+        "callback_method": Param('"get" or "post", sent with every order', _callback_method),
+        "poll_interval": Param(
+            "first pause (seconds) between polls of a pending order (default 1)",
+            check_number("poll_interval", minimum=0),
+            default=1.0,
+        ),
+        "poll_max_interval": Param(
+            "longest pause between polls of a pending order (default 10)",
+            check_number("poll_max_interval", minimum=0),
+            default=10.0,
+        ),
+        "specific_numbers": Param("search also lists specific numbers without contains/prefix", bool),
+        "strict_schemas": Param(
+            "also validate every response whole against the adapter's JSON Schemas", check_flag("strict_schemas")
+        ),
+    },
 )
-
-
-def _number(value: Any, name: str, *, minimum: float, maximum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise ConfigurationError(f"option {name} must be a number >= {minimum}, got {value!r}")
-    if maximum is not None and value > maximum:
-        raise ConfigurationError(f"option {name} must be at most {maximum}, got {value!r}")
-    return float(value)
-
-
-def next_page(document: Document, number: int, size: int) -> int | None:
-    """The page after ``number``: from ``links.next`` (its ``page[number]``), else from
-    ``meta.total_records``; ``None`` on the last page. The next request is built from our own
-    base URL, so a proxy or ``base_url`` override is never bypassed by an absolute link."""
-    link = document.next_link
-    if link:
-        values = parse_qs(urlsplit(link).query).get("page[number]")
-        if values and values[0].isdigit() and int(values[0]) > number:
-            return int(values[0])
-        return number + 1
-    if document.links:
-        return None
-    total = document.meta.get("total_records")
-    if isinstance(total, int) and not isinstance(total, bool) and number * size < total:
-        return number + 1
-    return None
+"""Adapter options accepted by ``didkit.connect("didww", ...)``."""
 
 
 def _capacity_limit(value: Any) -> int | None:
@@ -215,38 +229,28 @@ class DidwwOperations(ProviderOperations):
 
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
-        options = dict(context.options)
-        unknown = sorted(set(options) - set(OPTIONS))
-        if unknown:
-            raise ConfigurationError(f"unknown DIDWW option(s) {', '.join(unknown)} (known: {', '.join(OPTIONS)})")
+        options = OPTIONS.check(context.options, provider="DIDWW", error=ConfigurationError, defaults=True)
         self.version = api_version(options.get("api_version"))
         self.resources = self.version.resources
         self.group_include = tuple(
             path for path in GROUP_INCLUDE if path in self.resources["did_groups"].includes
         )
         self.did_include = DID_INCLUDE + (SMS_INCLUDE if self.version.sms_trunks else ())
-        self.coverage_ttl = _number(options.get("coverage_ttl", 3600.0), "coverage_ttl", minimum=0)
+        self.coverage_ttl = float(options["coverage_ttl"])
         size = options.get("page_size")
         self.page_size: int | None = None
         if size is not None:
-            self.page_size = int(_number(size, "page_size", minimum=1, maximum=self.version.page_size_max))
+            if size > self.version.page_size_max:
+                raise ConfigurationError(f"option page_size must be at most {self.version.page_size_max}, got {size!r}")
+            self.page_size = int(size)
         self.specific_numbers = bool(options.get("specific_numbers", False))
-        self.strict_schemas = options.get("strict_schemas", False)
-        if not isinstance(self.strict_schemas, bool):
-            raise ConfigurationError(f"option strict_schemas must be True or False, got {self.strict_schemas!r}")
+        self.strict_schemas: bool = options.get("strict_schemas", False)
         self.allow_back_ordering = bool(options.get("allow_back_ordering", False))
-        self.callback_url = options.get("callback_url")
-        if self.callback_url is not None and (
-            not isinstance(self.callback_url, str) or not self.callback_url.startswith(("http://", "https://"))
-        ):
-            raise ConfigurationError(f"option callback_url must be an http(s) URL, got {self.callback_url!r}")
-        method = options.get("callback_method")
-        if method is not None and str(method).lower() not in ("get", "post"):
-            raise ConfigurationError(f"option callback_method must be 'get' or 'post', got {method!r}")
-        self.callback_method = str(method).lower() if method is not None else None
-        self.poll_interval = _number(options.get("poll_interval", 1.0), "poll_interval", minimum=0)
-        self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
-        self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
+        self.callback_url: str | None = options.get("callback_url")
+        self.callback_method: str | None = options.get("callback_method")
+        self.poll_interval = float(options["poll_interval"])
+        self.poll_max_interval = float(options["poll_max_interval"])
+        self._cache = ExpiringCache(self.coverage_ttl, context.clock)
         self._warned_versions: set[str] = set()
         self.number_filters = number_filters(self.resources)
         self.available_dids_denied = False
@@ -311,32 +315,33 @@ class DidwwOperations(ProviderOperations):
         response = yield HttpRequest("GET", path, params=tuple(params), operation=operation)
         return self.read(response, schema)
 
+    def _pages(
+        self,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        schema: str,
+        operation: str,
+        *,
+        size: int | None = None,
+        each: Callable[[Page[Document]], Stream] | None = None,
+    ) -> Stream:
+        """A paginated collection, page by page (each page's document is the page's one item;
+        ``each`` turns it into steps, by default emitting the document)."""
+        size = size or self._size()
+
+        def fetch(number: int) -> Operation[Page[Document]]:
+            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
+            document = yield from self._get(path, page, schema, operation)
+            return Page([document], next=document.next_page(number, size))
+
+        return linked_pages(fetch, 1, each=each) if each is not None else linked_pages(fetch, 1)
+
     def _collect(
         self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str
     ) -> Operation[list[Document]]:
         """Every page of a paginated collection."""
-        size = self._size()
-        documents: list[Document] = []
-        number = 1
-        while True:
-            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            document = yield from self._get(path, page, schema, operation)
-            documents.append(document)
-            following = next_page(document, number, size)
-            if following is None:
-                return documents
-            number = following
-
-    def _cached(self, key: tuple[str, ...], load: Callable[[], Operation[T]]) -> Operation[T]:
-        now = self.context.clock()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
-            value: T = hit[1]
-            return value
-        value = yield from load()
-        if self.coverage_ttl > 0:
-            self._cache[key] = (self.context.clock() + self.coverage_ttl, value)
-        return value
+        documents: list[Document] = yield from collect(self._pages(path, params, schema, operation))
+        return documents
 
     # -- coverage ------------------------------------------------------------------------------
 
@@ -346,7 +351,7 @@ class DidwwOperations(ProviderOperations):
             found = (country_from(document, resource) for resource in document.resources())
             return [country for country in found if country is not None]
 
-        return (yield from self._cached(("countries",), load))
+        return (yield from self._cache.get(("countries",), load))
 
     def _country(self, iso: str) -> Operation[Country | None]:
         for country in (yield from self._countries()):
@@ -363,7 +368,7 @@ class DidwwOperations(ProviderOperations):
             document = yield from self._get("/regions", params, "regions", "list regions")
             return [region_from(document, resource, country.code) for resource in document.resources()]
 
-        return (yield from self._cached(("regions", country.code), load))
+        return (yield from self._cache.get(("regions", country.code), load))
 
     def list_regions(self, country: str) -> Operation[list[Region]]:
         found = yield from self._country(country)
@@ -389,7 +394,7 @@ class DidwwOperations(ProviderOperations):
             name = region.name if region else None
             return [city_from(doc, resource, country.code, name) for doc in documents for resource in doc.resources()]
 
-        return (yield from self._cached(("cities", country.code, region.id if region else ""), load))
+        return (yield from self._cache.get(("cities", country.code, region.id if region else ""), load))
 
     def list_cities(self, country: str, region: str | None) -> Operation[list[City]]:
         found = yield from self._country(country)
@@ -424,7 +429,7 @@ class DidwwOperations(ProviderOperations):
                 for resource in doc.resources()
             ]
 
-        types = yield from self._cached(("did_group_types",), load)
+        types = yield from self._cache.get(("did_group_types",), load)
         return [type_id for type_id, name in types if number_type_for(name) == wanted]
 
     # -- search --------------------------------------------------------------------------------
@@ -474,11 +479,9 @@ class DidwwOperations(ProviderOperations):
             filters["available_dids_enabled"] = "true"
         specific = bool(query_.contains or query_.prefix or self.specific_numbers)
         params = query(filters=filters, include=self.group_include)
-        size = self._size(SEARCH_PAGE_SIZE)
-        number = 1
-        while True:
-            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            document = yield from self._get("/did_groups", page, "did_groups", "search DID groups")
+
+        def offers_of(page: Page[Document]) -> Stream:
+            document = page.items[0]
             for resource in document.resources():
                 group = group_from(document, resource, country.code)
                 if group.is_available is False or not set(features) <= set(group.features):
@@ -492,10 +495,9 @@ class DidwwOperations(ProviderOperations):
                     offers = sku_offers(group)
                 if offers:
                     yield Emit(offers)
-            following = next_page(document, number, size)
-            if following is None:
-                return
-            number = following
+
+        size = self._size(SEARCH_PAGE_SIZE)
+        yield from self._pages("/did_groups", params, "did_groups", "search DID groups", size=size, each=offers_of)
 
     def _specific_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None
@@ -710,20 +712,15 @@ class DidwwOperations(ProviderOperations):
             if filters.carrier.get("country.id", country_id) != country_id:
                 return  # two different countries at once: nothing matches
         params = self.list_params(filters, country_id)
-        size = self._size()
-        number = 1
-        while True:
-            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            response = yield HttpRequest("GET", "/dids", params=tuple(page), operation="list numbers")
-            document = self.read(response, "dids")
+
+        def dids_of(page: Page[Document]) -> Stream:
+            document = page.items[0]
             memo: Memo = {}
             dids = [did_from(document, resource, memo) for resource in document.resources()]
             if dids:
                 yield Emit(dids)
-            following = next_page(document, number, size)
-            if following is None:
-                return
-            number = following
+
+        yield from self._pages("/dids", params, "dids", "list numbers", each=dids_of)
 
     @staticmethod
     def _as_number(ref: NumberRef) -> str | None:

@@ -38,7 +38,18 @@ from didkit import (
 )
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
-from didkit.kit import Declared, NumberFilter, NumberUpdate, Param
+from didkit.kit import (
+    Declared,
+    ExpiringCache,
+    NumberFilter,
+    NumberUpdate,
+    Page,
+    Param,
+    check_flag,
+    check_number,
+    first_emitted,
+    numbered_pages,
+)
 from didkit.places import matching_regions, unknown_place
 from didkit.readers import FieldError, read_each
 from didkit.validation import normalize_e164
@@ -78,15 +89,6 @@ def _search(value: Any) -> str:
     return text
 
 
-def _flag(name: str) -> Callable[[Any], bool]:
-    def check(value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise InvalidInputError(f"{name} must be True or False, got {value!r}")
-        return value
-
-    return check
-
-
 def _city_id(value: Any) -> str:
     if isinstance(value, bool) or not str(value).strip().isdigit():
         raise InvalidInputError(f"city_id must be a Wavix city id, got {value!r}")
@@ -103,7 +105,7 @@ NUMBER_FILTERS = Declared(
     "filter",
     {
         "search": Param("Wavix's own search: a full or partial phone number", _search),
-        "label_present": Param("True: only labelled numbers; False: only unlabelled ones", _flag("label_present")),
+        "label_present": Param("True: only labelled numbers; False: only unlabelled ones", check_flag("label_present")),
         "city_id": Param("the Wavix id of the number's city", _city_id),
     },
 )
@@ -114,44 +116,42 @@ filters. Wavix filters nothing neutral exactly: ``number_contains`` and ``label`
 UPDATE_FIELDS = Declared(
     "update field",
     {
-        "sms_enabled": Param("enable inbound SMS (Wavix allows it on US and CA numbers)", _flag("sms_enabled")),
+        "sms_enabled": Param("enable inbound SMS (Wavix allows it on US and CA numbers)", check_flag("sms_enabled")),
         "call_status_url": Param(
             "URL Wavix posts call status events to; None clears it", lambda value: _url("call_status_url", value)
         ),
-        "call_recording_enabled": Param("record calls", _flag("call_recording_enabled")),
-        "transcription_enabled": Param("transcribe recorded calls", _flag("transcription_enabled")),
+        "call_recording_enabled": Param("record calls", check_flag("call_recording_enabled")),
+        "transcription_enabled": Param("transcribe recorded calls", check_flag("transcription_enabled")),
         "transcription_threshold": Param("minimum call duration (seconds) before transcription runs", _threshold),
     },
 )
 """``update_number(carrier_fields={...})``: what ``PATCH /v1/numbers/{id}`` can change. Wavix's
 API sets no label and no renewal (``capabilities.labels`` and ``.auto_renew`` are False)."""
 
-OPTIONS: Mapping[str, str] = {
-    "coverage_ttl": "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
-    "max_search_cities": "cities searched at most when a query names no city (default 20)",
-    "strict_schemas": "also validate every record response whole against the adapter's JSON Schema (default False)",
-}
+OPTIONS = Declared(
+    "option",
+    {
+        "coverage_ttl": Param(
+            "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
+            check_number("coverage_ttl", minimum=0),
+            default=3600.0,
+        ),
+        "max_search_cities": Param(
+            "cities searched at most when a query names no city (default 20)",
+            check_number("max_search_cities", minimum=1, integer=True),
+            default=20,
+        ),
+        "strict_schemas": Param(
+            "also validate every record response whole against the adapter's JSON Schema (default False)",
+            check_flag("strict_schemas"),
+            default=False,
+        ),
+    },
+)
 """Adapter options accepted by ``didkit.connect("wavix", ...)``."""
 
 _CAPABILITIES_OFFERED = frozenset({Capability.VOICE, Capability.SMS, Capability.CNAM})
 NUMBER_TYPES = frozenset({NumberType.LOCAL, NumberType.MOBILE, NumberType.TOLL_FREE})
-
-
-def _check_options(options: Mapping[str, Any]) -> tuple[float, int, bool]:
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        known = ", ".join(OPTIONS)
-        raise ConfigurationError(f"unknown Wavix option(s) {', '.join(map(repr, unknown))} (known: {known})")
-    ttl = options.get("coverage_ttl", 3600.0)
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl < 0:
-        raise ConfigurationError(f"coverage_ttl must be a number of seconds >= 0, got {ttl!r}")
-    cities = options.get("max_search_cities", 20)
-    if isinstance(cities, bool) or not isinstance(cities, int) or cities < 1:
-        raise ConfigurationError(f"max_search_cities must be a positive integer, got {cities!r}")
-    strict = options.get("strict_schemas", False)
-    if not isinstance(strict, bool):
-        raise ConfigurationError(f"strict_schemas must be True or False, got {strict!r}")
-    return float(ttl), cities, strict
 
 
 @attrs.frozen
@@ -183,8 +183,11 @@ class WavixOperations(ProviderOperations):
 
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
-        self.coverage_ttl, self.max_search_cities, self.strict_schemas = _check_options(context.options)
-        self._cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        options = OPTIONS.check(context.options, provider="Wavix", error=ConfigurationError, defaults=True)
+        self.coverage_ttl = float(options["coverage_ttl"])
+        self.max_search_cities: int = options["max_search_cities"]
+        self.strict_schemas: bool = options["strict_schemas"]
+        self._cache = ExpiringCache(self.coverage_ttl, context.clock)
         self._lock = threading.Lock()
         self._orders: dict[str, Order] = {}
         self._references: dict[str, str] = {}
@@ -222,17 +225,6 @@ class WavixOperations(ProviderOperations):
 
     # -- coverage (cached) ----------------------------------------------------------------------
 
-    def _cached(self, key: tuple[Any, ...], fetch: Callable[[], Operation[T]]) -> Operation[T]:
-        now = self.context.clock()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
-            value: T = hit[1]
-            return value
-        value = yield from fetch()
-        if self.coverage_ttl > 0:
-            self._cache[key] = (self.context.clock() + self.coverage_ttl, value)
-        return value
-
     def _countries(self) -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
         def fetch() -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
             response = yield HttpRequest("GET", "/v1/buy/countries")
@@ -246,7 +238,7 @@ class WavixOperations(ProviderOperations):
                 known.append((iso, wire, item))
             return known
 
-        return (yield from self._cached(("countries",), fetch))
+        return (yield from self._cache.get(("countries",), fetch))
 
     def _countries_for(self, iso: str) -> Operation[list[WavixCountry]]:
         countries = yield from self._countries()
@@ -266,7 +258,7 @@ class WavixOperations(ProviderOperations):
                 raise
             return self._each(response, "regions", region_from)
 
-        return (yield from self._cached(("regions", country.id), fetch))
+        return (yield from self._cache.get(("regions", country.id), fetch))
 
     def _cities(
         self, country: WavixCountry, region: WavixRegion | None
@@ -280,7 +272,7 @@ class WavixOperations(ProviderOperations):
             response = yield HttpRequest("GET", path)
             return self._each(response, "cities", city_from)
 
-        return (yield from self._cached(("cities", country.id, region.id if region else None), fetch))
+        return (yield from self._cache.get(("cities", country.id, region.id if region else None), fetch))
 
     def _each(self, response: HttpResponse, key: str, read: Callable[[Any], T]) -> list[tuple[T, Mapping[str, Any]]]:
         """Every record under ``key``, read by ``read``, with its raw form."""
@@ -417,12 +409,12 @@ class WavixOperations(ProviderOperations):
                 yield from self._search_place(_Place(country, iso, scope, city), query, seen)
 
     def _search_place(self, place: _Place, query: SearchQuery, seen: set[str]) -> Stream:
-        page = 1
-        while True:
+        path = url_path("/v1/buy/countries/{country}/cities/{id}/dids", country=place.country.id, id=place.city.id)
+
+        def fetch(page: int) -> Operation[Page[AvailableNumber]]:
             params: dict[str, Any] = {"page": page, "per_page": PER_PAGE}
             if Capability.SMS in query.capabilities:
                 params["text_enabled_only"] = True
-            path = url_path("/v1/buy/countries/{country}/cities/{id}/dids", country=place.country.id, id=place.city.id)
             response = yield HttpRequest("GET", path, params=params)
             body = self._records(response, "available_numbers")
             try:
@@ -440,8 +432,11 @@ class WavixOperations(ProviderOperations):
                 pages = total_pages(body)
             except FieldError as error:
                 raise self._format_error(error, response) from None
+            return Page(found, total_pages=pages)
+
+        def each(page: Page[AvailableNumber]) -> Stream:
             offers = []
-            for offer in found:
+            for offer in page.items:
                 if offer.number in seen:
                     continue
                 seen.add(offer.number or "")
@@ -449,9 +444,8 @@ class WavixOperations(ProviderOperations):
                     offers.append(offer)
             if offers:
                 yield Emit(offers)
-            if not found or page >= pages:
-                return
-            page += 1
+
+        yield from numbered_pages(fetch, each=each)
 
     # -- purchase -------------------------------------------------------------------------------
 
@@ -660,15 +654,19 @@ class WavixOperations(ProviderOperations):
             params["search"] = filters.number_contains  # partial match: narrows, the core checks
         if filters.label:
             params["label"] = filters.label  # the emulator matches it ignoring case: narrows
-        page = 1
-        while True:
-            response = yield HttpRequest("GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE})
+        yield from self._numbers(params)
+
+    def _numbers(self, params: Mapping[str, Any], operation: str | None = None) -> Stream:
+        """``GET /v1/numbers`` with ``params``, page by page."""
+
+        def fetch(page: int) -> Operation[Page[DID]]:
+            response = yield HttpRequest(
+                "GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE}, operation=operation
+            )
             dids, pages = self._numbers_page(response)
-            if dids:
-                yield Emit(dids)
-            if not dids or page >= pages:
-                return
-            page += 1
+            return Page(dids, total_pages=pages)
+
+        return numbered_pages(fetch)
 
     def _numbers_page(self, response: HttpResponse) -> tuple[list[DID], int]:
         """A ``/v1/numbers`` page: its DIDs and the number of pages."""
@@ -692,22 +690,11 @@ class WavixOperations(ProviderOperations):
             raise self._format_error(error, response) from None
 
     def _find_owned(self, number: str) -> Operation[_Located | None]:
-        """The owned record of E.164 ``number`` (``GET /v1/numbers?search=<digits>``), or None."""
-        page = 1
-        while True:
-            response = yield HttpRequest(
-                "GET",
-                "/v1/numbers",
-                params={"search": number[1:], "page": page, "per_page": PER_PAGE},
-                operation="the owned-number lookup",
-            )
-            dids, pages = self._numbers_page(response)
-            for did in dids:
-                if did.number == number:
-                    return _Located(did, did.raw)
-            if not dids or page >= pages:
-                return None
-            page += 1
+        """The owned record of E.164 ``number`` (``GET /v1/numbers?search=<digits>``), or None;
+        no page after the one it is on is fetched."""
+        pages = self._numbers({"search": number[1:]}, "the owned-number lookup")
+        did: DID | None = yield from first_emitted(pages, lambda did: did.number == number)
+        return None if did is None else _Located(did, did.raw)
 
     def _ref_target(self, ref: NumberRef) -> tuple[str | None, str | None]:
         """``(record id, E.164 number)`` the caller gave (at least one is set)."""
@@ -793,7 +780,7 @@ class WavixOperations(ProviderOperations):
             except FieldError as error:
                 raise self._format_error(error, response) from None
 
-        return (yield from self._cached(("trunk", trunk_id), fetch))
+        return (yield from self._cache.get(("trunk", trunk_id), fetch))
 
     def release_number(self, ref: NumberRef) -> Operation[None]:
         """``DELETE /v1/numbers?dids=<digits>`` (``ids=<id>`` when only the record id is known).

@@ -31,6 +31,9 @@ class Param:
 
     description: str
     check: Callable[[Any], Any] = _as_is
+    default: Any = None
+    """What :meth:`Declared.check` gives with ``defaults=True`` when the name is not given
+    (not checked: the adapter's own value). ``None``: nothing."""
 
 
 @attrs.frozen
@@ -66,12 +69,29 @@ class Declared(Mapping[str, Param]):
         return None
 
     def check(
-        self, values: Mapping[str, Any] | None, *, provider: str, error: type[DidkitError] = InvalidInputError
+        self,
+        values: Mapping[str, Any] | None,
+        *,
+        provider: str,
+        error: type[DidkitError] = InvalidInputError,
+        defaults: bool = False,
     ) -> dict[str, Any]:
-        """``values`` under their declared names, each checked by its :class:`Param`.
+        """``values`` under their declared names, each checked by its :class:`Param`; with
+        ``defaults``, plus the default of every name not given that has one.
 
-        An unknown name is an ``error`` (by default :class:`~didkit.InvalidInputError`) naming the
-        known ones; so is a value its check refuses. ``None`` and ``{}`` check to ``{}``."""
+        An unknown name is an ``error`` (by default :class:`~didkit.InvalidInputError`; options
+        use :class:`~didkit.ConfigurationError`) naming the known ones; so is a value its check
+        refuses. ``None`` and ``{}`` check to ``{}`` (or the defaults)."""
+        out = self._check(values, provider=provider, error=error)
+        if defaults:
+            for name, param in self.params.items():
+                if name not in out and param.default is not None:
+                    out[name] = param.default
+        return out
+
+    def _check(
+        self, values: Mapping[str, Any] | None, *, provider: str, error: type[DidkitError]
+    ) -> dict[str, Any]:
         if values is None:
             return {}
         if not isinstance(values, Mapping):
@@ -92,3 +112,34 @@ class Declared(Mapping[str, Param]):
     def known(self) -> str:
         """``"known: a, b, c"`` (or ``"it has none"``), for messages."""
         return f"known: {', '.join(sorted(self.params))}" if self.params else "it has none"
+
+
+def check_flag(name: str) -> Callable[[Any], bool]:
+    """A :class:`Param` check: ``True`` or ``False`` only (not ``1``, not ``"yes"``)."""
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise InvalidInputError(f"{name} must be True or False, got {value!r}")
+        return value
+
+    return check
+
+
+def check_number(
+    name: str, *, minimum: float | None = None, maximum: float | None = None, integer: bool = False
+) -> Callable[[Any], Any]:
+    """A :class:`Param` check: a number (an ``int`` with ``integer``) within the bounds given;
+    ``True``/``False`` are not numbers here."""
+    kind = "an integer" if integer else "a number"
+
+    def check(value: Any) -> Any:
+        allowed = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            raise InvalidInputError(f"{name} must be {kind}, got {value!r}")
+        if minimum is not None and value < minimum:
+            raise InvalidInputError(f"{name} must be {kind} >= {minimum}, got {value!r}")
+        if maximum is not None and value > maximum:
+            raise InvalidInputError(f"{name} must be {kind} <= {maximum}, got {value!r}")
+        return value
+
+    return check

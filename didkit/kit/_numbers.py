@@ -3,7 +3,8 @@
 The provider shells check the caller's arguments into a :class:`NumberFilter` or a
 :class:`NumberUpdate` before any request. For listing, an adapter declares which neutral filters
 its carrier applies *exactly*, server-side (``ProviderOperations.server_filters``); the core
-applies every other given filter to each number the operation emits (:func:`keep_emitted`), so
+applies every other given filter to each number the operation emits
+(:func:`~didkit.kit.keep_emitted`), so
 the same call means the same thing on every carrier. An operation may still send a filter the
 carrier applies only approximately (a "contains" where the neutral meaning is "equals") to
 fetch fewer pages: the core checks those again.
@@ -18,7 +19,6 @@ from typing import Any
 
 import attrs
 
-from ..engine import Emit, Stream
 from ..errors import InvalidInputError
 from ..model import DID, Capability, NumberStatus
 from ..validation import digits_only, normalize_country
@@ -164,32 +164,3 @@ class NumberUpdate:
 
     def __bool__(self) -> bool:
         return bool(self.given() or self.carrier)
-
-
-def keep_emitted(stream: Stream, keep: Callable[[Any], bool]) -> Stream:
-    """``stream`` with only the emitted items ``keep`` accepts; every other step (requests,
-    sleeps, the answers and errors sent back) passes through unchanged. A batch left empty is
-    not emitted: the stream goes straight on to its next page."""
-    answer: Any = None
-    failure: BaseException | None = None
-    try:
-        while True:
-            try:
-                step = stream.throw(failure) if failure is not None else stream.send(answer)
-            except StopIteration:
-                return
-            failure = None
-            answer = None
-            if isinstance(step, Emit):
-                kept = [item for item in step.items if keep(item)]
-                if not kept:
-                    continue
-                step = Emit(kept)
-            try:
-                answer = yield step
-            except GeneratorExit:
-                raise
-            except BaseException as exc:
-                failure = exc
-    finally:
-        stream.close()

@@ -7,8 +7,8 @@ from typing import Any
 
 from didkit import DID, AvailableNumber, City, Country, Destination, Order, OrderStatus, ProviderCapabilities, Region
 from didkit.adapter import AsyncProvider, NumberRef, ProviderOperations, ProviderSpec, SyncProvider
-from didkit.engine import Emit, HttpRequest, Operation, Stream
-from didkit.kit import Declared, NumberFilter, NumberUpdate, Param
+from didkit.engine import HttpRequest, Operation, Stream
+from didkit.kit import Declared, NumberFilter, NumberUpdate, Page, Param, linked_pages, numbered_pages
 from didkit.model import SearchQuery
 
 
@@ -26,14 +26,13 @@ class ToyOperations(ProviderOperations):
         yield  # pragma: no cover
 
     def search_numbers(self, query: SearchQuery) -> Stream:
-        page = 1
-        while True:
+        def fetch(page: int) -> Operation[Page[AvailableNumber]]:
             response = yield HttpRequest("GET", "/offers", params={"page": page})
             body = response.json()
-            yield Emit([AvailableNumber(provider=self.provider, number=n, country="US") for n in body["items"]])
-            if page >= body["pages"]:
-                return
-            page += 1
+            offers = [AvailableNumber(provider=self.provider, number=n, country="US") for n in body["items"]]
+            return Page(offers, total_pages=body["pages"])
+
+        yield from numbered_pages(fetch)
 
     def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
         response = yield HttpRequest("POST", "/buy", json={"number": offer.number, "ref": reference}, idempotent=False)
@@ -51,12 +50,14 @@ class ToyOperations(ProviderOperations):
         params: dict[str, Any] = dict(filters.carrier)
         if filters.status:
             params["status"] = ",".join(sorted(status.value for status in filters.status))
-        url: str | None = "/numbers"
-        while url:
+
+        def fetch(url: str) -> Operation[Page[DID]]:
             response = yield HttpRequest("GET", url, params=params if url == "/numbers" else None)
             body = response.json()
-            yield Emit([DID(id=str(i), provider=self.provider, number=n) for i, n in enumerate(body["data"])])
-            url = body["links"].get("next")
+            dids = [DID(id=str(i), provider=self.provider, number=n) for i, n in enumerate(body["data"])]
+            return Page(dids, next=body["links"].get("next"))
+
+        yield from linked_pages(fetch, "/numbers")
 
     def get_number(self, ref: NumberRef) -> Operation[DID]:
         response = yield HttpRequest("GET", f"/numbers/{ref.id or ref.number}")

@@ -22,7 +22,6 @@ from didkit_didww._mapping import (
     status_for,
     trunk_from,
 )
-from didkit_didww._operations import next_page
 from didww_driver import drive, operations, response
 
 import didkit
@@ -437,9 +436,9 @@ def test_next_page() -> None:
         return Document.parse({"data": [], **top}, provider="didww")
 
     nxt = "https://api.didww.com/v3/dids?page%5Bnumber%5D=3&page%5Bsize%5D=50"
-    assert next_page(doc(links={"next": nxt}), 2, 50) == 3
-    assert next_page(doc(links={"next": {"href": "https://x/v3/dids?foo=1"}}), 2, 50) == 3
-    assert next_page(doc(links={"first": "a", "last": "b"}, meta={"total_records": 500}), 1, 50) is None
-    assert next_page(doc(meta={"total_records": 120}), 2, 50) == 3
-    assert next_page(doc(meta={"total_records": 100}), 2, 50) is None
-    assert next_page(doc(), 1, 50) is None
+    assert doc(links={"next": nxt}).next_page(2, 50) == 3
+    assert doc(links={"next": {"href": "https://x/v3/dids?foo=1"}}).next_page(2, 50) == 3
+    assert doc(links={"first": "a", "last": "b"}, meta={"total_records": 500}).next_page(1, 50) is None
+    assert doc(meta={"total_records": 120}).next_page(2, 50) == 3
+    assert doc(meta={"total_records": 100}).next_page(2, 50) is None
+    assert doc().next_page(1, 50) is None

@@ -385,8 +385,7 @@ class _ProviderCore:
         if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
             raise InvalidInputError(f"wait must be a number of seconds >= 0, got {wait!r}")
 
-    @staticmethod
-    def _check_destinations(destinations: Sequence[Destination]) -> tuple[Destination, ...]:
+    def _check_destinations(self, destinations: Sequence[Destination]) -> tuple[Destination, ...]:
         if isinstance(destinations, Destination):
             destinations = [destinations]
         items = tuple(destinations)
@@ -396,6 +395,15 @@ class _ProviderCore:
             if not isinstance(item, Destination):
                 raise InvalidInputError(
                     f"destinations must be Destination objects (Destination.sip/pstn/trunk), got {item!r}"
+                )
+        kinds = self.capabilities.destination_kinds
+        for item in items:
+            if item.kind not in kinds:
+                offered = ", ".join(sorted(kind.value for kind in kinds)) or "none"
+                raise UnsupportedOperationError(
+                    f"{self.name} cannot route calls to a {item.kind.value} destination "
+                    f"(capabilities.destination_kinds: {offered})",
+                    provider=self.name,
                 )
         seen: set[tuple[object, ...]] = set()
         for item in items:

@@ -20,7 +20,7 @@ ProvidersOption = Annotated[
 ]
 NumberArgument = Annotated[str, typer.Argument(help="The number, E.164 (e.g. +12135550123).", metavar="NUMBER")]
 
-_ROUTE_OPTIONS = {"--sip": "sip", "--pstn": "pstn", "--trunk": "trunk"}
+_ROUTE_OPTIONS = {"--sip": "sip", "--pstn": "pstn", "--trunk": "trunk", "--url": "url"}
 _ROUTE_KINDS = "didkit.route_kinds"
 
 
@@ -152,23 +152,27 @@ def route(
     trunk: Annotated[
         list[str] | None, typer.Option("--trunk", help="Send calls to this carrier SIP trunk (its id).", metavar="ID")
     ] = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option("--url", help="Let this https URL route each call (where the carrier can).", metavar="URL"),
+    ] = None,
     provider: ProvidersOption = None,
 ) -> None:
     """Set where inbound calls go, replacing what was there.
 
-    Repeat --sip/--pstn/--trunk for failover: the order you give them (across kinds) is the
+    Repeat --sip/--pstn/--trunk/--url for failover: the order you give them (across kinds) is the
     priority order, first = priority 1.
     Example: didkit numbers route +12135550123 --sip sip:pbx@example.com --pstn +14155550100
     """
     from ..model import Destination
 
-    values = {"sip": list(sip or ()), "pstn": list(pstn or ()), "trunk": list(trunk or ())}
+    values = {"sip": list(sip or ()), "pstn": list(pstn or ()), "trunk": list(trunk or ()), "url": list(url or ())}
     kinds: list[str] = list(ctx.meta.get(_ROUTE_KINDS) or ())
     if sorted(kinds) != sorted(kind for kind, items in values.items() for _ in items):
         kinds = [kind for kind, items in values.items() for _ in items]  # invoked without RouteCommand
     if not kinds:
-        fail("give at least one --sip, --pstn or --trunk", EXIT_USAGE)
-    makers = {"sip": Destination.sip, "pstn": Destination.pstn, "trunk": Destination.trunk}
+        fail("give at least one --sip, --pstn, --trunk or --url", EXIT_USAGE)
+    makers = {"sip": Destination.sip, "pstn": Destination.pstn, "trunk": Destination.trunk, "url": Destination.url}
     queues = {kind: iter(items) for kind, items in values.items()}
     destinations = [makers[kind](next(queues[kind])) for kind in kinds]  # validated before any request
 

@@ -46,16 +46,34 @@ def _params(value: Mapping[str, Any] | QueryParams | None) -> tuple[tuple[str, s
     return tuple(out)
 
 
+def _form(value: Mapping[str, Any] | QueryParams | None) -> tuple[tuple[str, str], ...] | None:
+    return None if value is None else _params(value)
+
+
+def _one_body(instance: HttpRequest, attribute: Any, value: Any) -> None:
+    if value is not None and instance.json is not None:
+        from ..errors import InvalidInputError
+
+        raise InvalidInputError("a request has one body: json or form, not both")
+
+
 @attrs.frozen
 class HttpRequest:
     """A request description. ``path`` is relative to the provider's base URL (or absolute,
     for a ``links.next`` URL). ``idempotent`` decides whether the engine may retry it:
-    it defaults to ``True`` for GET/HEAD/OPTIONS only; purchases must never be."""
+    it defaults to ``True`` for GET/HEAD/OPTIONS only; purchases must never be.
+
+    The body is ``json`` (sent with the provider's content type) or ``form``: fields sent
+    ``application/x-www-form-urlencoded``, given and converted as ``params`` are (a list value
+    repeats the field; ``None`` leaves it out; booleans are ``true``/``false``)."""
 
     method: str
     path: str
     params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_params)
     json: Any = attrs.field(default=None, repr=False)  # may carry credentials (a token request)
+    form: tuple[tuple[str, str], ...] | None = attrs.field(
+        default=None, converter=_form, validator=_one_body, repr=False, kw_only=True
+    )  # may carry credentials too
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)  # may carry a key
     idempotent: bool | None = None
     operation: str | None = None

@@ -224,3 +224,12 @@ def test_set_carrier_field_on_wavix(didkit_cli: Invoker, one_error_line: Callabl
     renew = didkit_cli("--sandbox", "numbers", "set", number, "--auto-renew")
     assert renew.exit_code == 2
     assert "renewal" in one_error_line(renew)
+
+
+def test_route_to_a_url_is_refused_where_the_carrier_cannot(
+    didkit_cli: Invoker, one_error_line: Callable[[Result], str]
+) -> None:
+    number = _first(didkit_cli, "didww")
+    result = didkit_cli("--sandbox", "numbers", "route", number, "--url", "https://calls.example.com/voice")
+    assert result.exit_code == 2
+    assert "url" in one_error_line(result)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from didkit import DID, AvailableNumber, City, Country, Destination, Order, OrderStatus, ProviderCapabilities, Region
+from didkit import (
+    DID,
+    AvailableNumber,
+    City,
+    Country,
+    Destination,
+    DestinationKind,
+    Order,
+    OrderStatus,
+    ProviderCapabilities,
+    Region,
+)
 from didkit.adapter import AsyncProvider, NumberRef, ProviderOperations, ProviderSpec, SyncProvider
 from didkit.engine import HttpRequest, Operation, Stream
 from didkit.kit import Declared, NumberFilter, NumberUpdate, Page, Param, linked_pages, numbered_pages
@@ -81,7 +92,9 @@ class ToyOperations(ProviderOperations):
 TOY = ProviderSpec(
     name="toy",
     default_base_url="https://toy.test/api",
-    capabilities=ProviderCapabilities(),
+    capabilities=ProviderCapabilities(
+        destination_kinds={DestinationKind.SIP_URI, DestinationKind.PSTN, DestinationKind.SIP_TRUNK}
+    ),
     auth_headers=lambda key: {"Authorization": f"Token {key}"},
     operations=ToyOperations,
     api_key_env="TOY_API_KEY",

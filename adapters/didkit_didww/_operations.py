@@ -18,6 +18,7 @@ from didkit import (
     DestinationKind,
     MessagingKind,
     MessagingRoute,
+    NumberStatus,
     NumberType,
     Order,
     OrderStatus,
@@ -160,6 +161,15 @@ OPTIONS = Declared(
     },
 )
 """Adapter options accepted by ``didkit.connect("didww", ...)``."""
+
+
+STATUS_NARROWING: Mapping[NumberStatus, Mapping[str, str]] = {
+    NumberStatus.ACTIVE: {"terminated": "false", "awaiting_registration": "false", "blocked": "false"},
+    NumberStatus.PENDING: {"terminated": "false", "awaiting_registration": "true"},
+    NumberStatus.BLOCKED: {"terminated": "false", "awaiting_registration": "false", "blocked": "true"},
+}
+"""``filter[...]`` that narrow ``list_numbers(status=...)`` to a superset of one status (the
+status is derived from several fields; RELEASING is an "or" no filter can say)."""
 
 
 def _capacity_limit(value: Any) -> int | None:
@@ -699,6 +709,12 @@ class DidwwOperations(ProviderOperations):
             wire["country.id"] = country_id
         if filters.label and "description" not in wire:
             wire["description"] = filters.label  # DIDWW matches a part of it: narrows, the core checks
+        if len(filters.status) == 1:
+            for name, value in STATUS_NARROWING.get(next(iter(filters.status)), {}).items():
+                wire.setdefault(name, value)  # a superset of the status (several fields make it): the core checks
+        features = [FEATURE_FOR_CAPABILITY.get(capability) for capability in filters.capability]
+        if features and all(features) and "did_group.features" not in wire:
+            wire["did_group.features"] = ",".join(sorted(f for f in features if f))  # narrows, the core checks
         includes = [*self.did_include, *(path for path in include if path not in self.did_include)]
         return query(filters=wire, include=includes, sort=sort)
 

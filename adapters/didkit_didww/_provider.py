@@ -160,7 +160,9 @@ class DidwwProvider(SyncProvider):
     one); several destinations through a voice-in trunk group, in priority order.
 
     ``list_numbers`` filters ``country`` server-side (``filter[country.id]``) and narrows
-    ``label`` with ``filter[description]``; the core applies the rest of the neutral filters.
+    ``label`` (``filter[description]``), one ``status`` (``terminated``, ``awaiting_registration``,
+    ``blocked``) and ``capability`` (``did_group.features``) server-side; the core checks those
+    and applies the rest.
     ``carrier_filters`` takes DIDWW's ``filter[...]`` names (``{"terminated": False}``,
     ``{"number": "+1212…"}``, ``{"order.id": …}`` or ``{"order_id": …}``), plus ``include`` and
     ``sort`` (``"-created_at"``); all are checked against DIDWW's spec at the call, before any

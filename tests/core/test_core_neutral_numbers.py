@@ -81,6 +81,16 @@ def test_didww_filters_the_country_server_side_and_wavix_narrows_by_search() -> 
         list(didww.list_numbers(country="DE"))
         sent = [r for r in didww.emulator.requests if r.path.endswith("/dids")]
         assert len(sent) == 1 and sent[0].arg("filter[country.id]")
+        didww.emulator.requests.clear()
+        pending = list(didww.list_numbers(status="pending", capability="sms"))
+        (sent_pending,) = [r for r in didww.emulator.requests if r.path.endswith("/dids")]
+        assert (sent_pending.arg("filter[awaiting_registration]"), sent_pending.arg("filter[terminated]")) == (
+            "true",
+            "false",
+        )
+        assert sent_pending.arg("filter[did_group.features]")  # narrowed; the core checks the rest
+        assert all(d.status is NumberStatus.PENDING and Capability.SMS in d.capabilities for d in pending)
+        assert list(didww.list_numbers(status="active", carrier_filters={"terminated": True})) == []
     with didkit.connect("wavix", sandbox=True) as wavix:
         list(wavix.list_numbers(number_contains="+1 (212)", label="Support line"))
         sent = [r for r in wavix.emulator.requests if r.path == "/v1/numbers"]

@@ -18,8 +18,8 @@ import random
 import re
 import time
 import warnings
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from types import TracebackType
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from types import EllipsisType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
@@ -41,15 +41,18 @@ from .engine import (
     default_classify,
 )
 from .errors import ConfigurationError, InvalidInputError, ProviderError, UnsupportedOperationError
+from .kit import NEUTRAL_FILTERS, Declared, NumberFilter, NumberUpdate, keep_emitted
 from .model import (
     DID,
     AvailableNumber,
+    Capability,
     City,
     Country,
     Destination,
     Hold,
     MessagingKind,
     MessagingRoute,
+    NumberStatus,
     Order,
     ProviderCapabilities,
     Region,
@@ -122,9 +125,20 @@ class ProviderOperations(abc.ABC):
     """A carrier's logic, sans-I/O: each method returns a generator of engine steps.
 
     Operations receive validated input (ISO country codes, :class:`NumberRef`, destinations
-    with priorities 1..n). They raise typed :mod:`didkit.errors` for anything the carrier
-    sends that does not fit.
+    with priorities 1..n, a checked :class:`~didkit.kit.NumberFilter` or
+    :class:`~didkit.kit.NumberUpdate`). They raise typed :mod:`didkit.errors` for anything the
+    carrier sends that does not fit.
+
+    Declarations (class attributes; ``__init__`` may replace them, e.g. per API version):
     """
+
+    server_filters: frozenset[str] = frozenset()
+    """The neutral ``list_numbers`` filters (:data:`~didkit.kit.NEUTRAL_FILTERS`) this carrier
+    applies exactly, server-side. The core applies every other given one to each emitted DID."""
+    number_filters: Declared = Declared("filter")
+    """The carrier-only ``list_numbers`` filters (``carrier_filters={...}``)."""
+    update_fields: Declared = Declared("update field")
+    """The carrier-only ``update_number`` fields (``carrier_fields={...}``)."""
 
     def __init__(self, context: OperationContext) -> None:
         self.context = context
@@ -153,13 +167,17 @@ class ProviderOperations(abc.ABC):
     def get_order(self, order_id: str) -> Operation[Order]: ...
 
     @abc.abstractmethod
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream: ...
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        """Owned numbers. Apply ``filters.carrier`` and, exactly, the neutral filters named in
+        :attr:`server_filters`; the core applies the rest to what this emits."""
 
     @abc.abstractmethod
     def get_number(self, ref: NumberRef) -> Operation[DID]: ...
 
     @abc.abstractmethod
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]: ...
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
+        """Change what ``changes`` gives (at least one thing). A neutral field is only ever
+        given where ``capabilities.labels`` / ``capabilities.auto_renew`` allow it."""
 
     @abc.abstractmethod
     def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]: ...
@@ -547,8 +565,7 @@ class _ProviderCore:
             return self.operations.purchase_quantity(offer, quantity, reference, wait)
         return self.operations.purchase(offer, reference, wait)
 
-    @staticmethod
-    def _check_destinations(destinations: Sequence[Destination]) -> tuple[Destination, ...]:
+    def _check_destinations(self, destinations: Sequence[Destination]) -> tuple[Destination, ...]:
         if isinstance(destinations, Destination):
             destinations = [destinations]
         items = tuple(destinations)
@@ -558,6 +575,15 @@ class _ProviderCore:
             if not isinstance(item, Destination):
                 raise InvalidInputError(
                     f"destinations must be Destination objects (Destination.sip/pstn/trunk), got {item!r}"
+                )
+        kinds = self.capabilities.destination_kinds
+        for item in items:
+            if item.kind not in kinds:
+                offered = ", ".join(sorted(kind.value for kind in kinds)) or "none"
+                raise UnsupportedOperationError(
+                    f"{self.name} cannot route calls to a {item.kind.value} destination "
+                    f"(capabilities.destination_kinds: {offered})",
+                    provider=self.name,
                 )
         seen: set[tuple[object, ...]] = set()
         for item in items:
@@ -602,16 +628,78 @@ class _ProviderCore:
             )
         return tuple(checked)
 
-    @staticmethod
-    def _check_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
-        if not changes:
-            raise InvalidInputError("update_number() needs at least one change")
-        value = changes.get("label")
-        if "label" in changes and value is not None and not isinstance(value, str):
-            raise InvalidInputError(f"label must be a string or None, got {value!r}")
-        if "auto_renew" in changes and not isinstance(changes["auto_renew"], bool):
-            raise InvalidInputError("auto_renew must be True or False")
-        return dict(changes)
+    def _number_filter(
+        self,
+        country: str | None,
+        number_contains: str | int | None,
+        label: str | None,
+        status: NumberStatus | str | Iterable[NumberStatus | str] | None,
+        capability: Capability | str | Iterable[Capability | str] | None,
+        carrier_filters: Mapping[str, Any] | None,
+        legacy: Mapping[str, Any],
+    ) -> NumberFilter:
+        declared = self.operations.number_filters
+        carrier = self._with_legacy(carrier_filters, legacy, "list_numbers", "carrier_filters", declared)
+        if carrier and not declared:
+            neutral = ", ".join(NEUTRAL_FILTERS)
+            raise InvalidInputError(f"{self.name} has no carrier filters (the neutral ones: {neutral})")
+        checked = declared.check(carrier, provider=self.name)
+        return NumberFilter(country, number_contains, label, status, capability, checked)
+
+    def _numbers(self, filters: NumberFilter) -> Stream:
+        """The operation's stream, with the neutral filters the carrier left undone applied."""
+        stream = self.operations.list_numbers(filters)
+        keep = filters.predicate(self.operations.server_filters)
+        return stream if keep is None else keep_emitted(stream, keep)
+
+    def _number_update(
+        self,
+        label: str | EllipsisType | None,
+        auto_renew: bool | EllipsisType,
+        carrier_fields: Mapping[str, Any] | None,
+        legacy: Mapping[str, Any],
+    ) -> NumberUpdate:
+        declared = self.operations.update_fields
+        carrier = self._with_legacy(carrier_fields, legacy, "update_number", "carrier_fields", declared)
+        update = NumberUpdate(label, auto_renew, declared.check(carrier, provider=self.name))
+        capabilities = self.capabilities
+        if "label" in update.given() and not capabilities.labels:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot set a number's label (capabilities.labels is False)", provider=self.name
+            )
+        if "auto_renew" in update.given() and not capabilities.auto_renew:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot turn a number's renewal on or off (capabilities.auto_renew is False)",
+                provider=self.name,
+            )
+        return update
+
+    def _with_legacy(
+        self, given: Mapping[str, Any] | None, legacy: Mapping[str, Any], method: str, keyword: str, declared: Declared
+    ) -> dict[str, Any]:
+        """``given`` plus carrier names passed the old way, as keywords (deprecated; a name the
+        carrier does not declare is an error, not a deprecation)."""
+        if given is not None and not isinstance(given, Mapping):
+            raise InvalidInputError(f"{keyword} must be a mapping of name to value, got {given!r}")
+        merged = dict(given or {})
+        for name in legacy:
+            if declared.name_of(name) is None:
+                raise InvalidInputError(
+                    f"{method}() has no keyword {name!r}, and {self.name} has no {declared.what} {name!r} "
+                    f"({declared.known()})"
+                )
+        if legacy:
+            names = ", ".join(f"{name}=..." for name in legacy)
+            warnings.warn(
+                f"{method}({names}) is deprecated: pass carrier-only names as {keyword}={{...}}",
+                DeprecationWarning,
+                stacklevel=4,
+            )
+            for name, value in legacy.items():
+                if name in merged:
+                    raise InvalidInputError(f"{name!r} is given both as a keyword and in {keyword}")
+                merged[name] = value
+        return merged
 
     def _split_messaging(self, changes: dict[str, Any]) -> tuple[MessagingRoute, ...] | None:
         """``update_number(sms_webhook_url=...)``, deprecated: the routes it stands for (taken out
@@ -726,20 +814,45 @@ class SyncProvider(_ProviderCore):
         """An order by the carrier's id."""
         return self._runner.run(self.operations.get_order(self._order_ref(order_id)))
 
-    def list_numbers(self, **filters: Any) -> Iterator[DID]:
-        """Every owned number, pages fetched lazily."""
-        return self._runner.iterate(self.operations.list_numbers(filters))
+    def list_numbers(
+        self,
+        *,
+        country: str | None = None,
+        number_contains: str | int | None = None,
+        label: str | None = None,
+        status: NumberStatus | str | Iterable[NumberStatus | str] | None = None,
+        capability: Capability | str | Iterable[Capability | str] | None = None,
+        carrier_filters: Mapping[str, Any] | None = None,
+        **legacy: Any,
+    ) -> Iterator[DID]:
+        """Every owned number, pages fetched lazily, filtered (see :class:`~didkit.NumberProvider`).
+        Carrier filters as keywords (``search=...``) are deprecated: use ``carrier_filters``."""
+        filters = self._number_filter(country, number_contains, label, status, capability, carrier_filters, legacy)
+        return self._runner.iterate(self._numbers(filters))
 
     def get_number(self, ref: DID | str) -> DID:
         """An owned number by id or E.164 number."""
         return self._runner.run(self.operations.get_number(self._ref(ref)))
 
-    def update_number(self, did: DID | str, **changes: Any) -> DID:
-        """Change only the given fields."""
-        routes = self._split_messaging(changes)
-        if routes is not None and not changes:
+    def update_number(
+        self,
+        did: DID | str,
+        *,
+        label: str | EllipsisType | None = ...,
+        auto_renew: bool | EllipsisType = ...,
+        carrier_fields: Mapping[str, Any] | None = None,
+        **legacy: Any,
+    ) -> DID:
+        """Change only the given fields (see :class:`~didkit.NumberProvider`). Carrier fields as
+        keywords are deprecated (use ``carrier_fields``); ``sms_webhook_url=`` calls
+        :meth:`set_messaging`."""
+        routes = self._split_messaging(legacy)
+        update = self._number_update(label, auto_renew, carrier_fields, legacy)
+        if routes is not None and not update:
             return self.set_messaging(did, routes)
-        result = self._runner.run(self.operations.update_number(self._ref(did), self._check_changes(changes)))
+        if not update:
+            raise InvalidInputError("update_number() needs at least one change")
+        result = self._runner.run(self.operations.update_number(self._ref(did), update))
         return result if routes is None else self.set_messaging(did, routes)
 
     def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
@@ -846,18 +959,39 @@ class AsyncProvider(_ProviderCore):
     async def get_order(self, order_id: str) -> Order:
         return await self._runner.run(self.operations.get_order(self._order_ref(order_id)))
 
-    def list_numbers(self, **filters: Any) -> AsyncIterator[DID]:
-        return self._runner.iterate(self.operations.list_numbers(filters))
+    def list_numbers(
+        self,
+        *,
+        country: str | None = None,
+        number_contains: str | int | None = None,
+        label: str | None = None,
+        status: NumberStatus | str | Iterable[NumberStatus | str] | None = None,
+        capability: Capability | str | Iterable[Capability | str] | None = None,
+        carrier_filters: Mapping[str, Any] | None = None,
+        **legacy: Any,
+    ) -> AsyncIterator[DID]:
+        filters = self._number_filter(country, number_contains, label, status, capability, carrier_filters, legacy)
+        return self._runner.iterate(self._numbers(filters))
 
     async def get_number(self, ref: DID | str) -> DID:
         return await self._runner.run(self.operations.get_number(self._ref(ref)))
 
-    async def update_number(self, did: DID | str, **changes: Any) -> DID:
-        routes = self._split_messaging(changes)
-        if routes is not None and not changes:
+    async def update_number(
+        self,
+        did: DID | str,
+        *,
+        label: str | EllipsisType | None = ...,
+        auto_renew: bool | EllipsisType = ...,
+        carrier_fields: Mapping[str, Any] | None = None,
+        **legacy: Any,
+    ) -> DID:
+        routes = self._split_messaging(legacy)
+        update = self._number_update(label, auto_renew, carrier_fields, legacy)
+        if routes is not None and not update:
             return await self.set_messaging(did, routes)
-        checked = self._check_changes(changes)
-        result = await self._runner.run(self.operations.update_number(self._ref(did), checked))
+        if not update:
+            raise InvalidInputError("update_number() needs at least one change")
+        result = await self._runner.run(self.operations.update_number(self._ref(did), update))
         return result if routes is None else await self.set_messaging(did, routes)
 
     async def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:

@@ -411,6 +411,26 @@ class Document:
             link = link.get("href")
         return link if isinstance(link, str) and link else None
 
+    def next_page(self, number: int, size: int) -> int | None:
+        """The ``page[number]`` after page ``number`` (of ``size`` resources): from ``links.next``
+        (its ``page[number]``), else from ``meta.total_records``; ``None`` on the last page.
+        Only the number is taken from a link: the next request is built from the caller's own
+        base URL, so a proxy or ``base_url`` override is never bypassed by an absolute link."""
+        link = self.next_link
+        if link:
+            from urllib.parse import parse_qs, urlsplit
+
+            values = parse_qs(urlsplit(link).query).get("page[number]")
+            if values and values[0].isdigit() and int(values[0]) > number:
+                return int(values[0])
+            return number + 1
+        if self.links:
+            return None
+        total = self.meta.get("total_records")
+        if isinstance(total, int) and not isinstance(total, bool) and number * size < total:
+            return number + 1
+        return None
+
 
 def query(
     *,

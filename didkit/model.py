@@ -80,6 +80,9 @@ class DestinationKind(str, enum.Enum):
     SIP_URI = "sip_uri"
     PSTN = "pstn"
     SIP_TRUNK = "sip_trunk"
+    URL = "url"
+    """An https URL the carrier asks what to do with each call (a call-control webhook, as
+    TwiML-style carriers route calls); only where ``capabilities.destination_kinds`` has it."""
 
 
 class MessagingKind(str, enum.Enum):
@@ -239,6 +242,8 @@ def _to_destination_target(value: Any, kind: DestinationKind) -> str:
         return normalize_sip_uri(value)
     if kind is DestinationKind.PSTN:
         return normalize_e164(value, what="PSTN destination")
+    if kind is DestinationKind.URL:
+        return normalize_https_url(value, what="call URL")
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError(f"a SIP trunk destination needs the trunk's name or id, got {value!r}")
     return value.strip()
@@ -295,6 +300,13 @@ class Destination:
         """Calls go to one of the carrier's SIP trunks, by the carrier's trunk id (``name``, the
         trunk's name, is what the carrier shows; it defaults to the id)."""
         return cls(DestinationKind.SIP_TRUNK, name or ("" if trunk_id is None else str(trunk_id)), priority, trunk_id)
+
+    @classmethod
+    def url(cls, url: str, *, priority: int = 1) -> Destination:
+        """Calls are routed by an https URL the carrier asks what to do with each call (a
+        call-control webhook). Carriers that cannot (``DestinationKind.URL`` not in their
+        ``capabilities.destination_kinds``) refuse it before any request."""
+        return cls(DestinationKind.URL, url, priority)
 
     def with_priority(self, priority: int) -> Destination:
         """The same destination at another priority."""
@@ -372,6 +384,9 @@ class ProviderCapabilities:
     immediate_release: bool = False
     sms_config: bool = False
     labels: bool = False
+    """``update_number(label=...)`` sets (or clears) a number's label."""
+    auto_renew: bool = False
+    """``update_number(auto_renew=...)`` turns a number's renewal on or off."""
     specific_numbers: bool = True
     carrier_side_reference: bool = False
     multiple_messaging_routes: bool = False
@@ -380,6 +395,7 @@ class ProviderCapabilities:
     """``purchase_offers`` buys several specific offers in one request (Wavix: one cart checkout)."""
     number_types: frozenset[NumberType] = attrs.field(factory=frozenset, converter=_number_types)
     destination_kinds: frozenset[DestinationKind] = attrs.field(factory=frozenset, converter=_destination_kinds)
+    """The destination kinds ``set_destinations`` takes; any other is refused before any request."""
 
 
 def _positive_limit(instance: Any, attribute: Any, value: int | None) -> None:

@@ -12,18 +12,20 @@ protocols plus ``emulator``, the stateful fake carrier behind them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
-from types import TracebackType
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from types import EllipsisType, TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .model import (
     DID,
     AvailableNumber,
+    Capability,
     City,
     Country,
     Destination,
     Hold,
     MessagingRoute,
+    NumberStatus,
     Order,
     ProviderCapabilities,
     Region,
@@ -105,17 +107,45 @@ class NumberProvider(Protocol):
         """An order by the carrier's id, with its numbers once completed."""
         ...
 
-    def list_numbers(self, **filters: Any) -> Iterator[DID]:
-        """Every owned number, pages fetched lazily; ``filters`` are carrier-specific."""
+    def list_numbers(
+        self,
+        *,
+        country: str | None = None,
+        number_contains: str | int | None = None,
+        label: str | None = None,
+        status: NumberStatus | str | Iterable[NumberStatus | str] | None = None,
+        capability: Capability | str | Iterable[Capability | str] | None = None,
+        carrier_filters: Mapping[str, Any] | None = None,
+    ) -> Iterator[DID]:
+        """Every owned number, pages fetched lazily, with only those that match every filter given.
+
+        The keyword filters mean the same on every carrier (each is applied server-side where the
+        carrier can, client-side otherwise): ``country`` (ISO code), ``number_contains`` (digits
+        of the E.164 number, country code included), ``label`` (equal), ``status`` (one or
+        several :class:`~didkit.NumberStatus`: any of them), ``capability`` (one or several
+        :class:`~didkit.Capability`: all of them). ``carrier_filters`` are the carrier's own,
+        checked against its names before any request (:class:`~didkit.InvalidInputError`
+        naming the known ones)."""
         ...
 
     def get_number(self, ref: DID | str) -> DID:
         """An owned number by the carrier's id or by E.164 number (with ``+``)."""
         ...
 
-    def update_number(self, did: DID | str, **changes: Any) -> DID:
-        """Change only the given fields (``label``, ``auto_renew``, carrier fields ...).
-        ``sms_webhook_url=`` is deprecated: it calls :meth:`set_messaging`."""
+    def update_number(
+        self,
+        did: DID | str,
+        *,
+        label: str | EllipsisType | None = ...,
+        auto_renew: bool | EllipsisType = ...,
+        carrier_fields: Mapping[str, Any] | None = None,
+    ) -> DID:
+        """Change only what is given: ``label`` (``None`` clears it; ``capabilities.labels``),
+        ``auto_renew`` (``capabilities.auto_renew``), the carrier's own ``carrier_fields``. A
+        neutral field the carrier lacks is an :class:`~didkit.UnsupportedOperationError`, an
+        unknown carrier field an :class:`~didkit.InvalidInputError`, both before any request.
+        Carrier fields passed as keywords still work, deprecated; ``sms_webhook_url=`` is
+        deprecated too: it calls :meth:`set_messaging`."""
         ...
 
     def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
@@ -196,11 +226,27 @@ class AsyncNumberProvider(Protocol):
 
     async def get_order(self, order_id: str) -> Order: ...
 
-    def list_numbers(self, **filters: Any) -> AsyncIterator[DID]: ...
+    def list_numbers(
+        self,
+        *,
+        country: str | None = None,
+        number_contains: str | int | None = None,
+        label: str | None = None,
+        status: NumberStatus | str | Iterable[NumberStatus | str] | None = None,
+        capability: Capability | str | Iterable[Capability | str] | None = None,
+        carrier_filters: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[DID]: ...
 
     async def get_number(self, ref: DID | str) -> DID: ...
 
-    async def update_number(self, did: DID | str, **changes: Any) -> DID: ...
+    async def update_number(
+        self,
+        did: DID | str,
+        *,
+        label: str | EllipsisType | None = ...,
+        auto_renew: bool | EllipsisType = ...,
+        carrier_fields: Mapping[str, Any] | None = None,
+    ) -> DID: ...
 
     async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID: ...
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
 import attrs
 
@@ -21,6 +20,7 @@ from didkit import (
     Hold,
     MessagingKind,
     MessagingRoute,
+    NumberStatus,
     NumberType,
     Order,
     OrderStatus,
@@ -45,6 +45,18 @@ from didkit.errors import (
     UnsupportedOperationError,
 )
 from didkit.jsonapi import Document, Resource, query, to_one
+from didkit.kit import (
+    Declared,
+    ExpiringCache,
+    NumberFilter,
+    NumberUpdate,
+    Page,
+    Param,
+    check_flag,
+    check_number,
+    collect,
+    linked_pages,
+)
 from didkit.places import matching_cities, matching_regions, unknown_place
 from didkit.reconcile import SettleWindow, settle_purchase
 from didkit.schema import SchemaSet
@@ -82,8 +94,6 @@ from ._wire import PROVIDER, AvailableDidAttributes, NamedAttributes, Reservatio
 
 logger = logging.getLogger("didkit")
 
-T = TypeVar("T")
-
 SCHEMAS = SchemaSet("didkit_didww")
 """Where the ``dids`` schema describes a DID's attributes."""
 
@@ -103,7 +113,6 @@ SMS_INCLUDE: tuple[str, ...] = ("sms_trunk", "sms_trunk_group", "sms_trunk_group
 GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
 
 SEARCH_PAGE_SIZE = 100
-UPDATABLE = ("label", "auto_renew", "capacity_limit")
 SMS_WEBHOOK_BODY = '{"from":"{SMS_SRC_ADDR}","to":"{SMS_DST_ADDR}","text":"{SMS_TEXT}","time":"{SMS_TIME}"}'
 """What an SMS trunk didkit creates posts (JSON; DIDWW fills the placeholders): the body of the
 http_in example in DIDWW's 2026-11-19 sms-trunk pages."""
@@ -118,47 +127,102 @@ RESERVATION_LIMIT = 10
 lasts 10 minutes."""
 _NAME_LIMIT = 100
 
-OPTIONS = (
-    "api_version",
-    "auth_url",
-    "token_lifetime",
-    "coverage_ttl",
-    "page_size",
-    "allow_back_ordering",
-    "callback_url",
-    "callback_method",
-    "poll_interval",
-    "poll_max_interval",
-    "specific_numbers",
-    "strict_schemas",
-    "settle_window",
+def _http_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise InvalidInputError(f"callback_url must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _callback_method(value: Any) -> str:
+    if str(value).lower() not in ("get", "post"):
+        raise InvalidInputError(f"callback_method must be 'get' or 'post', got {value!r}")
+    return str(value).lower()
+
+
+OPTIONS = Declared(
+    "option",
+    {
+        "api_version": Param('"2026-11-19" (the default) or "2026-04-16"'),
+        "auth_url": Param("the token service's root (2026-11-19; didkit appends /token)"),
+        "token_lifetime": Param("seconds a minted token lives (60-3600, default 900)"),
+        "coverage_ttl": Param(
+            "seconds countries, regions, cities and DID group types stay cached (default 3600; 0 disables)",
+            check_number("coverage_ttl", minimum=0),
+            default=3600.0,
+        ),
+        "page_size": Param(
+            "page[size] for listings (default: the API version's maximum)", check_number("page_size", minimum=1)
+        ),
+        "allow_back_ordering": Param("sent with every order", bool),
+        "callback_url": Param("sent with every order", _http_url),
+        "callback_method": Param('"get" or "post", sent with every order', _callback_method),
+        "poll_interval": Param(
+            "first pause (seconds) between polls of a pending order (default 1)",
+            check_number("poll_interval", minimum=0),
+            default=1.0,
+        ),
+        "poll_max_interval": Param(
+            "longest pause between polls of a pending order (default 10)",
+            check_number("poll_max_interval", minimum=0),
+            default=10.0,
+        ),
+        "specific_numbers": Param("search also lists specific numbers without contains/prefix", bool),
+        "strict_schemas": Param(
+            "also validate every response whole against the adapter's JSON Schemas", check_flag("strict_schemas")
+        ),
+        "settle_window": Param(
+            "seconds an order whose outcome is unknown is looked for by its reference before 'no such order' "
+            "counts as not bought (default 10; 0 believes the first look)"
+        ),
+    },
 )
+"""Adapter options accepted by ``didkit.connect("didww", ...)``."""
 
 
-def _number(value: Any, name: str, *, minimum: float, maximum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise ConfigurationError(f"option {name} must be a number >= {minimum}, got {value!r}")
-    if maximum is not None and value > maximum:
-        raise ConfigurationError(f"option {name} must be at most {maximum}, got {value!r}")
-    return float(value)
+STATUS_NARROWING: Mapping[NumberStatus, Mapping[str, str]] = {
+    NumberStatus.ACTIVE: {"terminated": "false", "awaiting_registration": "false", "blocked": "false"},
+    NumberStatus.PENDING: {"terminated": "false", "awaiting_registration": "true"},
+    NumberStatus.BLOCKED: {"terminated": "false", "awaiting_registration": "false", "blocked": "true"},
+}
+"""``filter[...]`` that narrow ``list_numbers(status=...)`` to a superset of one status (the
+status is derived from several fields; RELEASING is an "or" no filter can say)."""
 
 
-def next_page(document: Document, number: int, size: int) -> int | None:
-    """The page after ``number``: from ``links.next`` (its ``page[number]``), else from
-    ``meta.total_records``; ``None`` on the last page. The next request is built from our own
-    base URL, so a proxy or ``base_url`` override is never bypassed by an absolute link."""
-    link = document.next_link
-    if link:
-        values = parse_qs(urlsplit(link).query).get("page[number]")
-        if values and values[0].isdigit() and int(values[0]) > number:
-            return int(values[0])
-        return number + 1
-    if document.links:
-        return None
-    total = document.meta.get("total_records")
-    if isinstance(total, int) and not isinstance(total, bool) and number * size < total:
-        return number + 1
-    return None
+def _capacity_limit(value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
+    return value
+
+
+UPDATE_FIELDS = Declared(
+    "update field",
+    {"capacity_limit": Param("calls the number may carry at once; None lifts the limit", _capacity_limit)},
+)
+"""``update_number(carrier_fields={...})``: DID attributes beyond the neutral ``label``
+(``description``) and ``auto_renew`` (``billing_cycles_count``)."""
+
+
+def number_filters(resources: Mapping[str, catalog.ResourceRules]) -> Declared:
+    """``list_numbers(carrier_filters={...})`` for one API version: every ``filter[...]`` its
+    ``dids`` collection takes (by DIDWW's name, ``"order.id"``, or spelt ``order_id`` /
+    ``order__id``), plus ``include`` and ``sort``."""
+    rules = resources["dids"]
+
+    def wire(name: str) -> Param:
+        if name == "number":  # DIDWW stores numbers as digits without "+"
+            return Param("DIDWW filter[number]", lambda v: catalog.filter_value(name, _digits_of(v)))
+        return Param(f"DIDWW filter[{name}]", lambda v: catalog.filter_value(name, v))
+
+    def canonical(key: str) -> str | None:
+        try:
+            return catalog.normalize_filter_key("dids", key, resources)
+        except InvalidInputError:
+            return None
+
+    params = {name: wire(name) for name in sorted(rules.filters)}
+    params["include"] = Param("more relationships to include", lambda v: catalog.check_include("dids", v, resources))
+    params["sort"] = Param("sort fields (-field: descending)", lambda v: catalog.check_sort("dids", v, resources))
+    return Declared("filter", params, canonical)
 
 
 class DidwwOperations(ProviderOperations):
@@ -189,42 +253,36 @@ class DidwwOperations(ProviderOperations):
       :data:`didkit.reconcile.DEFAULT_SETTLE_WINDOW`, 10; 0 believes the first look).
     """
 
+    server_filters = frozenset({"country"})  # filter[country.id], once the ISO code is DIDWW's id
+    update_fields = UPDATE_FIELDS
+
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
-        options = dict(context.options)
-        unknown = sorted(set(options) - set(OPTIONS))
-        if unknown:
-            raise ConfigurationError(f"unknown DIDWW option(s) {', '.join(unknown)} (known: {', '.join(OPTIONS)})")
+        options = OPTIONS.check(context.options, provider="DIDWW", error=ConfigurationError, defaults=True)
         self.version = api_version(options.get("api_version"))
         self.resources = self.version.resources
         self.group_include = tuple(
             path for path in GROUP_INCLUDE if path in self.resources["did_groups"].includes
         )
         self.did_include = DID_INCLUDE + (SMS_INCLUDE if self.version.sms_trunks else ())
-        self.coverage_ttl = _number(options.get("coverage_ttl", 3600.0), "coverage_ttl", minimum=0)
+        self.coverage_ttl = float(options["coverage_ttl"])
         size = options.get("page_size")
         self.page_size: int | None = None
         if size is not None:
-            self.page_size = int(_number(size, "page_size", minimum=1, maximum=self.version.page_size_max))
+            if size > self.version.page_size_max:
+                raise ConfigurationError(f"option page_size must be at most {self.version.page_size_max}, got {size!r}")
+            self.page_size = int(size)
         self.specific_numbers = bool(options.get("specific_numbers", False))
-        self.strict_schemas = options.get("strict_schemas", False)
-        if not isinstance(self.strict_schemas, bool):
-            raise ConfigurationError(f"option strict_schemas must be True or False, got {self.strict_schemas!r}")
+        self.strict_schemas: bool = options.get("strict_schemas", False)
         self.allow_back_ordering = bool(options.get("allow_back_ordering", False))
-        self.callback_url = options.get("callback_url")
-        if self.callback_url is not None and (
-            not isinstance(self.callback_url, str) or not self.callback_url.startswith(("http://", "https://"))
-        ):
-            raise ConfigurationError(f"option callback_url must be an http(s) URL, got {self.callback_url!r}")
-        method = options.get("callback_method")
-        if method is not None and str(method).lower() not in ("get", "post"):
-            raise ConfigurationError(f"option callback_method must be 'get' or 'post', got {method!r}")
-        self.callback_method = str(method).lower() if method is not None else None
-        self.poll_interval = _number(options.get("poll_interval", 1.0), "poll_interval", minimum=0)
-        self.poll_max_interval = _number(options.get("poll_max_interval", 10.0), "poll_max_interval", minimum=0)
+        self.callback_url: str | None = options.get("callback_url")
+        self.callback_method: str | None = options.get("callback_method")
+        self.poll_interval = float(options["poll_interval"])
+        self.poll_max_interval = float(options["poll_max_interval"])
+        self._cache = ExpiringCache(self.coverage_ttl, context.clock)
         self.settle = SettleWindow.from_options(options)
-        self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
         self._warned_versions: set[str] = set()
+        self.number_filters = number_filters(self.resources)
         self.available_dids_denied = False
         """Set once DIDWW answered 403 on ``available_dids`` (new accounts, until support enables
         it): searches then offer "any number from this group" instead of specific numbers."""
@@ -287,32 +345,33 @@ class DidwwOperations(ProviderOperations):
         response = yield HttpRequest("GET", path, params=tuple(params), operation=operation)
         return self.read(response, schema)
 
+    def _pages(
+        self,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        schema: str,
+        operation: str,
+        *,
+        size: int | None = None,
+        each: Callable[[Page[Document]], Stream] | None = None,
+    ) -> Stream:
+        """A paginated collection, page by page (each page's document is the page's one item;
+        ``each`` turns it into steps, by default emitting the document)."""
+        size = size or self._size()
+
+        def fetch(number: int) -> Operation[Page[Document]]:
+            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
+            document = yield from self._get(path, page, schema, operation)
+            return Page([document], next=document.next_page(number, size))
+
+        return linked_pages(fetch, 1, each=each) if each is not None else linked_pages(fetch, 1)
+
     def _collect(
         self, path: str, params: Sequence[tuple[str, str]], schema: str, operation: str
     ) -> Operation[list[Document]]:
         """Every page of a paginated collection."""
-        size = self._size()
-        documents: list[Document] = []
-        number = 1
-        while True:
-            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            document = yield from self._get(path, page, schema, operation)
-            documents.append(document)
-            following = next_page(document, number, size)
-            if following is None:
-                return documents
-            number = following
-
-    def _cached(self, key: tuple[str, ...], load: Callable[[], Operation[T]]) -> Operation[T]:
-        now = self.context.clock()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
-            value: T = hit[1]
-            return value
-        value = yield from load()
-        if self.coverage_ttl > 0:
-            self._cache[key] = (self.context.clock() + self.coverage_ttl, value)
-        return value
+        documents: list[Document] = yield from collect(self._pages(path, params, schema, operation))
+        return documents
 
     # -- coverage ------------------------------------------------------------------------------
 
@@ -322,7 +381,7 @@ class DidwwOperations(ProviderOperations):
             found = (country_from(document, resource) for resource in document.resources())
             return [country for country in found if country is not None]
 
-        return (yield from self._cached(("countries",), load))
+        return (yield from self._cache.get(("countries",), load))
 
     def _country(self, iso: str) -> Operation[Country | None]:
         for country in (yield from self._countries()):
@@ -339,7 +398,7 @@ class DidwwOperations(ProviderOperations):
             document = yield from self._get("/regions", params, "regions", "list regions")
             return [region_from(document, resource, country.code) for resource in document.resources()]
 
-        return (yield from self._cached(("regions", country.code), load))
+        return (yield from self._cache.get(("regions", country.code), load))
 
     def list_regions(self, country: str) -> Operation[list[Region]]:
         found = yield from self._country(country)
@@ -365,7 +424,7 @@ class DidwwOperations(ProviderOperations):
             name = region.name if region else None
             return [city_from(doc, resource, country.code, name) for doc in documents for resource in doc.resources()]
 
-        return (yield from self._cached(("cities", country.code, region.id if region else ""), load))
+        return (yield from self._cache.get(("cities", country.code, region.id if region else ""), load))
 
     def list_cities(self, country: str, region: str | None) -> Operation[list[City]]:
         found = yield from self._country(country)
@@ -400,7 +459,7 @@ class DidwwOperations(ProviderOperations):
                 for resource in doc.resources()
             ]
 
-        types = yield from self._cached(("did_group_types",), load)
+        types = yield from self._cache.get(("did_group_types",), load)
         return [type_id for type_id, name in types if number_type_for(name) == wanted]
 
     # -- search --------------------------------------------------------------------------------
@@ -450,11 +509,9 @@ class DidwwOperations(ProviderOperations):
             filters["available_dids_enabled"] = "true"
         specific = bool(query_.contains or query_.prefix or self.specific_numbers)
         params = query(filters=filters, include=self.group_include)
-        size = self._size(SEARCH_PAGE_SIZE)
-        number = 1
-        while True:
-            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            document = yield from self._get("/did_groups", page, "did_groups", "search DID groups")
+
+        def offers_of(page: Page[Document]) -> Stream:
+            document = page.items[0]
             for resource in document.resources():
                 group = group_from(document, resource, country.code)
                 if group.is_available is False or not set(features) <= set(group.features):
@@ -479,10 +536,9 @@ class DidwwOperations(ProviderOperations):
                     offers = offers + within
                 if offers:
                     yield Emit(offers)
-            following = next_page(document, number, size)
-            if following is None:
-                return
-            number = following
+
+        size = self._size(SEARCH_PAGE_SIZE)
+        yield from self._pages("/did_groups", params, "did_groups", "search DID groups", size=size, each=offers_of)
 
     def _nanpa_prefix_id(self, country: Country, npanxx: str) -> Operation[str | None]:
         """DIDWW's id of an NPA-NXX (``None`` when it has no numbers behind it)."""
@@ -784,41 +840,44 @@ class DidwwOperations(ProviderOperations):
 
     # -- owned numbers -------------------------------------------------------------------------
 
-    def list_params(self, filters: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """``list_numbers`` keyword arguments as DIDWW query parameters, checked against the
-        spec (an unknown filter, include or sort field is an :class:`InvalidInputError`)."""
-        given = dict(filters)
-        include = given.pop("include", None)
-        sort = given.pop("sort", None)
-        wire: dict[str, str] = {}
-        for key, value in given.items():
-            name = catalog.normalize_filter_key("dids", key, self.resources)
-            if name == "number":  # DIDWW stores numbers as digits without "+"
-                value = [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
-            wire[name] = catalog.filter_value(name, value)
-        includes = list(self.did_include)
-        if include is not None:
-            checked = catalog.check_include("dids", include, self.resources)
-            includes += [path for path in checked if path not in includes]
-        sorts = catalog.check_sort("dids", sort, self.resources) if sort is not None else None
-        return query(filters=wire, include=includes, sort=sorts)
+    def list_params(self, filters: NumberFilter, country_id: str | None = None) -> list[tuple[str, str]]:
+        """The ``GET /dids`` query for ``filters`` (the carrier's already checked against
+        :attr:`number_filters`); ``country_id`` is DIDWW's id of ``filters.country``."""
+        wire = dict(filters.carrier)
+        include = wire.pop("include", ())
+        sort = wire.pop("sort", None)
+        if country_id is not None:
+            wire["country.id"] = country_id
+        if filters.label and "description" not in wire:
+            wire["description"] = filters.label  # DIDWW matches a part of it: narrows, the core checks
+        if len(filters.status) == 1:
+            for name, value in STATUS_NARROWING.get(next(iter(filters.status)), {}).items():
+                wire.setdefault(name, value)  # a superset of the status (several fields make it): the core checks
+        features = [FEATURE_FOR_CAPABILITY.get(capability) for capability in filters.capability]
+        if features and all(features) and "did_group.features" not in wire:
+            wire["did_group.features"] = ",".join(sorted(f for f in features if f))  # narrows, the core checks
+        includes = [*self.did_include, *(path for path in include if path not in self.did_include)]
+        return query(filters=wire, include=includes, sort=sort)
 
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
-        params = self.list_params(filters)
-        size = self._size()
-        number = 1
-        while True:
-            page = [*params, ("page[number]", str(number)), ("page[size]", str(size))]
-            response = yield HttpRequest("GET", "/dids", params=tuple(page), operation="list numbers")
-            document = self.read(response, "dids")
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        country_id: str | None = None
+        if filters.country:
+            country = yield from self._country(filters.country)
+            if country is None:
+                return  # DIDWW has no numbers in a country it does not cover
+            country_id = _country_id(country)
+            if filters.carrier.get("country.id", country_id) != country_id:
+                return  # two different countries at once: nothing matches
+        params = self.list_params(filters, country_id)
+
+        def dids_of(page: Page[Document]) -> Stream:
+            document = page.items[0]
             memo: Memo = {}
             dids = [did_from(document, resource, memo) for resource in document.resources()]
             if dids:
                 yield Emit(dids)
-            following = next_page(document, number, size)
-            if following is None:
-                return
-            number = following
+
+        yield from self._pages("/dids", params, "dids", "list numbers", each=dids_of)
 
     @staticmethod
     def _as_number(ref: NumberRef) -> str | None:
@@ -873,20 +932,14 @@ class DidwwOperations(ProviderOperations):
         return self.read(response, "did")
 
     @staticmethod
-    def did_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    def did_changes(changes: NumberUpdate) -> dict[str, Any]:
         """didkit's ``update_number`` changes as DIDWW DID attributes."""
         wire: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "label":
-                wire["description"] = value
-            elif key == "auto_renew":
-                wire["billing_cycles_count"] = None if value else 0
-            elif key == "capacity_limit":
-                if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                    raise InvalidInputError(f"capacity_limit must be an integer >= 0 or None, got {value!r}")
-                wire["capacity_limit"] = value
-            else:
-                raise InvalidInputError(f"DIDWW numbers cannot change {key!r} (changeable: {', '.join(UPDATABLE)})")
+        if changes.label is not ...:
+            wire["description"] = changes.label
+        if changes.auto_renew is not ...:
+            wire["billing_cycles_count"] = None if changes.auto_renew else 0
+        wire.update(changes.carrier)
         return wire
 
     # -- regulation (see _regulatory) ---------------------------------------------------------
@@ -901,7 +954,7 @@ class DidwwOperations(ProviderOperations):
         ORDER_ID.check(registration_id, provider=PROVIDER, what="address verification id")
         return (yield from regulatory.get_registration(self, registration_id))
 
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
         wire = self.did_changes(changes)
         did_id, _ = yield from self._locate(ref)
         yield from self._patch_did(did_id, wire, None, "update number")
@@ -1190,6 +1243,10 @@ def _hold_error(error: RequestRejectedError, offer: AvailableNumber) -> Provider
 
 def _digits(value: Any) -> Any:
     return re.sub(r"[\s+().\-]", "", value) if isinstance(value, str) else value
+
+
+def _digits_of(value: Any) -> Any:
+    return [_digits(v) for v in value] if isinstance(value, (list, tuple)) else _digits(value)
 
 
 def _unique_name(base: str, taken: set[str]) -> str:

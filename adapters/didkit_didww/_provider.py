@@ -98,6 +98,7 @@ CAPABILITIES = ProviderCapabilities(
     immediate_release=False,
     sms_config=True,
     labels=True,
+    auto_renew=True,
     specific_numbers=True,
     carrier_side_reference=True,
     number_types={
@@ -151,15 +152,21 @@ class DidwwProvider(SyncProvider):
     up to ``wait`` seconds; ``get_order`` resumes) and carry the caller's ``reference`` as
     ``external_reference_id``, so the same reference never buys twice. ``release_number`` sets
     ``terminated``: DIDWW releases the number at the end of its billing period, and until then
-    it reads back as ``RELEASING``. ``update_number`` takes ``label``, ``auto_renew`` and
-    ``capacity_limit``. ``set_messaging`` (2026-11-19 only) routes inbound SMS through an
-    ``http_in`` SMS trunk (found or created), several through an SMS trunk group. A ``SIP_URI`` or ``PSTN``
-    destination routes through a voice-in trunk (an existing one with the same target, or a new
+    it reads back as ``RELEASING``. ``update_number`` takes ``label`` (``description``),
+    ``auto_renew`` (``billing_cycles_count``) and ``carrier_fields={"capacity_limit": ...}``.
+    ``set_messaging`` (2026-11-19 only) routes inbound SMS through an ``http_in`` SMS trunk
+    (found or created), several through an SMS trunk group. A ``SIP_URI`` or ``PSTN`` destination
+    routes through a voice-in trunk (an existing one with the same target, or a new
     one); several destinations through a voice-in trunk group, in priority order.
 
-    ``list_numbers(**filters)`` takes DIDWW's ``filter[...]`` names (``terminated=False``,
-    ``number="+1212…"``, ``order_id=…`` or ``**{"order.id": …}``), plus ``include=`` and ``sort=``
-    (``"-created_at"``); all are checked against DIDWW's spec at the call, before any request.
+    ``list_numbers`` filters ``country`` server-side (``filter[country.id]``) and narrows
+    ``label`` (``filter[description]``), one ``status`` (``terminated``, ``awaiting_registration``,
+    ``blocked``) and ``capability`` (``did_group.features``) server-side; the core checks those
+    and applies the rest.
+    ``carrier_filters`` takes DIDWW's ``filter[...]`` names (``{"terminated": False}``,
+    ``{"number": "+1212…"}``, ``{"order.id": …}`` or ``{"order_id": …}``), plus ``include`` and
+    ``sort`` (``"-created_at"``); all are checked against DIDWW's spec at the call, before any
+    request.
     """
 
     spec = DIDWW_SPEC

@@ -47,10 +47,13 @@ How Wavix maps onto didkit
   the purchases it made, so the same reference returns the earlier order (and an ambiguous
   attempt is settled by a lookup before anything is bought again). This memory is per process
   and per provider object: to be safe across restarts, persist the reference with the number
-  (or the order id) yourself and check ``list_numbers(search=...)`` before buying again.
-* **Owned numbers.** ``list_numbers(search=, label=, label_present=, city_id=)``;
-  ``update_number(sms_enabled=, call_status_url=, call_recording_enabled=, transcription_enabled=,
-  transcription_threshold=)`` (``None`` URLs clear the callback: sent as ``""``);
+  (or the order id) yourself and check ``list_numbers(number_contains=...)`` before buying again.
+* **Owned numbers.** ``list_numbers``: the neutral ``number_contains`` and ``label`` are sent as
+  ``search`` and ``label`` (partial or case-blind matches, checked again by the core); the rest of
+  the neutral filters are applied by the core. ``carrier_filters`` takes ``search``,
+  ``label_present`` and ``city_id``. ``update_number(carrier_fields=...)`` takes ``sms_enabled``,
+  ``call_status_url``, ``call_recording_enabled``, ``transcription_enabled``,
+  ``transcription_threshold`` (``None`` URLs clear the callback: sent as ``""``);
   ``set_messaging(ref, [MessagingRoute.webhook(url)])`` PATCHes ``sms_relay_url`` with
   ``sms_enabled: true`` (one route only; ``[]`` clears both); ``label``/``auto_renew`` raise
   :class:`~didkit.UnsupportedOperationError` (Wavix has no API for them). ``set_destinations``

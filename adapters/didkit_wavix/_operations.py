@@ -42,6 +42,18 @@ from didkit import (
 )
 from didkit.adapter import IdShape, NumberRef, OperationContext, ProviderOperations
 from didkit.engine import Emit, HttpRequest, HttpResponse, Operation, Sleep, Stream, url_path
+from didkit.kit import (
+    Declared,
+    ExpiringCache,
+    NumberFilter,
+    NumberUpdate,
+    Page,
+    Param,
+    check_flag,
+    check_number,
+    first_emitted,
+    numbered_pages,
+)
 from didkit.places import matching_regions, unknown_place
 from didkit.readers import FieldError, read_each
 from didkit.reconcile import SettleWindow, settle_purchase
@@ -74,82 +86,82 @@ NUMBER_ID = IdShape(r"[0-9]{1,15}", "Wavix ids are digits, such as 24880")
 """A number's record id; 11 digits or more are taken as the number itself, without ``+``."""
 ORDER_ID = IdShape(rf"{ORDER_PREFIX}(?:[0-9]{{1,15}}|\+[0-9]{{7,15}})", "Wavix order ids look like 'wavix-24880'")
 
-NUMBER_FILTERS: Mapping[str, str] = {
-    "search": "a full or partial phone number",
-    "label": "the number's label",
-    "label_present": "True: only labelled numbers; False: only unlabelled ones",
-    "city_id": "the Wavix id of the number's city",
-}
-"""``list_numbers(**filters)``: the filters ``GET /v1/numbers`` offers."""
+def _search(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidInputError(f"search must be digits, got {value!r}")
+    text = str(value).strip().removeprefix("+").replace(" ", "").replace("-", "")
+    if not text.isdigit():
+        raise InvalidInputError(f"search must be (part of) a phone number, got {value!r}")
+    return text
 
-UPDATE_FIELDS: Mapping[str, str] = {
-    "sms_enabled": "enable inbound SMS (Wavix allows it on US and CA numbers)",
-    "call_status_url": "URL Wavix posts call status events to; None clears it",
-    "call_recording_enabled": "record calls",
-    "transcription_enabled": "transcribe recorded calls",
-    "transcription_threshold": "minimum call duration (seconds) before transcription runs",
-}
-"""``update_number(**changes)``: what ``PATCH /v1/numbers/{id}`` can change."""
 
-OPTIONS: Mapping[str, str] = {
-    "coverage_ttl": "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
-    "max_search_cities": "cities searched at most when a query names no city (default 20)",
-    "strict_schemas": "also validate every record response whole against the adapter's JSON Schema (default False)",
-    "settle_window": "seconds an unknown checkout outcome is looked for before 'not owned' counts as not bought "
-    "(default 10; 0 believes the first look)",
-}
+def _city_id(value: Any) -> str:
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise InvalidInputError(f"city_id must be a Wavix city id, got {value!r}")
+    return str(value).strip()
+
+
+def _threshold(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(f"transcription_threshold must be seconds >= 0, got {value!r}")
+    return value
+
+
+NUMBER_FILTERS = Declared(
+    "filter",
+    {
+        "search": Param("Wavix's own search: a full or partial phone number", _search),
+        "label_present": Param("True: only labelled numbers; False: only unlabelled ones", check_flag("label_present")),
+        "city_id": Param("the Wavix id of the number's city", _city_id),
+    },
+)
+"""``list_numbers(carrier_filters={...})``: what ``GET /v1/numbers`` offers beyond the neutral
+filters. Wavix filters nothing neutral exactly: ``number_contains`` and ``label`` are sent as
+``search`` and ``label`` to fetch fewer pages, and checked again by the core."""
+
+UPDATE_FIELDS = Declared(
+    "update field",
+    {
+        "sms_enabled": Param("enable inbound SMS (Wavix allows it on US and CA numbers)", check_flag("sms_enabled")),
+        "call_status_url": Param(
+            "URL Wavix posts call status events to; None clears it", lambda value: _url("call_status_url", value)
+        ),
+        "call_recording_enabled": Param("record calls", check_flag("call_recording_enabled")),
+        "transcription_enabled": Param("transcribe recorded calls", check_flag("transcription_enabled")),
+        "transcription_threshold": Param("minimum call duration (seconds) before transcription runs", _threshold),
+    },
+)
+"""``update_number(carrier_fields={...})``: what ``PATCH /v1/numbers/{id}`` can change. Wavix's
+API sets no label and no renewal (``capabilities.labels`` and ``.auto_renew`` are False)."""
+
+OPTIONS = Declared(
+    "option",
+    {
+        "coverage_ttl": Param(
+            "seconds countries/regions/cities/trunk names stay cached (default 3600; 0 disables)",
+            check_number("coverage_ttl", minimum=0),
+            default=3600.0,
+        ),
+        "max_search_cities": Param(
+            "cities searched at most when a query names no city (default 20)",
+            check_number("max_search_cities", minimum=1, integer=True),
+            default=20,
+        ),
+        "strict_schemas": Param(
+            "also validate every record response whole against the adapter's JSON Schema (default False)",
+            check_flag("strict_schemas"),
+            default=False,
+        ),
+        "settle_window": Param(
+            "seconds an unknown checkout outcome is looked for before 'not owned' counts as not bought "
+            "(default 10; 0 believes the first look)"
+        ),
+    },
+)
 """Adapter options accepted by ``didkit.connect("wavix", ...)``."""
 
 _CAPABILITIES_OFFERED = frozenset({Capability.VOICE, Capability.SMS, Capability.CNAM})
 NUMBER_TYPES = frozenset({NumberType.LOCAL, NumberType.MOBILE, NumberType.TOLL_FREE})
-
-
-def check_number_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    """``list_numbers`` filters as query parameters; :class:`InvalidInputError` for anything else."""
-    params: dict[str, Any] = {}
-    for name, value in filters.items():
-        if name not in NUMBER_FILTERS:
-            known = ", ".join(NUMBER_FILTERS)
-            raise InvalidInputError(f"Wavix cannot filter numbers by {name!r} (filters: {known})")
-        if value is None:
-            continue
-        if name == "search":
-            if isinstance(value, bool) or not isinstance(value, (str, int)):
-                raise InvalidInputError(f"search must be digits, got {value!r}")
-            text = str(value).strip().removeprefix("+").replace(" ", "").replace("-", "")
-            if not text.isdigit():
-                raise InvalidInputError(f"search must be (part of) a phone number, got {value!r}")
-            params[name] = text
-        elif name == "label":
-            if not isinstance(value, str) or not value.strip():
-                raise InvalidInputError(f"label must be a non-empty string, got {value!r}")
-            params[name] = value.strip()
-        elif name == "label_present":
-            if not isinstance(value, bool):
-                raise InvalidInputError(f"label_present must be True or False, got {value!r}")
-            params[name] = value
-        else:  # city_id
-            if isinstance(value, bool) or not str(value).strip().isdigit():
-                raise InvalidInputError(f"city_id must be a Wavix city id, got {value!r}")
-            params[name] = str(value).strip()
-    return params
-
-
-def _check_options(options: Mapping[str, Any]) -> tuple[float, int, bool]:
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        known = ", ".join(OPTIONS)
-        raise ConfigurationError(f"unknown Wavix option(s) {', '.join(map(repr, unknown))} (known: {known})")
-    ttl = options.get("coverage_ttl", 3600.0)
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl < 0:
-        raise ConfigurationError(f"coverage_ttl must be a number of seconds >= 0, got {ttl!r}")
-    cities = options.get("max_search_cities", 20)
-    if isinstance(cities, bool) or not isinstance(cities, int) or cities < 1:
-        raise ConfigurationError(f"max_search_cities must be a positive integer, got {cities!r}")
-    strict = options.get("strict_schemas", False)
-    if not isinstance(strict, bool):
-        raise ConfigurationError(f"strict_schemas must be True or False, got {strict!r}")
-    return float(ttl), cities, strict
 
 
 @attrs.frozen
@@ -181,9 +193,12 @@ class WavixOperations(ProviderOperations):
 
     def __init__(self, context: OperationContext) -> None:
         super().__init__(context)
-        self.coverage_ttl, self.max_search_cities, self.strict_schemas = _check_options(context.options)
+        options = OPTIONS.check(context.options, provider="Wavix", error=ConfigurationError, defaults=True)
+        self.coverage_ttl = float(options["coverage_ttl"])
+        self.max_search_cities: int = options["max_search_cities"]
+        self.strict_schemas: bool = options["strict_schemas"]
+        self._cache = ExpiringCache(self.coverage_ttl, context.clock)
         self.settle = SettleWindow.from_options(context.options)
-        self._cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._lock = threading.Lock()
         self._orders: dict[str, Order] = {}
         self._references: dict[str, str] = {}
@@ -221,17 +236,6 @@ class WavixOperations(ProviderOperations):
 
     # -- coverage (cached) ----------------------------------------------------------------------
 
-    def _cached(self, key: tuple[Any, ...], fetch: Callable[[], Operation[T]]) -> Operation[T]:
-        now = self.context.clock()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
-            value: T = hit[1]
-            return value
-        value = yield from fetch()
-        if self.coverage_ttl > 0:
-            self._cache[key] = (self.context.clock() + self.coverage_ttl, value)
-        return value
-
     def _countries(self) -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
         def fetch() -> Operation[list[tuple[str, WavixCountry, Mapping[str, Any]]]]:
             response = yield HttpRequest("GET", "/v1/buy/countries")
@@ -245,7 +249,7 @@ class WavixOperations(ProviderOperations):
                 known.append((iso, wire, item))
             return known
 
-        return (yield from self._cached(("countries",), fetch))
+        return (yield from self._cache.get(("countries",), fetch))
 
     def _countries_for(self, iso: str) -> Operation[list[WavixCountry]]:
         countries = yield from self._countries()
@@ -265,7 +269,7 @@ class WavixOperations(ProviderOperations):
                 raise
             return self._each(response, "regions", region_from)
 
-        return (yield from self._cached(("regions", country.id), fetch))
+        return (yield from self._cache.get(("regions", country.id), fetch))
 
     def _cities(
         self, country: WavixCountry, region: WavixRegion | None
@@ -279,7 +283,7 @@ class WavixOperations(ProviderOperations):
             response = yield HttpRequest("GET", path)
             return self._each(response, "cities", city_from)
 
-        return (yield from self._cached(("cities", country.id, region.id if region else None), fetch))
+        return (yield from self._cache.get(("cities", country.id, region.id if region else None), fetch))
 
     def _each(self, response: HttpResponse, key: str, read: Callable[[Any], T]) -> list[tuple[T, Mapping[str, Any]]]:
         """Every record under ``key``, read by ``read``, with its raw form."""
@@ -416,12 +420,12 @@ class WavixOperations(ProviderOperations):
                 yield from self._search_place(_Place(country, iso, scope, city), query, seen)
 
     def _search_place(self, place: _Place, query: SearchQuery, seen: set[str]) -> Stream:
-        page = 1
-        while True:
+        path = url_path("/v1/buy/countries/{country}/cities/{id}/dids", country=place.country.id, id=place.city.id)
+
+        def fetch(page: int) -> Operation[Page[AvailableNumber]]:
             params: dict[str, Any] = {"page": page, "per_page": PER_PAGE}
             if Capability.SMS in query.capabilities:
                 params["text_enabled_only"] = True
-            path = url_path("/v1/buy/countries/{country}/cities/{id}/dids", country=place.country.id, id=place.city.id)
             response = yield HttpRequest("GET", path, params=params)
             body = self._records(response, "available_numbers")
             try:
@@ -439,8 +443,11 @@ class WavixOperations(ProviderOperations):
                 pages = total_pages(body)
             except FieldError as error:
                 raise self._format_error(error, response) from None
+            return Page(found, total_pages=pages)
+
+        def each(page: Page[AvailableNumber]) -> Stream:
             offers = []
-            for offer in found:
+            for offer in page.items:
                 if offer.number in seen:
                     continue
                 seen.add(offer.number or "")
@@ -448,9 +455,8 @@ class WavixOperations(ProviderOperations):
                     offers.append(offer)
             if offers:
                 yield Emit(offers)
-            if not found or page >= pages:
-                return
-            page += 1
+
+        yield from numbered_pages(fetch, each=each)
 
     # -- purchase -------------------------------------------------------------------------------
 
@@ -746,17 +752,28 @@ class WavixOperations(ProviderOperations):
 
     # -- owned numbers --------------------------------------------------------------------------
 
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
-        params = check_number_filters(filters)
-        page = 1
-        while True:
-            response = yield HttpRequest("GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE})
+    number_filters = NUMBER_FILTERS
+    update_fields = UPDATE_FIELDS
+
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        params = dict(filters.carrier)
+        if filters.number_contains and "search" not in params:
+            params["search"] = filters.number_contains  # partial match: narrows, the core checks
+        if filters.label:
+            params["label"] = filters.label  # the emulator matches it ignoring case: narrows
+        yield from self._numbers(params)
+
+    def _numbers(self, params: Mapping[str, Any], operation: str | None = None) -> Stream:
+        """``GET /v1/numbers`` with ``params``, page by page."""
+
+        def fetch(page: int) -> Operation[Page[DID]]:
+            response = yield HttpRequest(
+                "GET", "/v1/numbers", params={**params, "page": page, "per_page": PER_PAGE}, operation=operation
+            )
             dids, pages = self._numbers_page(response)
-            if dids:
-                yield Emit(dids)
-            if not dids or page >= pages:
-                return
-            page += 1
+            return Page(dids, total_pages=pages)
+
+        return numbered_pages(fetch)
 
     def _numbers_page(self, response: HttpResponse) -> tuple[list[DID], int]:
         """A ``/v1/numbers`` page: its DIDs and the number of pages."""
@@ -780,22 +797,11 @@ class WavixOperations(ProviderOperations):
             raise self._format_error(error, response) from None
 
     def _find_owned(self, number: str) -> Operation[_Located | None]:
-        """The owned record of E.164 ``number`` (``GET /v1/numbers?search=<digits>``), or None."""
-        page = 1
-        while True:
-            response = yield HttpRequest(
-                "GET",
-                "/v1/numbers",
-                params={"search": number[1:], "page": page, "per_page": PER_PAGE},
-                operation="the owned-number lookup",
-            )
-            dids, pages = self._numbers_page(response)
-            for did in dids:
-                if did.number == number:
-                    return _Located(did, did.raw)
-            if not dids or page >= pages:
-                return None
-            page += 1
+        """The owned record of E.164 ``number`` (``GET /v1/numbers?search=<digits>``), or None;
+        no page after the one it is on is fetched."""
+        pages = self._numbers({"search": number[1:]}, "the owned-number lookup")
+        did: DID | None = yield from first_emitted(pages, lambda did: did.number == number)
+        return None if did is None else _Located(did, did.raw)
 
     def _ref_target(self, ref: NumberRef) -> tuple[str | None, str | None]:
         """``(record id, E.164 number)`` the caller gave (at least one is set)."""
@@ -842,41 +848,13 @@ class WavixOperations(ProviderOperations):
     def get_registration(self, registration_id: str) -> Operation[Registration]:
         return (yield from regulatory.get_registration(self, registration_id))
 
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
-        body = self._update_body(changes)
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
+        body = dict(changes.carrier)  # the core sends no neutral field: Wavix has none to set
         self._ref_target(ref)  # validate before any request
         record_id = yield from self._record_id(ref)
         response = yield HttpRequest("PATCH", url_path("/v1/numbers/{id}", id=record_id), json=body, idempotent=True)
         located = self._located(response)
         return located.did
-
-    def _update_body(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = [key for key in changes if key not in UPDATE_FIELDS and key not in ("label", "auto_renew")]
-        if unknown:
-            known = ", ".join(UPDATE_FIELDS)
-            raise InvalidInputError(f"Wavix cannot change {', '.join(map(repr, unknown))} (it can change: {known})")
-        if "label" in changes:
-            raise UnsupportedOperationError(
-                "Wavix has no API to set a number's label (set it in the Wavix portal)", provider=self.provider
-            )
-        if "auto_renew" in changes:
-            raise UnsupportedOperationError(
-                "Wavix's API cannot change renewal: numbers renew monthly from the balance until released",
-                provider=self.provider,
-            )
-        body: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "call_status_url":
-                body[key] = _url(key, value)
-            elif key == "transcription_threshold":
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise InvalidInputError(f"transcription_threshold must be seconds >= 0, got {value!r}")
-                body[key] = value
-            else:
-                if not isinstance(value, bool):
-                    raise InvalidInputError(f"{key} must be True or False, got {value!r}")
-                body[key] = value
-        return body
 
     def set_messaging(self, ref: NumberRef, routes: Sequence[MessagingRoute]) -> Operation[DID]:
         """``PATCH`` the number's ``sms_relay_url`` with ``sms_enabled: true`` (Wavix takes one
@@ -920,7 +898,7 @@ class WavixOperations(ProviderOperations):
             except FieldError as error:
                 raise self._format_error(error, response) from None
 
-        return (yield from self._cached(("trunk", trunk_id), fetch))
+        return (yield from self._cache.get(("trunk", trunk_id), fetch))
 
     def release_number(self, ref: NumberRef) -> Operation[None]:
         """``DELETE /v1/numbers?dids=<digits>`` (``ids=<id>`` when only the record id is known).

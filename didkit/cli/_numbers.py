@@ -20,7 +20,7 @@ ProvidersOption = Annotated[
 ]
 NumberArgument = Annotated[str, typer.Argument(help="The number, E.164 (e.g. +12135550123).", metavar="NUMBER")]
 
-_ROUTE_OPTIONS = {"--sip": "sip", "--pstn": "pstn", "--trunk": "trunk"}
+_ROUTE_OPTIONS = {"--sip": "sip", "--pstn": "pstn", "--trunk": "trunk", "--url": "url"}
 _ROUTE_KINDS = "didkit.route_kinds"
 
 
@@ -53,12 +53,71 @@ class RouteCommand(TyperCommand):
         return super().parse_args(ctx, args)
 
 
+def _named_values(pairs: list[str] | None, option: str) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; a value that reads as JSON (``true``, ``30``, ``null``) is that value,
+    any other is the text itself."""
+    import json
+
+    values: dict[str, Any] = {}
+    for pair in pairs or ():
+        name, eq, text = pair.partition("=")
+        if not eq or not name.strip():
+            fail(f"{option} takes NAME=VALUE, got {pair!r}", EXIT_USAGE)
+        try:
+            value: Any = json.loads(text)
+        except ValueError:
+            value = text
+        values[name.strip()] = value
+    return values
+
+
 @app.command("list")
-def list_numbers(ctx: typer.Context, provider: ProvidersOption = None) -> None:
-    """Every number you own, on every selected provider, in one table."""
+def list_numbers(
+    ctx: typer.Context,
+    provider: ProvidersOption = None,
+    country: Annotated[str | None, typer.Option("--country", help="Only numbers in this country (ISO code).")] = None,
+    contains: Annotated[
+        str | None, typer.Option("--contains", help="Only numbers whose digits contain these (e.g. 1213).")
+    ] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Only numbers with exactly this label.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="Only numbers in this status (active, pending, blocked, releasing; repeatable)."),
+    ] = None,
+    capability: Annotated[
+        list[str] | None,
+        typer.Option("--capability", help="Only numbers that can do this (voice, sms, fax, ...; repeatable: all)."),
+    ] = None,
+    carrier_filter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="A carrier's own filter, NAME=VALUE (repeatable; needs exactly one --provider).",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
+) -> None:
+    """Every number you own, on every selected provider, in one table. The filters mean the same
+    on every provider (server-side where it can filter, else in didkit)."""
+    from ..kit import NumberFilter
+
+    carrier = _named_values(carrier_filter, "--filter")
+    if carrier and len(provider or ()) != 1:
+        fail("--filter names one carrier's own filters: give exactly one --provider with it", EXIT_USAGE)
+    filters: dict[str, Any] = {
+        "country": country,
+        "number_contains": contains,
+        "label": label,
+        "status": status or None,
+        "capability": capability or None,
+    }
+    NumberFilter(**filters)  # bad input fails here, before any provider is asked
     state = get_state(ctx)
     providers = state.connect_all(provider)
-    results = gather(providers, lambda p: list(p.list_numbers()), doing="Listing numbers on", state=state)
+    if carrier:
+        filters["carrier_filters"] = carrier
+        iter(providers[0].list_numbers(**filters))  # an unknown carrier filter fails before any request
+    results = gather(providers, lambda p: list(p.list_numbers(**filters)), doing="Listing numbers on", state=state)
     dids = [did for _, items in results for did in items]
     if state.json:
         print_json(dids)
@@ -93,23 +152,27 @@ def route(
     trunk: Annotated[
         list[str] | None, typer.Option("--trunk", help="Send calls to this carrier SIP trunk (its id).", metavar="ID")
     ] = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option("--url", help="Let this https URL route each call (where the carrier can).", metavar="URL"),
+    ] = None,
     provider: ProvidersOption = None,
 ) -> None:
     """Set where inbound calls go, replacing what was there.
 
-    Repeat --sip/--pstn/--trunk for failover: the order you give them (across kinds) is the
+    Repeat --sip/--pstn/--trunk/--url for failover: the order you give them (across kinds) is the
     priority order, first = priority 1.
     Example: didkit numbers route +12135550123 --sip sip:pbx@example.com --pstn +14155550100
     """
     from ..model import Destination
 
-    values = {"sip": list(sip or ()), "pstn": list(pstn or ()), "trunk": list(trunk or ())}
+    values = {"sip": list(sip or ()), "pstn": list(pstn or ()), "trunk": list(trunk or ()), "url": list(url or ())}
     kinds: list[str] = list(ctx.meta.get(_ROUTE_KINDS) or ())
     if sorted(kinds) != sorted(kind for kind, items in values.items() for _ in items):
         kinds = [kind for kind, items in values.items() for _ in items]  # invoked without RouteCommand
     if not kinds:
-        fail("give at least one --sip, --pstn or --trunk", EXIT_USAGE)
-    makers = {"sip": Destination.sip, "pstn": Destination.pstn, "trunk": Destination.trunk}
+        fail("give at least one --sip, --pstn, --trunk or --url", EXIT_USAGE)
+    makers = {"sip": Destination.sip, "pstn": Destination.pstn, "trunk": Destination.trunk, "url": Destination.url}
     queues = {kind: iter(items) for kind, items in values.items()}
     destinations = [makers[kind](next(queues[kind])) for kind in kinds]  # validated before any request
 
@@ -129,21 +192,37 @@ def set_number(
     ctx: typer.Context,
     number: NumberArgument,
     label: Annotated[str | None, typer.Option("--label", help="A label (DIDWW description; Wavix has none).")] = None,
+    clear_label: Annotated[bool, typer.Option("--clear-label", help="Remove the number's label.")] = False,
+    auto_renew: Annotated[
+        bool | None, typer.Option("--auto-renew/--no-auto-renew", help="Renew the number, or let it lapse.")
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="A carrier's own field, NAME=VALUE (repeatable).", metavar="NAME=VALUE"),
+    ] = None,
     sms_webhook: Annotated[
         str | None,
         typer.Option("--sms-webhook", help="https URL that receives inbound SMS (see route-sms).", metavar="URL"),
     ] = None,
     provider: ProvidersOption = None,
 ) -> None:
-    """Change a number's label or SMS webhook (only what you give changes)."""
+    """Change a number's label, renewal, carrier fields or SMS webhook (only what you give changes).
+    Example: didkit numbers set +12135550123 --label "front desk" --no-auto-renew"""
     from ..model import MessagingRoute
 
+    if label is not None and clear_label:
+        fail("give --label or --clear-label, not both", EXIT_USAGE)
     changes: dict[str, Any] = {}
-    if label is not None:
+    if label is not None or clear_label:
         changes["label"] = label
+    if auto_renew is not None:
+        changes["auto_renew"] = auto_renew
+    fields = _named_values(field, "--field")
+    if fields:
+        changes["carrier_fields"] = fields
     routes = [MessagingRoute.webhook(sms_webhook)] if sms_webhook is not None else None  # checked before any request
     if not changes and routes is None:
-        fail("nothing to change: give --label and/or --sms-webhook", EXIT_USAGE)
+        fail("nothing to change: give --label, --clear-label, --auto-renew, --field and/or --sms-webhook", EXIT_USAGE)
     state = get_state(ctx)
     did = state.find_owner(number, provider)
     client = state.connect(did.provider)

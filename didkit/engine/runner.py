@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlencode
 
 import attrs
 import httpx
@@ -98,6 +99,9 @@ class _RunnerBase:
             headers.setdefault("Content-Type", self.config.content_type)
         elif request.content is not None:
             content = request.content
+        elif request.form is not None:
+            content = urlencode(request.form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         url = self._url(request)
         params = httpx.QueryParams(request.params) if request.params else None
         if params is not None and "?" not in url:

@@ -46,23 +46,44 @@ def _params(value: Mapping[str, Any] | QueryParams | None) -> tuple[tuple[str, s
     return tuple(out)
 
 
+def _form(value: Mapping[str, Any] | QueryParams | None) -> tuple[tuple[str, str], ...] | None:
+    return None if value is None else _params(value)
+
+
+def _one_body(instance: HttpRequest, attribute: Any, value: Any) -> None:
+    # Run for form, then content (attrs validates in field order): each against those before it.
+    earlier = [instance.json] + ([instance.form] if attribute.name == "content" else [])
+    if value is not None and any(body is not None for body in earlier):
+        from ..errors import InvalidInputError
+
+        raise InvalidInputError("a request has one body: json, form or content")
+
+
 @attrs.frozen
 class HttpRequest:
     """A request description. ``path`` is relative to the provider's base URL (or absolute,
     for a ``links.next`` URL). ``idempotent`` decides whether the engine may retry it:
     it defaults to ``True`` for GET/HEAD/OPTIONS only; purchases must never be (except after a
-    429: the carrier processed nothing)."""
+    429: the carrier processed nothing).
+
+    The body is ``json`` (sent with the provider's content type), ``content`` (bytes already
+    encoded, such as :meth:`multipart`'s) or ``form``: fields sent
+    ``application/x-www-form-urlencoded``, given and converted as ``params`` are (a list value
+    repeats the field; ``None`` leaves it out; booleans are ``true``/``false``)."""
 
     method: str
     path: str
     params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_params)
     json: Any = attrs.field(default=None, repr=False)  # may carry credentials (a token request)
+    form: tuple[tuple[str, str], ...] | None = attrs.field(
+        default=None, converter=_form, validator=_one_body, repr=False, kw_only=True
+    )  # may carry credentials too
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)  # may carry a key
     idempotent: bool | None = None
     operation: str | None = None
-    content: bytes | None = attrs.field(default=None, repr=False)  # a body already encoded (an upload)
+    content: bytes | None = attrs.field(default=None, repr=False, validator=_one_body)  # already encoded
     """A body sent as it is (with its ``Content-Type`` in ``headers``), for what is not JSON:
-    see :meth:`multipart`. ``json`` wins when both are given."""
+    see :meth:`multipart`."""
 
     @classmethod
     def multipart(

@@ -166,3 +166,70 @@ def test_release_didww_stops_renewal(didkit_cli: Invoker) -> None:
     document = json.loads(result.stdout)
     assert document["number"] == number
     assert document["immediate"] is False
+
+
+def test_list_filters_mean_the_same_on_every_provider(didkit_cli: Invoker) -> None:
+    every = _owned(didkit_cli)
+    result = didkit_cli(
+        "--sandbox", "--json", "numbers", "list", "--country", "us", "--status", "active", "--capability", "sms"
+    )
+    assert result.exit_code == 0, result.stderr
+    got = json.loads(result.stdout)
+    expected = [
+        d["number"] for d in every if d["country"] == "US" and d["status"] == "active" and "sms" in d["capabilities"]
+    ]
+    assert [d["number"] for d in got] == expected
+    assert {d["provider"] for d in got} == {"wavix", "didww"}
+    contains = json.loads(didkit_cli("--sandbox", "--json", "numbers", "list", "--contains", "1212").stdout)
+    assert contains and all(d["number"].startswith("+1212") for d in contains)
+
+
+def test_list_carrier_filters_need_one_provider(didkit_cli: Invoker, one_error_line: Callable[[Result], str]) -> None:
+    result = didkit_cli("--sandbox", "numbers", "list", "--filter", "label_present=true")
+    assert result.exit_code == 2
+    assert "--provider" in one_error_line(result)
+    ok = didkit_cli("--sandbox", "--json", "numbers", "list", "-p", "wavix", "--filter", "label_present=true")
+    assert ok.exit_code == 0, ok.stderr
+    assert [d["label"] for d in json.loads(ok.stdout)] and all(d["label"] for d in json.loads(ok.stdout))
+    bad = didkit_cli("--sandbox", "numbers", "list", "-p", "wavix", "--filter", "colour=blue")
+    assert bad.exit_code == 2
+    assert "label_present" in one_error_line(bad)  # names the known filters
+
+
+@pytest.mark.parametrize("args", [["--status", "sleeping"], ["--country", "USA"], ["--filter", "nameless"]])
+def test_list_bad_filters_exit_2(
+    didkit_cli: Invoker, connected: Connected, one_error_line: Callable[[Result], str], args: list[str]
+) -> None:
+    result = didkit_cli("--sandbox", "numbers", "list", *args)
+    assert result.exit_code == 2
+    one_error_line(result)
+    assert connected.providers == {}
+
+
+def test_set_renewal_fields_and_clear_label_on_didww(didkit_cli: Invoker) -> None:
+    number = _first(didkit_cli, "didww")
+    result = didkit_cli(
+        "--sandbox", "--json", "numbers", "set", number, "--no-auto-renew", "--field", "capacity_limit=4",
+        "--clear-label",
+    )
+    assert result.exit_code == 0, result.stderr
+    did = json.loads(result.stdout)
+    assert (did["auto_renew"], did["label"], did["status"]) == (False, None, "releasing")
+
+
+def test_set_carrier_field_on_wavix(didkit_cli: Invoker, one_error_line: Callable[[Result], str]) -> None:
+    number = _first(didkit_cli, "wavix")
+    ok = didkit_cli("--sandbox", "numbers", "set", number, "--field", "call_recording_enabled=true")
+    assert ok.exit_code == 0, ok.stderr
+    renew = didkit_cli("--sandbox", "numbers", "set", number, "--auto-renew")
+    assert renew.exit_code == 2
+    assert "renewal" in one_error_line(renew)
+
+
+def test_route_to_a_url_is_refused_where_the_carrier_cannot(
+    didkit_cli: Invoker, one_error_line: Callable[[Result], str]
+) -> None:
+    number = _first(didkit_cli, "didww")
+    result = didkit_cli("--sandbox", "numbers", "route", number, "--url", "https://calls.example.com/voice")
+    assert result.exit_code == 2
+    assert "url" in one_error_line(result)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from didkit import DID, AvailableNumber, City, Country, Destination, Order, OrderStatus, ProviderCapabilities, Region
+from didkit import (
+    DID,
+    AvailableNumber,
+    City,
+    Country,
+    Destination,
+    DestinationKind,
+    Order,
+    OrderStatus,
+    ProviderCapabilities,
+    Region,
+)
 from didkit.adapter import AsyncProvider, NumberRef, ProviderOperations, ProviderSpec, SyncProvider
-from didkit.engine import Emit, HttpRequest, Operation, Stream
+from didkit.engine import HttpRequest, Operation, Stream
+from didkit.kit import Declared, NumberFilter, NumberUpdate, Page, Param, linked_pages, numbered_pages
 from didkit.model import SearchQuery
 
 
@@ -25,14 +37,13 @@ class ToyOperations(ProviderOperations):
         yield  # pragma: no cover
 
     def search_numbers(self, query: SearchQuery) -> Stream:
-        page = 1
-        while True:
+        def fetch(page: int) -> Operation[Page[AvailableNumber]]:
             response = yield HttpRequest("GET", "/offers", params={"page": page})
             body = response.json()
-            yield Emit([AvailableNumber(provider=self.provider, number=n, country="US") for n in body["items"]])
-            if page >= body["pages"]:
-                return
-            page += 1
+            offers = [AvailableNumber(provider=self.provider, number=n, country="US") for n in body["items"]]
+            return Page(offers, total_pages=body["pages"])
+
+        yield from numbered_pages(fetch)
 
     def purchase(self, offer: AvailableNumber, reference: str | None, wait: float) -> Operation[Order]:
         response = yield HttpRequest("POST", "/buy", json={"number": offer.number, "ref": reference}, idempotent=False)
@@ -42,20 +53,29 @@ class ToyOperations(ProviderOperations):
         yield HttpRequest("GET", f"/orders/{order_id}")
         return Order(id=order_id, provider=self.provider, status=OrderStatus.COMPLETED)
 
-    def list_numbers(self, filters: Mapping[str, Any]) -> Stream:
-        url: str | None = "/numbers"
-        while url:
-            response = yield HttpRequest("GET", url, params=dict(filters) if url == "/numbers" else None)
+    server_filters = frozenset({"status"})
+    number_filters = Declared("filter", {"colour": Param("the number's colour", str)})
+    update_fields = Declared("update field", {"colour": Param("the number's colour", str)})
+
+    def list_numbers(self, filters: NumberFilter) -> Stream:
+        params: dict[str, Any] = dict(filters.carrier)
+        if filters.status:
+            params["status"] = ",".join(sorted(status.value for status in filters.status))
+
+        def fetch(url: str) -> Operation[Page[DID]]:
+            response = yield HttpRequest("GET", url, params=params if url == "/numbers" else None)
             body = response.json()
-            yield Emit([DID(id=str(i), provider=self.provider, number=n) for i, n in enumerate(body["data"])])
-            url = body["links"].get("next")
+            dids = [DID(id=str(i), provider=self.provider, number=n) for i, n in enumerate(body["data"])]
+            return Page(dids, next=body["links"].get("next"))
+
+        yield from linked_pages(fetch, "/numbers")
 
     def get_number(self, ref: NumberRef) -> Operation[DID]:
         response = yield HttpRequest("GET", f"/numbers/{ref.id or ref.number}")
         return DID(id=str(response.json()["id"]), provider=self.provider, number=response.json()["number"])
 
-    def update_number(self, ref: NumberRef, changes: Mapping[str, Any]) -> Operation[DID]:
-        response = yield HttpRequest("PATCH", f"/numbers/{ref.id}", json=dict(changes))
+    def update_number(self, ref: NumberRef, changes: NumberUpdate) -> Operation[DID]:
+        response = yield HttpRequest("PATCH", f"/numbers/{ref.id}", json=dict(changes.carrier))
         return DID(id=str(ref.id), provider=self.provider, number=response.json()["number"])
 
     def set_destinations(self, ref: NumberRef, destinations: Sequence[Destination]) -> Operation[DID]:
@@ -72,7 +92,9 @@ class ToyOperations(ProviderOperations):
 TOY = ProviderSpec(
     name="toy",
     default_base_url="https://toy.test/api",
-    capabilities=ProviderCapabilities(),
+    capabilities=ProviderCapabilities(
+        destination_kinds={DestinationKind.SIP_URI, DestinationKind.PSTN, DestinationKind.SIP_TRUNK}
+    ),
     auth_headers=lambda key: {"Authorization": f"Token {key}"},
     operations=ToyOperations,
     api_key_env="TOY_API_KEY",

@@ -363,9 +363,9 @@ def test_page_sizes_are_capped_at_100() -> None:
 def test_list_filters_follow_the_version() -> None:
     carrier = Carrier()
     with provider(carrier) as didww:
-        list(didww.list_numbers(sms_trunk_id="0b1f6c2e-5d4a-4f8e-9c3b-7a2d1e6f4b90"))
+        list(didww.list_numbers(carrier_filters={"sms_trunk_id": "0b1f6c2e-5d4a-4f8e-9c3b-7a2d1e6f4b90"}))
         with pytest.raises(didkit.InvalidInputError, match="pending_removal"):
-            didww.list_numbers(pending_removal=True)
+            didww.list_numbers(carrier_filters={"pending_removal": True})
     assert carrier.api_requests()[0].url.params["filter[sms_trunk.id]"] == "0b1f6c2e-5d4a-4f8e-9c3b-7a2d1e6f4b90"
 
 

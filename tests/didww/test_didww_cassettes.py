@@ -273,7 +273,12 @@ def test_list_numbers_passes_filters_include_sort(didww_vcr: Any, provider: Didw
     with didww_vcr.use_cassette("list_numbers_filtered.yaml") as cassette:
         dids = list(
             provider.list_numbers(
-                terminated=False, order_id="11b3fba2-96e2-452e-bed8-5124ed351af3", include="order", sort="-created_at"
+                carrier_filters={
+                    "terminated": False,
+                    "order_id": "11b3fba2-96e2-452e-bed8-5124ed351af3",
+                    "include": "order",
+                    "sort": "-created_at",
+                }
             )
         )
         assert cassette.all_played
@@ -306,7 +311,7 @@ def test_update_number(didww_vcr: Any, provider: DidwwProvider) -> None:
     with didww_vcr.use_cassette("update_number.yaml") as cassette:
         did = provider.update_number(DID_ID, label="patched from loaded resource")
         assert did.label == "patched from loaded resource"
-        did = provider.update_number(DID_ID, capacity_limit=10)
+        did = provider.update_number(DID_ID, carrier_fields={"capacity_limit": 10})
         assert cassette.all_played
     assert did.id == DID_ID
 

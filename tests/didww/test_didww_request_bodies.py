@@ -10,6 +10,7 @@ from didww_driver import drive, empty_collection, first_request, operations, res
 from didkit import DID, AvailableNumber, Destination
 from didkit.adapter import NumberRef
 from didkit.engine import HttpRequest, HttpResponse
+from didkit.kit import NumberUpdate
 
 DID_ID = "9df99644-f1a5-4a3c-99a4-559d758eb96b"
 TRUNK_ID = "41b94706-325e-4704-a433-d65105758836"
@@ -101,12 +102,12 @@ def test_order_carries_the_reference_after_looking_it_up(vendor_json: Any) -> No
 
 def test_did_updates(vendor_json: Any) -> None:
     ref = NumberRef(id=DID_ID)
-    label = first_request(operations().update_number(ref, {"label": "patched from loaded resource"}))
+    label = first_request(operations().update_number(ref, NumberUpdate(label="patched from loaded resource")))
     assert (label.method, label.path) == ("PATCH", f"/dids/{DID_ID}")
     assert label.json == vendor_json("dids/update_from_loaded_request.json")
-    cleared = first_request(operations().update_number(ref, {"label": None}))
+    cleared = first_request(operations().update_number(ref, NumberUpdate(label=None)))
     assert cleared.json == vendor_json("dids/update_clear_description_request.json")
-    capacity = first_request(operations().update_number(ref, {"capacity_limit": 10}))
+    capacity = first_request(operations().update_number(ref, NumberUpdate(carrier={"capacity_limit": 10})))
     assert capacity.json == vendor_json("dids/update_built_single_attr_request.json")
     released = first_request(operations().release_number(ref))
     assert released.json == vendor_json("dids/update_terminated_request.json")
@@ -114,9 +115,9 @@ def test_did_updates(vendor_json: Any) -> None:
 
 def test_auto_renew_maps_to_billing_cycles_count() -> None:
     ref = NumberRef(id=DID_ID)
-    off = first_request(operations().update_number(ref, {"auto_renew": False}))
+    off = first_request(operations().update_number(ref, NumberUpdate(auto_renew=False)))
     assert off.json["data"]["attributes"] == {"billing_cycles_count": 0}
-    on = first_request(operations().update_number(ref, {"auto_renew": True}))
+    on = first_request(operations().update_number(ref, NumberUpdate(auto_renew=True)))
     assert on.json["data"]["attributes"] == {"billing_cycles_count": None}
 
 

@@ -90,7 +90,8 @@ def test_lifecycle(didww: Any, emu: Any) -> None:
 
     listed = {d.number: d for d in didww.list_numbers()}
     assert did.number in listed and listed[did.number].destinations == swapped.destinations
-    assert did.number in {d.number for d in didww.list_numbers(terminated=False, sort="-created_at")}
+    live = didww.list_numbers(carrier_filters={"terminated": False, "sort": "-created_at"})
+    assert did.number in {d.number for d in live}
 
     assert didww.release_number(did) is None
     assert didww.get_number(did.id).status is NumberStatus.RELEASING

@@ -22,7 +22,6 @@ from didkit_didww._mapping import (
     status_for,
     trunk_from,
 )
-from didkit_didww._operations import next_page
 from didww_driver import drive, operations, response
 
 import didkit
@@ -39,6 +38,7 @@ from didkit import (
 from didkit.adapter import NumberRef
 from didkit.engine import HttpRequest
 from didkit.jsonapi import Document
+from didkit.kit import NumberFilter
 
 KEY = "unit-key-5e2d7c"
 
@@ -101,7 +101,7 @@ def test_spec() -> None:
         NumberType.NATIONAL,
         NumberType.SHARED_COST,
     }
-    assert caps.destination_kinds == set(DestinationKind)
+    assert caps.destination_kinds == set(DestinationKind) - {DestinationKind.URL}
 
 
 def test_registered_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,15 +187,15 @@ def test_list_numbers_rejects_typos_before_any_request() -> None:
     recorder = Recorder()
     provider = make(recorder)
     with pytest.raises(didkit.InvalidInputError, match="terminatd"):
-        provider.list_numbers(terminatd=True)
+        provider.list_numbers(carrier_filters={"terminatd": True})
     with pytest.raises(didkit.InvalidInputError, match="did_groupz"):
-        provider.list_numbers(include="did_groupz")
+        provider.list_numbers(carrier_filters={"include": "did_groupz"})
     with pytest.raises(didkit.InvalidInputError, match="pop"):
-        provider.list_numbers(include="voice_in_trunk_group.pop")
+        provider.list_numbers(carrier_filters={"include": "voice_in_trunk_group.pop"})
     with pytest.raises(didkit.InvalidInputError, match="nmber"):
-        provider.list_numbers(sort="-nmber")
+        provider.list_numbers(carrier_filters={"sort": "-nmber"})
     with pytest.raises(didkit.InvalidInputError):
-        provider.list_numbers(number=[])
+        provider.list_numbers(carrier_filters={"number": []})
     assert recorder.requests == []
 
 
@@ -204,12 +204,13 @@ async def test_async_list_numbers_rejects_typos_before_any_request() -> None:
         api_key=KEY, rate_limit=False, transport=httpx.MockTransport(Recorder()), api_version="2026-04-16"
     )
     with pytest.raises(didkit.InvalidInputError):
-        provider.list_numbers(bogus=1)
+        provider.list_numbers(carrier_filters={"bogus": 1})
     await provider.aclose()
 
 
 def test_list_numbers_filter_spellings() -> None:
-    params = operations().list_params(
+    ops = operations()
+    checked = ops.number_filters.check(
         {
             "order_id": "o1",
             "voice_in_trunk__id": "t1",
@@ -218,8 +219,10 @@ def test_list_numbers_filter_spellings() -> None:
             "terminated": False,
             "include": ["did_group.stock_keeping_units", "order"],
             "sort": "-created_at,number",
-        }
+        },
+        provider="DIDWW",
     )
+    params = ops.list_params(NumberFilter(carrier=checked))
     assert ("filter[order.id]", "o1") in params
     assert ("filter[voice_in_trunk.id]", "t1") in params
     assert ("filter[did_group.features]", "voice_in,sms_in") in params
@@ -234,12 +237,12 @@ def test_update_number_checks_changes_before_any_request() -> None:
     recorder = Recorder()
     provider = make(recorder)
     with pytest.raises(didkit.InvalidInputError, match="colour"):
-        provider.update_number(DID_UUID, colour="blue")
+        provider.update_number(DID_UUID, carrier_fields={"colour": "blue"})
     deprecated = pytest.warns(DeprecationWarning, match="set_messaging")
     with pytest.raises(didkit.UnsupportedOperationError, match="2026-11-19"), deprecated:
         provider.update_number(DID_UUID, sms_webhook_url="https://example.com/sms")  # 2026-04-16: no SMS routing
     with pytest.raises(didkit.InvalidInputError, match="capacity_limit"):
-        provider.update_number(DID_UUID, capacity_limit=-1)
+        provider.update_number(DID_UUID, carrier_fields={"capacity_limit": -1})
     assert recorder.requests == []
 
 
@@ -433,9 +436,9 @@ def test_next_page() -> None:
         return Document.parse({"data": [], **top}, provider="didww")
 
     nxt = "https://api.didww.com/v3/dids?page%5Bnumber%5D=3&page%5Bsize%5D=50"
-    assert next_page(doc(links={"next": nxt}), 2, 50) == 3
-    assert next_page(doc(links={"next": {"href": "https://x/v3/dids?foo=1"}}), 2, 50) == 3
-    assert next_page(doc(links={"first": "a", "last": "b"}, meta={"total_records": 500}), 1, 50) is None
-    assert next_page(doc(meta={"total_records": 120}), 2, 50) == 3
-    assert next_page(doc(meta={"total_records": 100}), 2, 50) is None
-    assert next_page(doc(), 1, 50) is None
+    assert doc(links={"next": nxt}).next_page(2, 50) == 3
+    assert doc(links={"next": {"href": "https://x/v3/dids?foo=1"}}).next_page(2, 50) == 3
+    assert doc(links={"first": "a", "last": "b"}, meta={"total_records": 500}).next_page(1, 50) is None
+    assert doc(meta={"total_records": 120}).next_page(2, 50) == 3
+    assert doc(meta={"total_records": 100}).next_page(2, 50) is None
+    assert doc().next_page(1, 50) is None

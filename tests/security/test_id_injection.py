@@ -51,7 +51,7 @@ Call = Callable[[Any, Any], Any]
 OPERATIONS: dict[str, dict[str, Call]] = {
     "wavix": {
         "get_number": lambda p, ref: p.get_number(ref),
-        "update_number": lambda p, ref: p.update_number(ref, call_recording_enabled=True),
+        "update_number": lambda p, ref: p.update_number(ref, carrier_fields={"call_recording_enabled": True}),
         "set_destinations": lambda p, ref: p.set_destinations(ref, [Destination.sip("sip:a@b.example")]),
         "set_messaging": lambda p, ref: p.set_messaging(ref, [MessagingRoute.webhook("https://example.com/sms")]),
         "release_number": lambda p, ref: p.release_number(ref),

@@ -49,6 +49,21 @@ def fixtures_as_a_user_annotates_them(didkit_sandbox: SandboxFactory, wavix_sand
     return twin.emulator is not sync.emulator and wavix_sandbox.emulator.owned_numbers() != []
 
 
+def neutral_calls(provider: didkit.NumberProvider) -> list[str]:
+    """The neutral filters and fields, typed against the protocol: the same on every carrier."""
+    found = provider.list_numbers(
+        country="US", number_contains="1212", status=didkit.NumberStatus.ACTIVE, capability=[didkit.Capability.SMS]
+    )
+    numbers = [did.number for did in found]
+    for did in provider.list_numbers(label="front desk", carrier_filters={"search": "1212"}):
+        if provider.capabilities.labels:
+            did = provider.update_number(did, label=None)
+        if provider.capabilities.auto_renew:
+            did = provider.update_number(did, auto_renew=False, carrier_fields={"capacity_limit": 2})
+        numbers.append(did.number)
+    return numbers
+
+
 def blocking_compare() -> None:
     try:
         didkit.compare(didkit.SearchQuery(country="US"), ["wavix"])

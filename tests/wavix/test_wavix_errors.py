@@ -124,9 +124,9 @@ def test_http_errors_from_the_cassette(cassette: Any, wavix: Any, sleeps: Any) -
         with pytest.raises(RequestRejectedError) as rejected:
             provider.set_messaging("400", [MessagingRoute.webhook("https://hooks.example.com/sms")])
         with pytest.raises(RequestRejectedError) as sms:
-            provider.update_number("422", sms_enabled=True)
+            provider.update_number("422", carrier_fields={"sms_enabled": True})
         with pytest.raises(RequestRejectedError) as success_false:
-            provider.update_number("200", sms_enabled=True)
+            provider.update_number("200", carrier_fields={"sms_enabled": True})
         with pytest.raises(RateLimitedError) as limited:
             provider.get_number("429")
         with pytest.raises(ServerError) as unavailable:

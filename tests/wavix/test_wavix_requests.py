@@ -100,7 +100,7 @@ def test_every_request_uses_bearer_auth_and_never_appid(provider: WavixProvider,
 def test_request_shapes(provider: WavixProvider, recorder: Recorder) -> None:
     offer = next(provider.search_numbers(SearchQuery(country="US", city="Los Angeles", capabilities={"sms"})))
     provider.purchase(offer)
-    provider.update_number("7", call_recording_enabled=True)
+    provider.update_number("7", carrier_fields={"call_recording_enabled": True})
     provider.set_messaging("7", [MessagingRoute.webhook("https://h.example.com/sms")])
     provider.set_destinations("7", [Destination.sip("sip:100@pbx.example.com"), Destination.pstn("+14155550100"),
                                     Destination.trunk("3107")])

@@ -101,7 +101,7 @@ async def test_async_lifecycle() -> None:
                   Destination.trunk("3215")]
         )
         assert [d.target for d in routed.destinations] == ["sip:[did]@pbx.example.com", "+14155550100", "32990"]
-        assert did.number in [d.number async for d in provider.list_numbers(search=did.number)]
+        assert did.number in [d.number async for d in provider.list_numbers(number_contains=did.number)]
         await provider.release_number(did.number)
         assert did.number not in emu.owned_numbers()
         assert emu.purchased_numbers() == [offers[1].number]
@@ -212,7 +212,7 @@ def test_released_with_unknown_outcome_is_settled(sandbox: Any) -> None:
 def test_seeded_numbers_and_filters(sandbox: Any) -> None:
     dids = list(sandbox.list_numbers())
     assert len(dids) == len(sandbox.emulator.owned_numbers())
-    labelled = list(sandbox.list_numbers(label_present=True))
+    labelled = list(sandbox.list_numbers(carrier_filters={"label_present": True}))
     assert labelled and all(d.label for d in labelled)
     assert {d.status for d in dids} <= {NumberStatus.ACTIVE, NumberStatus.PENDING}
     assert any(d.destinations for d in dids)

@@ -11,7 +11,7 @@ inherited tests::
         country = "US"                        # a country the emulator's world sells numbers in
 
 The suite covers every operation of the protocol that the carrier declares (listing coverage,
-searching, buying, reading, routing and releasing numbers), the mapping of the carrier's errors to
+searching, buying, reading, routing calls and SMS, and releasing numbers), the mapping of the carrier's errors to
 didkit's, the refusal of malformed ids before any request, the sync and async twins, and the
 procurement guarantee (one reference, one purchase). Each test gets a fresh emulator. This module
 needs pytest (unlike the rest of :mod:`didkit.testing`).
@@ -24,12 +24,21 @@ from typing import Any, ClassVar
 
 import pytest
 
-from ..errors import AuthenticationError, InvalidInputError, NotFoundError, RateLimitedError, ServerError
+from ..errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    UnsupportedOperationError,
+)
 from ..model import (
     DID,
     AvailableNumber,
+    Capability,
     Destination,
     DestinationKind,
+    MessagingRoute,
     Money,
     NumberStatus,
     OrderStatus,
@@ -54,10 +63,12 @@ class ProviderContract:
     """The provider's registered name (its ``didkit.providers`` entry point)."""
     country: ClassVar[str] = "US"
     """A country (ISO 3166-1 alpha-2) the emulator's world has stock and owned numbers in."""
+    options: ClassVar[dict[str, Any]] = {}
+    """Adapter options for every provider the suite makes (an API version, say)."""
 
     def make_provider(self, **options: Any) -> SandboxNumberProvider:
-        """A sync provider over a fresh emulator (override to pass adapter options)."""
-        provider: SandboxNumberProvider = sandbox_provider(self.provider_name, **options)
+        """A sync provider over a fresh emulator, with :attr:`options` (and ``options``)."""
+        provider: SandboxNumberProvider = sandbox_provider(self.provider_name, **{**self.options, **options})
         return provider
 
     def destinations(self) -> list[Destination]:
@@ -91,8 +102,11 @@ class ProviderContract:
 
     # -- inventory -----------------------------------------------------------------------------
 
-    def _offers(self, provider: SandboxNumberProvider, limit: int = 10) -> list[AvailableNumber]:
-        offers = list(provider.search_numbers(SearchQuery(country=self.country, limit=limit)))
+    def _offers(
+        self, provider: SandboxNumberProvider, limit: int = 10, capabilities: frozenset[Capability] = frozenset()
+    ) -> list[AvailableNumber]:
+        query = SearchQuery(country=self.country, limit=limit, capabilities=capabilities)
+        offers = list(provider.search_numbers(query))
         assert offers, f"the emulator must have stock in {self.country}"
         return offers
 
@@ -108,8 +122,13 @@ class ProviderContract:
 
     # -- the lifecycle of a number ---------------------------------------------------------------
 
-    def _buy(self, provider: SandboxNumberProvider, reference: str = "contract-1") -> DID:
-        offers = self._offers(provider)
+    def _buy(
+        self,
+        provider: SandboxNumberProvider,
+        reference: str = "contract-1",
+        capabilities: frozenset[Capability] = frozenset(),
+    ) -> DID:
+        offers = self._offers(provider, capabilities=capabilities)
         offer = next((o for o in offers if o.number), offers[0])  # a specific number where there is one
         order = provider.purchase(offer, reference=reference)
         assert order.provider == provider.name
@@ -141,6 +160,19 @@ class ProviderContract:
         again = provider.get_number(did)
         assert [d.kind for d in again.destinations] == [d.kind for d in wanted]
         assert all(d.kind in DestinationKind for d in again.destinations)
+
+    def test_messaging_round_trip(self, provider: SandboxNumberProvider) -> None:
+        route = MessagingRoute.webhook("https://hooks.example.com/contract-sms")
+        if not provider.capabilities.sms_config:
+            did = self._buy(provider, "contract-sms")
+            with pytest.raises(UnsupportedOperationError):
+                provider.set_messaging(did, [route])
+            return
+        did = self._buy(provider, "contract-sms", frozenset({Capability.SMS}))
+        routed = provider.set_messaging(did, [route])
+        assert [r.target for r in routed.messaging] == [route.target]
+        assert [r.target for r in provider.get_number(did).messaging] == [route.target]
+        assert provider.set_messaging(did, []).messaging == ()
 
     def test_one_reference_buys_once(self, provider: SandboxNumberProvider) -> None:
         from ..broker import procure
@@ -176,7 +208,7 @@ class ProviderContract:
     # -- async ----------------------------------------------------------------------------------
 
     async def test_the_async_twin_answers_alike(self) -> None:
-        provider = sandbox_provider(self.provider_name, asynchronous=True)
+        provider = sandbox_provider(self.provider_name, asynchronous=True, **self.options)
         try:
             countries = await provider.list_countries()
             assert self.country in {c.code for c in countries}

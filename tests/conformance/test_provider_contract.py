@@ -10,4 +10,9 @@ class TestWavixContract(ProviderContract):
 
 
 class TestDidwwContract(ProviderContract):
+    provider_name = "didww"  # API 2026-11-19, the default: bearer tokens
+
+
+class TestDidww20260416Contract(ProviderContract):
     provider_name = "didww"
+    options = {"api_version": "2026-04-16"}  # Api-Key, did_group_type

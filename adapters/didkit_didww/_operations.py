@@ -548,7 +548,7 @@ class DidwwOperations(ProviderOperations):
             document = yield from self._get("/nanpa_prefixes", params, "nanpa_prefixes", "find NANPA prefix")
             return next((resource.id for resource in document.resources()), None)
 
-        return (yield from self._cached(("nanpa", country.code, npanxx), load))
+        return (yield from self._cache.get(("nanpa", country.code, npanxx), load))
 
     def _specific_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None

@@ -116,7 +116,7 @@ def _group_requirement(
         found = (yield from _get(ops, path, (), "get address requirement")).one()
         return requirement_from(found), found.id
 
-    return (yield from ops._cached(("address_requirement", country or "", number_type), load))
+    return (yield from ops._cache.get(("address_requirement", country or "", number_type), load))
 
 
 def requirements(ops: DidwwOperations, offer: AvailableNumber) -> Operation[Requirements]:
@@ -155,7 +155,7 @@ def _proof_types(ops: DidwwOperations, requirement_id: str) -> Operation[dict[st
             kinds.setdefault("business_registration", kinds["identity"])
         return kinds
 
-    return (yield from ops._cached(("proof_types", requirement_id), load))
+    return (yield from ops._cache.get(("proof_types", requirement_id), load))
 
 
 def _public_keys(ops: DidwwOperations) -> Operation[list[Any]]:

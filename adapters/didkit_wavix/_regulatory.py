@@ -78,7 +78,7 @@ def _doc_types(ops: WavixOperations, country: str | None, number_type: str) -> O
             raise ops._format_error(error, response) from None
         return types
 
-    return (yield from ops._cached(("doc_types", country or "", number_type), fetch))
+    return (yield from ops._cache.get(("doc_types", country or "", number_type), fetch))
 
 
 def _requirements(refs: Sequence[str], types: Mapping[str, tuple[str, str]], raw: Mapping[str, Any]) -> Requirements:

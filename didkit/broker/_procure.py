@@ -840,6 +840,9 @@ class _Procurer:
         failed = [a for a in self.attempts if a.outcome == "failed"]
         skipped = sum(1 for a in self.attempts if a.outcome == "skipped")
         listed = "; ".join(f"{a.provider} {_offer_name(a.offer)}: {_reason(a.error)}" for a in failed[:5] if a.error)
+        if not failed:
+            # every offer was skipped: say why, once per distinct reason
+            listed = "; ".join(dict.fromkeys(_reason(a.error) for a in self.attempts if a.error))
         more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
         skip = f", {skipped} skipped" if skipped else ""
         tried = f"{len(failed)} offer{'' if len(failed) == 1 else 's'} failed"

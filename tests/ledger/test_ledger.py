@@ -257,16 +257,8 @@ def _format_1_body(reference: str) -> str:
     unstructured = _converter.unstructure(order(reference))
     unstructured.pop("requested")
     body = {
-        "reference": reference,
-        "state": "bought",
-        "created_at": now.isoformat(),
-        "updated_at": now.isoformat(),
-        "intent": None,
-        "order": unstructured,
-        "note": None,
-        "attempts": [],
-        "holder": None,
-        "lease_until": None,
+        "reference": reference, "state": "bought", "created_at": now.isoformat(), "updated_at": now.isoformat(),
+        "intent": None, "order": unstructured, "note": None, "attempts": [], "holder": None, "lease_until": None,
     }
     return orjson.dumps({"format": 1, "entry": body}, default=_plain).decode()
 

@@ -473,9 +473,7 @@ class _Procurer:
                 fitting.append((index, offer))
             else:
                 self.attempts.append(ProcurementAttempt(handle.label, offer, "skipped", misfit))
-        if not fitting:
-            raise self._all_failed()
-        return fitting
+        return fitting  # none left: the run ends as any run without a fitting offer, saying why
 
     async def _misfit(self, handle: Handle, offer: AvailableNumber) -> InvalidInputError | None:
         """Why the profile cannot be registered for ``offer``, or ``None`` (also when the carrier

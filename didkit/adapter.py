@@ -144,6 +144,13 @@ class ProviderOperations(abc.ABC):
         self.context = context
         self.provider = context.provider
 
+    def search_notes(self) -> tuple[str, ...]:
+        """What a caller of ``search_numbers`` should know about how this account's searches go,
+        in words: a degraded mode the offers reflect (say, only "any number from this group"
+        offers because the carrier denies listing specific numbers). Empty by default; the
+        broker puts them in each :class:`~didkit.ProviderReport` (``notes``)."""
+        return ()
+
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
         """Map a response to a typed error (``None`` = success). Override to add carrier rules."""
         return default_classify(response, request)
@@ -409,6 +416,12 @@ class _ProviderCore:
     def capabilities(self) -> ProviderCapabilities:
         """What this carrier supports (as configured: an API version may lack some features)."""
         return self.operations.capabilities(self.spec.capabilities)
+
+    def search_notes(self) -> tuple[str, ...]:
+        """What to know about how this account's searches go, in words (a degraded mode the
+        offers reflect); empty when nothing. Optional for a provider: the broker asks for it
+        when present and reports it per provider (``ProviderReport.notes``)."""
+        return tuple(self.operations.search_notes())
 
     def __repr__(self) -> str:
         mode = "sandbox" if self.sandbox else self.base_url

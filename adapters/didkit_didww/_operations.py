@@ -550,6 +550,14 @@ class DidwwOperations(ProviderOperations):
 
         return (yield from self._cache.get(("nanpa", country.code, npanxx), load))
 
+    def search_notes(self) -> tuple[str, ...]:
+        if not self.available_dids_denied:
+            return ()
+        return (
+            "this account may not list specific numbers (available_dids answered 403): its offers are "
+            "'any number from this group'; DIDWW support enables available_dids",
+        )
+
     def _specific_offers(
         self, country: Country, group: Group, contains: str | None, full_prefix: str | None
     ) -> Operation[list[AvailableNumber] | None]:

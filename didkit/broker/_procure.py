@@ -33,12 +33,14 @@ from ..ledger import (
     LedgerError,
     RecordedAttempt,
     RecordedError,
+    RecordedRegistration,
     new_holder,
     numbers_of,
     open_ledger,
 )
 from ..model import DID, AvailableNumber, Hold, Money, Order, OrderStatus, SearchQuery
 from ..protocol import DEFAULT_WAIT
+from ..regulatory import EndUser, Registration, RegistrationStatus, check_profile
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
     Handle,
@@ -192,7 +194,10 @@ class _Procurer:
         settle_window: float = DEFAULT_SETTLE_WINDOW,
         count: int = 1,
         hold_first: bool = False,
+        end_user: EndUser | None = None,
     ) -> None:
+        self.end_user = end_user
+        self.registrations, self.registration_errors = _registrations_of(entry)
         self.count = count
         self.hold_first = hold_first
         self.orders: list[Order] = list(entry.orders)
@@ -233,6 +238,8 @@ class _Procurer:
             tuple(self.reports),
             orders=tuple(self.orders),
             count=self.count,
+            registrations=_in_order(self.orders, self.registrations),
+            registration_errors={k: v for k, v in self.registration_errors.items() if k not in self.registrations},
         )
 
     def _so_far(self) -> Procurement | None:
@@ -344,7 +351,7 @@ class _Procurer:
                 self.handles, self.query, self.timeout, self.runtime, self.progress
             )
             self.reports = reports
-            candidates = self._candidates(per_provider)
+            candidates = await self._fitting_profile(self._candidates(per_provider))
         if self.hold_first:
             await self._hold_ahead(candidates)
         blocked: dict[int, DidkitError] = {}
@@ -439,6 +446,104 @@ class _Procurer:
         if self.query is not None:
             return _describe(self.query)
         return _offer_name(self.offer) if self.offer is not None else "the offer"
+
+    # -- the end user's registration --------------------------------------------------------------
+
+    async def _fitting_profile(
+        self, candidates: list[tuple[int, AvailableNumber]]
+    ) -> list[tuple[int, AvailableNumber]]:
+        """With an end user: the candidates whose numbers the profile can be registered for. An
+        offer that needs documents is checked against its carrier's requirements (cached per
+        country and type by the adapters) before anything is bought: a number the profile cannot
+        register is skipped, never bought."""
+        if self.end_user is None:
+            return candidates
+        fitting: list[tuple[int, AvailableNumber]] = []
+        verdicts: dict[tuple[int, str | None, str | None], InvalidInputError | None] = {}
+        for index, offer in candidates:
+            if not offer.requires_documents:
+                fitting.append((index, offer))
+                continue
+            handle = self.handles[index]
+            key = (index, offer.country, offer.number_type.value if offer.number_type else None)
+            if key not in verdicts:
+                verdicts[key] = await self._misfit(handle, offer)
+            misfit = verdicts[key]
+            if misfit is None:
+                fitting.append((index, offer))
+            else:
+                self.attempts.append(ProcurementAttempt(handle.label, offer, "skipped", misfit))
+        return fitting  # none left: the run ends as any run without a fitting offer, saying why
+
+    async def _misfit(self, handle: Handle, offer: AvailableNumber) -> InvalidInputError | None:
+        """Why the profile cannot be registered for ``offer``, or ``None`` (also when the carrier
+        cannot say: the registration after the purchase then reports it)."""
+        assert self.end_user is not None
+        try:
+            needs = await handle.requirements(offer, self.runtime)
+            if needs is not None:
+                check_profile(needs, self.end_user, country=offer.country)
+        except InvalidInputError as exc:
+            return InvalidInputError(f"{handle.label}: the end user's profile does not fit this number: {exc}")
+        except DidkitError as exc:
+            logger.warning(
+                "procure %r: %s could not say what %s needs of the end user (%s); buying it anyway",
+                self.reference,
+                handle.label,
+                _offer_name(offer),
+                _reason(exc),
+            )
+        return None
+
+    async def _register(self, handle: Handle, order: Order, offers: Sequence[AvailableNumber]) -> None:
+        """Register the end user for ``order``'s numbers right after their purchase, once: a
+        registration the ledger already has for the order is never submitted again. A failure
+        leaves the purchase standing; it is recorded and reported, not raised."""
+        if self.end_user is None or order.id in self.registrations or order.id in self.registration_errors:
+            return
+        if not any(offer.requires_documents for offer in offers):
+            return
+        at = self.ledger.now()
+        try:
+            registration = await handle.register(order, self.end_user, self.runtime)
+        except Exception as exc:
+            error = exc if isinstance(exc, DidkitError) else _as_provider_error(exc, handle.label)
+            self.registration_errors[order.id] = error
+            logger.warning(
+                "procure %r: order %s from %s is bought, but registering the end user failed: %s",
+                self.reference,
+                order.id,
+                handle.label,
+                _reason(error),
+            )
+            recorded = RecordedRegistration(order.id, handle.label, at, error=_reason(error))
+        else:
+            self.registrations[order.id] = registration
+            logger.info(
+                "procure %r: registration %s submitted to %s for order %s (%s)",
+                self.reference,
+                registration.id,
+                handle.label,
+                order.id,
+                registration.status.value,
+            )
+            recorded = RecordedRegistration(
+                order.id,
+                handle.label,
+                at,
+                id=registration.id,
+                status=registration.status.value,
+                numbers=registration.numbers,
+            )
+        try:
+            self.entry = await _in_thread(self.ledger.record_registration, self.reference, self.holder, recorded)
+        except LedgerError as exc:
+            logger.error(
+                "procure %r: the registration for order %s could not be written to the ledger (%s)",
+                self.reference,
+                order.id,
+                exc,
+            )
 
     # -- the ledger ------------------------------------------------------------------------------
 
@@ -601,6 +706,7 @@ class _Procurer:
         self.orders.append(order)
         bought = ", ".join(d.number for d in owned)
         await self._record("bought", order=order, note=f"settled: {bought} among the account's numbers")
+        await self._register(handle, order, intent.batch or (intent.offer,))
         logger.info("procure %r: the earlier attempt bought %s from %s", self.reference, bought, handle.label)
         return self._procurement()
 
@@ -682,8 +788,9 @@ class _Procurer:
             self.holds.pop(key, None)  # the order used the hold up
         self.attempts.extend(ProcurementAttempt(handle.label, o, "purchased", None, elapsed) for o in tried)
         self.orders.append(order)
-        procurement = self._procurement()
         await self._record("bought", order=order)
+        await self._register(handle, order, tried)
+        procurement = self._procurement()
         logger.info(
             "procure %r: bought %s from %s (order %s, %s%s)",
             self.reference,
@@ -731,6 +838,9 @@ class _Procurer:
         failed = [a for a in self.attempts if a.outcome == "failed"]
         skipped = sum(1 for a in self.attempts if a.outcome == "skipped")
         listed = "; ".join(f"{a.provider} {_offer_name(a.offer)}: {_reason(a.error)}" for a in failed[:5] if a.error)
+        if not failed:
+            # every offer was skipped: say why, once per distinct reason
+            listed = "; ".join(dict.fromkeys(_reason(a.error) for a in self.attempts if a.error))
         more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
         skip = f", {skipped} skipped" if skipped else ""
         tried = f"{len(failed)} offer{'' if len(failed) == 1 else 's'} failed"
@@ -738,6 +848,30 @@ class _Procurer:
         error = ProcurementFailedError(message, attempts=self.attempts, report=self.reports)
         error.__cause__ = self.last_error
         return error
+
+
+def _registrations_of(entry: LedgerEntry) -> tuple[dict[str, Registration], dict[str, DidkitError]]:
+    """The registrations (and failures) the ledger recorded for the entry's orders, by order id;
+    the latest per order counts."""
+    submitted: dict[str, Registration] = {}
+    failed: dict[str, DidkitError] = {}
+    for recorded in entry.registrations:
+        if recorded.id is not None:
+            submitted[recorded.order_id] = Registration(
+                recorded.id,
+                recorded.provider,
+                RegistrationStatus(recorded.status or RegistrationStatus.PENDING.value),
+                numbers=recorded.numbers,
+            )
+            failed.pop(recorded.order_id, None)
+        else:
+            failed[recorded.order_id] = RecordedError(recorded.error or "the registration failed")
+            submitted.pop(recorded.order_id, None)
+    return submitted, failed
+
+
+def _in_order(orders: Sequence[Order], registrations: Mapping[str, Registration]) -> tuple[Registration, ...]:
+    return tuple(registrations[order.id] for order in orders if order.id in registrations)
 
 
 def _reason(error: BaseException | None) -> str:
@@ -816,7 +950,16 @@ def _from_entry(entry: LedgerEntry) -> Procurement:
         ProcurementAttempt(a.provider, a.offer, a.outcome, RecordedError(a.error) if a.error else None, a.elapsed)
         for a in entry.attempts
     )
-    return Procurement(entry.order, attempts, entry.reference, orders=entry.orders, count=entry.count)
+    submitted, failed = _registrations_of(entry)
+    return Procurement(
+        entry.order,
+        attempts,
+        entry.reference,
+        orders=entry.orders,
+        count=entry.count,
+        registrations=_in_order(entry.orders, submitted),
+        registration_errors=failed,
+    )
 
 
 async def _procure(
@@ -839,7 +982,17 @@ async def _procure(
     settle_window: float = DEFAULT_SETTLE_WINDOW,
     count: int = 1,
     hold_first: bool = False,
+    end_user: EndUser | None = None,
 ) -> Procurement:
+    if end_user is not None and not isinstance(end_user, EndUser):
+        raise InvalidInputError(
+            f"end_user must be an EndUser (EndUser.person/business) or None, got {type(end_user).__name__}"
+        )
+    if end_user is not None and require_no_documents is True:
+        raise InvalidInputError(
+            "require_no_documents=True and an end_user contradict each other: with an end user procure buys "
+            "numbers that need documents and registers them; leave one out"
+        )
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise InvalidInputError(f"count must be a whole number >= 1, got {count!r}")
     if not isinstance(hold_first, bool):
@@ -903,6 +1056,7 @@ async def _procure(
                 settle_window=settle_window,
                 count=count,
                 hold_first=hold_first,
+                end_user=end_user,
             )
             try:
                 return await procurer.run()
@@ -939,6 +1093,7 @@ async def procure_async(
     settle_window: float = DEFAULT_SETTLE_WINDOW,
     count: int = 1,
     hold_first: bool = False,
+    end_user: EndUser | None = None,
 ) -> Procurement:
     """Buy exactly ``count`` numbers matching ``query`` from the best of ``providers``; async.
 
@@ -963,6 +1118,7 @@ async def procure_async(
         settle_window=settle_window,
         count=count,
         hold_first=hold_first,
+        end_user=end_user,
     )
 
 
@@ -984,6 +1140,7 @@ def procure(
     settle_window: float = DEFAULT_SETTLE_WINDOW,
     count: int = 1,
     hold_first: bool = False,
+    end_user: EndUser | None = None,
 ) -> Procurement:
     """Buy exactly ``count`` numbers (one by default) matching ``query`` from the best of ``providers``.
 
@@ -1032,11 +1189,24 @@ def procure(
             hold: ``capabilities.reservations``) before the first purchase, then buy the holds.
             Every hold not used is released before procure returns or raises, cancellation
             included.
+        end_user: the end user's profile (:class:`~didkit.EndUser`), to buy numbers that need
+            documents or registration and register them right away. Each offer that needs
+            documents is first checked against its carrier's ``requirements()``: one the profile
+            does not fit (an address abroad for a local number, a missing proof) is skipped, never
+            bought. Right after a purchase whose offer needs documents, procure calls
+            ``provider.register(order, end_user)`` and records the registration in the ledger, so
+            a call again with the same reference never registers twice. A failed registration
+            does not undo or hide the purchase: it is in ``Procurement.registration_errors``
+            (and the ledger), and procure returns normally. A carrier that refuses to *sell*
+            before it has documents (:class:`~didkit.DocumentsRequiredError`) cannot be helped by
+            a registration, which needs a number the account owns: that attempt fails and procure
+            moves on, as without a profile. Contradicts ``require_no_documents=True``.
 
     Returns:
         A :class:`~didkit.Procurement`: the ``orders`` (``order`` is the first), the ``numbers``
         and every attempt. With a reference the ledger has a full purchase for, that earlier
         procurement (as recorded), and nothing is bought; with one it has part of, the rest.
+        With ``end_user``: ``registrations`` and ``registration_errors`` too.
 
     Raises:
         InvalidInputError: bad arguments (before anything runs).
@@ -1071,6 +1241,7 @@ def procure(
             settle_window=settle_window,
             count=count,
             hold_first=hold_first,
+            end_user=end_user,
         ),
         "procure",
     )

@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, S
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeAlias, TypeVar, cast
 
-from ..errors import DidkitError, InvalidInputError, ProviderError, ResponseFormatError
+from ..errors import DidkitError, InvalidInputError, ProviderError, ResponseFormatError, UnsupportedOperationError
 from ..errors import TransportError as _TransportError
 from ..model import DID, AvailableNumber, Hold, Order, ProviderCapabilities, SearchQuery
 from ..protocol import AsyncNumberProvider, NumberProvider
+from ..regulatory import EndUser, Registration, Requirements
 from ._types import EventLoopRunningError, ProviderReport
 
 T = TypeVar("T")
@@ -209,6 +210,49 @@ class Handle:
             raise ResponseFormatError(f"get_number() returned {type(did).__name__}, not a DID", provider=self.label)
         return did
 
+    async def requirements(self, offer: AvailableNumber, runtime: Runtime) -> Requirements | None:
+        """What the carrier needs from ``offer``'s end user, or ``None`` for a provider without
+        ``requirements()``."""
+        if getattr(self.provider, "requirements", None) is None:
+            return None
+        if self.is_async:
+            needs = await self.provider.requirements(offer)
+        else:
+            needs = await runtime.in_thread(self.provider.requirements, offer)
+        if not isinstance(needs, Requirements):
+            raise ResponseFormatError(
+                f"requirements() returned {type(needs).__name__}, not Requirements", provider=self.label
+            )
+        return needs
+
+    async def register(self, order: Order, end_user: EndUser, runtime: Runtime) -> Registration:
+        if getattr(self.provider, "register", None) is None:
+            raise UnsupportedOperationError(f"{self.label} cannot register end users", provider=self.label)
+        if self.is_async:
+            registration = await self.provider.register(order, end_user)
+        else:
+            registration = await runtime.in_thread(self.provider.register, order, end_user)
+        if not isinstance(registration, Registration):
+            raise ResponseFormatError(
+                f"register() returned {type(registration).__name__}, not a Registration", provider=self.label
+            )
+        return registration
+
+    def search_notes(self) -> tuple[str, ...]:
+        """What the provider says about how its searches went (a degraded mode), in words; never
+        raises (the notes are advice, not results)."""
+        notes = getattr(self.provider, "search_notes", None)
+        if not callable(notes):
+            return ()
+        try:
+            said = notes()
+        except Exception:
+            logger.debug("search_notes() on %s raised", self.label, exc_info=True)
+            return ()
+        if isinstance(said, str) or not isinstance(said, Iterable):
+            return ()
+        return tuple(str(note) for note in said if str(note).strip())
+
     async def close(self, runtime: Runtime) -> None:
         """Close a provider the broker connected itself; never raises."""
         if not self.owned or self.provider is None:
@@ -357,10 +401,11 @@ async def search_one(
     finally:
         cancel.set()
     elapsed = time.perf_counter() - started
+    notes = handle.search_notes()
     if error is not None:
         logger.debug("search on %s failed after %.3f s: %s", handle.label, elapsed, error)
-        return [], ProviderReport(handle.label, 0, elapsed, error, timed_out)
-    return offers, ProviderReport(handle.label, len(offers), elapsed)
+        return [], ProviderReport(handle.label, 0, elapsed, error, timed_out, notes=notes)
+    return offers, ProviderReport(handle.label, len(offers), elapsed, notes=notes)
 
 
 async def search_all(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Literal, overload
 
 import attrs
@@ -10,6 +11,7 @@ import attrs
 from ..errors import AmbiguousPurchaseError, DidkitError, InvalidInputError, NumberUnavailableError
 from ..ledger import numbers_of
 from ..model import DID, AvailableNumber, Order, OrderStatus
+from ..regulatory import Registration
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank
 
 __all__ = [
@@ -29,6 +31,10 @@ AttemptOutcome = Literal["purchased", "failed", "skipped", "ambiguous"]
 """What became of one offer during :func:`~didkit.procure`."""
 
 
+def _notes(value: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(note) for note in value)
+
+
 @attrs.frozen
 class ProviderReport:
     """How one provider's search went.
@@ -43,6 +49,9 @@ class ProviderReport:
         needs_documents: how many of its offers need the end user's documents before the number
             works (``AvailableNumber.requires_documents``); with ``compare(..., ready_only=True)``
             these were left out of the comparison.
+        notes: what the provider said about how its search went, in words — a degraded mode the
+            offers reflect (e.g. an account that may not list specific numbers, so its offers are
+            "any number from this group"). Empty when it had nothing to say.
     """
 
     provider: str
@@ -51,6 +60,12 @@ class ProviderReport:
     error: DidkitError | None = attrs.field(default=None, eq=False)
     timed_out: bool = False
     needs_documents: int = 0
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
+
+    @property
+    def degraded(self) -> bool:
+        """``True`` when the provider attached notes: its offers reflect a degraded mode."""
+        return bool(self.notes)
 
     @property
     def ok(self) -> bool:
@@ -60,7 +75,8 @@ class ProviderReport:
     def __str__(self) -> str:
         if self.error is None:
             found = f"{self.provider}: {self.offers} offer{'' if self.offers == 1 else 's'} in {self.elapsed:.2f} s"
-            return found + (f" ({self.needs_documents} need documents)" if self.needs_documents else "")
+            found += f" ({self.needs_documents} need documents)" if self.needs_documents else ""
+            return found + "".join(f"; note: {note}" for note in self.notes)
         return f"{self.provider}: failed after {self.elapsed:.2f} s: {self.error}"
 
 
@@ -204,6 +220,14 @@ def _orders(value: Iterable[Order]) -> tuple[Order, ...]:
     return tuple(value)
 
 
+def _registrations(value: Iterable[Registration]) -> tuple[Registration, ...]:
+    return tuple(value)
+
+
+def _registration_errors(value: Mapping[str, DidkitError]) -> Mapping[str, DidkitError]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class Procurement:
     """The result of :func:`~didkit.procure`: the orders that bought the numbers and every attempt.
@@ -213,6 +237,10 @@ class Procurement:
     may be :attr:`~didkit.OrderStatus.PENDING` when the carrier completes orders asynchronously
     and ``wait`` ran out: its numbers *are* bought (the broker never buys again for them); poll
     ``provider.get_order(order.id)`` for them.
+
+    With ``procure(..., end_user=profile)``, ``registrations`` holds the end-user registration
+    submitted for each order whose numbers need one, and ``registration_errors`` why a
+    registration failed, by order id: the purchase stands either way (see :attr:`registered`).
     """
 
     order: Order
@@ -222,10 +250,24 @@ class Procurement:
     orders: tuple[Order, ...] = attrs.field(default=(), converter=_orders)
     count: int = 1
     """How many numbers were asked for."""
+    registrations: tuple[Registration, ...] = attrs.field(default=(), converter=_registrations)
+    """The registrations submitted right after the purchases (``end_user=``), one per order that
+    needed one, in the orders' order. Poll each with ``provider.get_registration(id)``; one
+    recorded by an earlier call with this reference comes back as the ledger kept it (no
+    ``raw``)."""
+    registration_errors: Mapping[str, DidkitError] = attrs.field(factory=dict, converter=_registration_errors, eq=False)
+    """Why registering an order's numbers failed, by order id: the order *is* bought. Register
+    it again yourself (``provider.register(order, end_user)`` or ``didkit register NUMBER
+    --profile …``); procure with this reference does not."""
 
     def __attrs_post_init__(self) -> None:
         if not self.orders:
             object.__setattr__(self, "orders", (self.order,))
+
+    @property
+    def registered(self) -> bool:
+        """``False`` when a registration procure set out to submit failed (``registration_errors``)."""
+        return not self.registration_errors
 
     @property
     def numbers(self) -> tuple[DID, ...]:

@@ -113,4 +113,5 @@ app.add_typer(_numbers.app, name="numbers")
 app.add_typer(_procurements.app, name="procurements")
 app.add_typer(_sandbox.app, name="sandbox")
 app.command("requirements")(_regulatory.requirements)
+app.command("register")(_regulatory.register)  # the name; 'numbers register' stays
 app.add_typer(_regulatory.app, name="registrations")

@@ -1,6 +1,7 @@
 """Regulatory readiness on the command line: ``didkit requirements`` (what a country's numbers
-need of their end user, per carrier), ``didkit numbers register`` (submit a profile) and
-``didkit registrations show`` (its verdict).
+need of their end user, per carrier), ``didkit register`` (also ``didkit numbers register``:
+submit a profile) and ``didkit registrations show`` (its verdict). ``didkit procure --profile``
+loads the same profile.
 
 A profile is a TOML file::
 
@@ -184,7 +185,7 @@ def register(
 ) -> None:
     """Submit the end user's identity, address and documents for a number you own.
 
-    Example: didkit numbers register +4930123456 --profile ada.toml
+    Example: didkit register +4930123456 --profile ada.toml (the same as 'didkit numbers register')
     """
     end_user = load_profile(profile)  # every file read and checked before any request
     state = get_state(ctx)

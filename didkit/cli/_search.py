@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from ..errors import InvalidInputError
 from ._core import EXIT_USAGE, CliFailure, State, confirm, fail, get_state, one_line, warn_failure
 from ._output import (
     Col,
@@ -173,7 +175,14 @@ def run_compare(state: State, query: SearchQuery, providers: Sequence[NumberProv
     for report in comparison.report:
         if report.error is not None:
             warn_failure(report.provider, report.error)
+        for note in report.notes:
+            _warn(report.provider, note)  # a degraded search: the offers below reflect it
     return comparison
+
+
+def _warn(provider: str, message: str) -> None:
+    """A per-provider warning, as one line on stderr, said once to come from ``provider``."""
+    warn_failure(provider, Warning(message))
 
 
 def positions(offers: Sequence[AvailableNumber]) -> list[tuple[int, AvailableNumber]]:
@@ -216,7 +225,8 @@ def search(
 
     '#' is an offer's position among its provider's offers: 'didkit buy --provider P --offer #'
     with the same filters buys it. A provider that fails gets a warning on stderr; the others
-    still answer.
+    still answer. So does a provider whose search was degraded (say, an account that may list
+    only "any number from this group" offers).
     """
     state = get_state(ctx)
     query = build_query(country, region, city, prefix, contains, number_type, sms, limit)
@@ -400,7 +410,6 @@ def _parse_cap(value: str | None, option: str) -> Money | Decimal | None:
     """A price cap: ``1.50`` (in each offer's own currency) or ``1.50 USD``."""
     if value is None:
         return None
-    from ..errors import InvalidInputError
     from ..model import Money
 
     parts = value.replace("/", " ").split()
@@ -552,11 +561,24 @@ def procure(
             "--hold-first", help="Hold the chosen specific numbers before buying (where the carrier can hold)."
         ),
     ] = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="The end user's profile (TOML; see 'didkit requirements'): buy numbers that need documents "
+            "only where it fits, and register it right after the purchase.",
+        ),
+    ] = None,
     provider: ProvidersOption = None,
     yes: YesOption = False,
 ) -> None:
     """Buy exactly one number (or --count N) from the best provider, failing over to the next
     offer on errors another provider can cure (out of stock, documents required, outage, rate limit).
+
+    With --profile, an offer that needs documents is checked against the carrier's requirements
+    first (one the profile does not fit is skipped) and the end user is registered right after
+    the purchase; the registration is shown with the order. A failed registration does not undo
+    the purchase: it is shown as a warning (exit status 0); register again with 'didkit register'.
 
     Never buys twice: an attempt whose outcome is unknown stops the run (exit status 1) and names
     the provider to check. Shows the plan and asks before buying (unless --yes or --json), then
@@ -565,11 +587,15 @@ def procure(
     from ..broker import AmbiguousProcurementError, ProcurementFailedError
     from ..broker import procure as broker_procure
     from ._procurements import ledger_spec
+    from ._regulatory import load_profile
 
     state = get_state(ctx)
     query = build_query(country, region, city, prefix, contains, number_type, sms, limit)
     monthly_cap = _parse_cap(max_monthly, "--max-monthly")
     setup_cap = _parse_cap(max_setup, "--max-setup")
+    if profile is not None and no_documents:
+        raise InvalidInputError("--profile and --no-documents contradict each other: leave one out")
+    end_user = load_profile(profile) if profile is not None else None  # every file read before any request
     providers = state.connect_all(provider)
     names = [p.name for p in providers]
 
@@ -611,6 +637,7 @@ def procure(
                 max_setup=setup_cap,
                 count=count_,
                 hold_first=hold_first,
+                end_user=end_user,
             )
     except (ProcurementFailedError, AmbiguousProcurementError) as error:
         bought = error.procurement.orders if error.procurement is not None else ()
@@ -637,9 +664,19 @@ def procure(
                 "orders": list(result.orders),
                 "reference": result.reference,
                 "attempts": result.attempts,
+                "registrations": list(result.registrations),
+                "registration_errors": dict(result.registration_errors),
             }
         )
         return
     for order in result.orders:
         _order_view(order)
     show(_attempts_table(result.attempts))
+    for registration in result.registrations:
+        out().print(
+            f"registration {registration.id} at {registration.provider} for {', '.join(registration.numbers) or '-'}: "
+            f"{registration.status.value} (didkit registrations show {registration.id} -p {registration.provider})"
+        )
+    for order_id, failure in result.registration_errors.items():
+        seller = next((o.provider for o in result.orders if o.id == order_id), result.provider)
+        _warn(seller, f"order {order_id} is bought, but registering the end user failed: {one_line(str(failure))}")

@@ -24,6 +24,7 @@ from ._types import (
     LedgerError,
     RecordedAttempt,
     RecordedError,
+    RecordedRegistration,
     numbers_of,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "PostgresLedger",
     "RecordedAttempt",
     "RecordedError",
+    "RecordedRegistration",
     "SQLiteLedger",
     "default_ledger_path",
     "default_ledger_spec",

@@ -18,7 +18,7 @@ import attrs
 
 from ..errors import InvalidInputError
 from ..model import Order
-from ._types import ClaimResult, Intent, LedgerEntry, LedgerError, RecordedAttempt, numbers_of
+from ._types import ClaimResult, Intent, LedgerEntry, LedgerError, RecordedAttempt, RecordedRegistration, numbers_of
 
 __all__ = ["DEFAULT_LEASE", "DEFAULT_POLL", "DEFAULT_WAIT", "Ledger", "Store", "new_holder"]
 
@@ -276,6 +276,19 @@ class Ledger(abc.ABC):
                 attempts=(*entry.attempts, *attempts),
                 updated_at=self.now(),
             )
+            store.save(entry)
+            return entry
+
+    def record_registration(self, reference: str, holder: str, registration: RecordedRegistration) -> LedgerEntry:
+        """Commit an end-user registration submitted (or failed) for one of the reference's
+        orders, right after the purchase. ``registration.order_id`` must be one of them."""
+        with self._transaction() as store:
+            entry = self._held(store, reference, holder)
+            if not any(order.id == registration.order_id for order in entry.orders):
+                raise LedgerError(
+                    f"reference {reference!r} has no order {registration.order_id!r} to record a registration for"
+                )
+            entry = attrs.evolve(entry, registrations=(*entry.registrations, registration), updated_at=self.now())
             store.save(entry)
             return entry
 

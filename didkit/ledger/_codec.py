@@ -13,11 +13,14 @@ from ._types import LedgerEntry, LedgerError
 
 __all__ = ["FORMAT", "decode", "encode"]
 
-FORMAT = 2
+FORMAT = 3
 """The version of the JSON layout inside a stored entry (2: several orders per reference, a
-count, and per-order references on intents; format 1 entries read as one order)."""
+count, and per-order references on intents; 3: the end-user registrations submitted for the
+orders). Older formats read as they are (format 1 as one order; 1 and 2 with no
+registrations); a didkit that knows only an older format refuses a newer entry rather than
+drop what it cannot read."""
 
-_READABLE = (1, 2)
+_READABLE = (1, 2, 3)
 
 _converter = cattrs.Converter()
 _converter.register_unstructure_hook(Decimal, str)

@@ -19,6 +19,7 @@ __all__ = [
     "LedgerError",
     "RecordedAttempt",
     "RecordedError",
+    "RecordedRegistration",
     "numbers_of",
 ]
 
@@ -123,6 +124,38 @@ class RecordedAttempt:
 
 
 @attrs.frozen
+class RecordedRegistration:
+    """The end user's registration of one order's numbers, submitted by
+    :func:`~didkit.procure` right after the purchase (``end_user=``), as the ledger keeps it.
+
+    Only what finds the registration again is kept — never the profile or its documents.
+
+    Attributes:
+        order_id: the order whose numbers were registered.
+        provider: the provider's name.
+        at: when the registration was submitted, or failed (timezone-aware).
+        id: the carrier's registration id (for ``get_registration``), or ``None`` when it failed.
+        status: the registration's status when submitted (a
+            :class:`~didkit.RegistrationStatus` value), or ``None`` when it failed.
+        numbers: the numbers it covers (E.164).
+        error: why the registration failed, in words, or ``None``.
+    """
+
+    order_id: str
+    provider: str
+    at: datetime
+    id: str | None = None
+    status: str | None = None
+    numbers: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def submitted(self) -> bool:
+        """``True`` when the carrier accepted the registration (whatever its verdict later)."""
+        return self.id is not None
+
+
+@attrs.frozen
 class LedgerEntry:
     """Everything the ledger knows about one reference.
 
@@ -139,6 +172,8 @@ class LedgerEntry:
         created_at / updated_at: timezone-aware.
         holder: who holds the claim (``host:pid:token``), or ``None``.
         lease_until: when the holder's claim lapses unless renewed.
+        registrations: the end-user registrations procure submitted (or failed to submit) for
+            the orders, oldest first; the latest per order counts.
     """
 
     reference: str
@@ -153,6 +188,7 @@ class LedgerEntry:
     lease_until: datetime | None = None
     orders: tuple[Order, ...] = ()
     count: int = 1
+    registrations: tuple[RecordedRegistration, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.order is not None and not self.orders:
@@ -164,6 +200,13 @@ class LedgerEntry:
         """How many numbers the orders so far account for: those delivered, and for an order
         still pending all it asked for (it may yet deliver them)."""
         return sum(numbers_of(order) for order in self.orders)
+
+    def registration_of(self, order_id: str) -> RecordedRegistration | None:
+        """The latest registration recorded for the order ``order_id``, or ``None``."""
+        for recorded in reversed(self.registrations):
+            if recorded.order_id == order_id:
+                return recorded
+        return None
 
     @property
     def unresolved(self) -> bool:

@@ -403,3 +403,39 @@ def test_reports_and_comparisons_count_in_good_english() -> None:
     assert str(ProviderReport("wavix", 2, 0.5)) == "wavix: 2 offers in 0.50 s"
     single = didkit.compare(SearchQuery(country="US"), [FakeProvider("a", [offer("a", "+12135550101", "1.00")])])
     assert repr(single).startswith("<Comparison 1 offer over 12 months")
+
+
+class _NotingProvider(FakeProvider):
+    """A provider that attaches a note to its searches (a degraded mode)."""
+
+    def search_notes(self) -> tuple[str, ...]:
+        return ("only 'any number' offers for this account",)
+
+
+class _BrokenNotes(FakeProvider):
+    def search_notes(self) -> tuple[str, ...]:
+        raise RuntimeError("notes are advice; this must not fail the search")
+
+
+def test_a_provider_can_attach_notes_to_its_search_report() -> None:
+    noting = _NotingProvider("a", [offer("a", None)])
+    plain = FakeProvider("b", [offer("b", "+13105550001")])
+    broken = _BrokenNotes("c", [offer("c", "+13105550002")])
+    comparison = didkit.compare(SearchQuery(country="US"), [noting, plain, broken])
+    a, b, c = comparison.report
+    assert a.notes == ("only 'any number' offers for this account",) and a.degraded and a.ok
+    assert "; note: only 'any number' offers" in str(a)
+    assert (b.notes, b.degraded, c.notes, c.offers) == ((), False, (), 1)
+
+
+def test_didww_denying_available_dids_is_a_note_in_the_report() -> None:
+    with (
+        didkit.connect("didww", sandbox=True, api_key="k") as didww,
+        didkit.connect("wavix", sandbox=True, api_key="k") as wavix,
+    ):
+        didww.emulator.deny_available_dids()
+        comparison = didkit.compare(SearchQuery(country="US", city="Los Angeles", prefix="213"), [didww, wavix])
+    by_name = {report.provider: report for report in comparison.report}
+    (note,) = by_name["didww"].notes
+    assert "may not list specific numbers" in note and "available_dids" in note
+    assert by_name["wavix"].notes == ()

@@ -81,3 +81,28 @@ def test_registrations_show_needs_an_id_of_the_carrier(didkit_cli: Any) -> None:
         "--sandbox", "registrations", "show", "9df99644-f1a5-4a3c-99a4-559d758eb96b", "--provider", "didww"
     )
     assert missing.exit_code == 1 and "Traceback" not in missing.stderr
+
+
+def test_register_is_also_a_top_level_command(didkit_cli: Any, profile: Path) -> None:
+    result = didkit_cli("--sandbox", "--json", "register", "+493071809839", "--profile", str(profile))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["numbers"] == ["+493071809839"]
+
+
+@pytest.mark.parametrize("provider", ["didww", "wavix"])
+def test_procure_with_a_profile_buys_and_registers(didkit_cli: Any, profile: Path, provider: str) -> None:
+    berlin = ("--country", "DE", "--city", "Berlin", "--type", "local")
+    args = ("--sandbox", "-p", provider, "procure", *berlin, "--reference", f"berlin-{provider}", "--yes")
+    result = didkit_cli("--json", *args, "--profile", str(profile))
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    (registration,) = shown["registrations"]
+    assert registration["provider"] == provider and registration["status"] == "pending"
+    assert registration["numbers"] == [did["number"] for did in shown["order"]["numbers"]]
+    assert shown["registration_errors"] == {}
+    table = didkit_cli(*args[:-3], "--reference", f"table-{provider}", "--yes", "--profile", str(profile), columns=200)
+    assert table.exit_code == 0, table.stderr
+    (line,) = [line for line in table.stdout.splitlines() if line.startswith("registration ")]
+    assert f"at {provider} for +49" in line and ": pending" in line and "registrations show" in line
+    contradiction = didkit_cli(*args, "--profile", str(profile), "--no-documents")
+    assert contradiction.exit_code == 2 and "contradict" in contradiction.stderr

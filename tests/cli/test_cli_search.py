@@ -162,3 +162,16 @@ def test_bad_query_is_rejected_before_any_request(
     assert result.exit_code == 2
     assert "prefix" in one_error_line(result)
     assert all(not provider.emulator.requests for provider in connected.providers.values())
+
+
+def test_search_warns_when_a_provider_search_is_degraded(didkit_cli: Invoker, connected: Any) -> None:
+    def deny(provider: Any) -> None:
+        if provider.name == "didww":
+            provider.emulator.deny_available_dids()
+
+    connected.on_connect = deny
+    result = didkit_cli("--sandbox", "search", "--country", "US", "--city", "Los Angeles", "--prefix", "213")
+    assert result.exit_code == 0, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "may not list specific numbers" in line]
+    assert line.startswith("warning: didww: ")
+    assert "wavix" not in line

@@ -325,3 +325,43 @@ def test_a_count_fills_over_several_orders_and_never_overshoots(any_ledger: Any)
     assert (entry.state, entry.bought) == ("bought", 4)
     assert [o.reference for o in ledger.get("many").orders] == ["many#1", "many#2"]
     assert ledger.get("many").order.reference == "many#1"
+
+
+def test_a_registration_is_recorded_against_its_order_and_read_back(any_ledger: Any) -> None:
+    from didkit.ledger import RecordedRegistration
+
+    ledger = any_ledger()
+    holder = new_holder()
+    ledger.claim("reg", holder)
+    ledger.record_intent("reg", holder, intent())
+    ledger.record_outcome("reg", holder, "bought", order=order("reg"))
+    at = datetime(2026, 12, 3, 9, 1, tzinfo=timezone.utc)
+    with pytest.raises(LedgerError, match="no order"):
+        ledger.record_registration("reg", holder, RecordedRegistration("other", "wavix", at, id="r-1"))
+    ledger.record_registration("reg", holder, RecordedRegistration("wavix-101", "wavix", at, error="rejected: 422"))
+    ledger.record_registration(
+        "reg", holder, RecordedRegistration("wavix-101", "wavix", at, "r-9", "pending", ("+13055550100",))
+    )
+    ledger.release("reg", holder)
+    ledger.close()
+    again = any_ledger().get("reg")
+    assert again is not None and len(again.registrations) == 2
+    latest = again.registration_of("wavix-101")
+    assert latest is not None and latest.submitted
+    assert (latest.id, latest.status, latest.numbers, latest.at) == ("r-9", "pending", ("+13055550100",), at)
+    assert again.registration_of("nope") is None
+
+
+def test_format_2_entries_read_with_no_registrations_and_format_3_is_written() -> None:
+    import orjson
+
+    from didkit.ledger._codec import FORMAT, decode, encode
+
+    old = orjson.loads(_format_1_body("f2"))
+    old["format"] = 2
+    entry = decode(orjson.dumps(old))
+    assert entry.registrations == () and entry.numbers == ("+13055550100",)
+    assert FORMAT == 3 and orjson.loads(encode(entry))["format"] == 3
+    newer = {**old, "format": 4}
+    with pytest.raises(LedgerError, match="format 4"):
+        decode(orjson.dumps(newer))

@@ -100,16 +100,18 @@ def api_key_env(name: str, spec_env: str | None = None) -> str:
     return spec_env or f"{name.strip().upper().replace('-', '_')}_API_KEY"
 
 
-def check_api_key(value: object, *, provider: str, source: str | None = None) -> str:
+def check_api_key(value: object, *, provider: str, source: str | None = None, part: str | None = None) -> str:
     """``value`` as an API key: surrounding whitespace stripped (a key read from a file ends in a
     newline), and it must then be a non-empty string of printable ASCII.
 
     A key that is not would only fail later, deep in the HTTP client, whose error quotes the
     header it could not send; so it is refused here, with a :class:`~didkit.ConfigurationError`
     that says what is wrong and where the key came from (``source``, such as
-    ``"from WAVIX_API_KEY"``; ``None`` for an argument), never what the key is.
+    ``"from WAVIX_API_KEY"``; ``None`` for an argument), never what the key is. ``part`` names
+    one part of a credential of several (:class:`~didkit.auth.Credentials`).
     """
-    where = f"the API key for {provider!r}" + (f" ({source})" if source else "")
+    what = f"the {part} part of the API key" if part else "the API key"
+    where = f"{what} for {provider!r}" + (f" ({source})" if source else "")
     if not isinstance(value, str):
         raise ConfigurationError(f"{where} must be a string, got {type(value).__name__}")
     key = value.strip()

@@ -107,10 +107,11 @@ def connect(
     ``api_key`` falls back to the provider's environment variable (``WAVIX_API_KEY``,
     ``DIDWW_API_KEY``); for a carrier whose credential has several parts (its spec's
     ``credential_parts``), pass them as a :class:`~didkit.auth.Credentials`, a mapping of part to
-    value, or a tuple in the declared order, or set each part's variable. ``base_url`` overrides the carrier's API root; ``sandbox=True`` talks to
-    the built-in emulator and needs no key (the provider then has an ``emulator``: typed as
-    :class:`~didkit.SandboxNumberProvider`). Other options go to the adapter. Close the provider
-    when done (``close()``, or ``with didkit.connect(...) as provider:``).
+    value, or a tuple in the declared order, or set each part's variable. ``base_url`` overrides
+    the carrier's API root; ``sandbox=True`` talks to the built-in emulator and needs no key (the
+    provider then has an ``emulator``: typed as :class:`~didkit.SandboxNumberProvider`). Other
+    options go to the adapter. Close the provider when done (``close()``, or
+    ``with didkit.connect(...) as provider:``).
     """
     cls = provider_class(name)
     provider = cls(api_key=api_key, base_url=base_url, sandbox=sandbox, timeout=timeout, **options)

@@ -28,6 +28,7 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    NotFoundError,
     NumberStatus,
     NumberUnavailableError,
     Order,
@@ -305,12 +306,10 @@ class ToyOperations(ProviderOperations):
     def get_number(self, ref: NumberRef) -> Operation[DID]:
         if ref.id is None:
             digits = (ref.number or "").lstrip("+")
-            found = yield from first_emitted(
+            found: DID | None = yield from first_emitted(
                 self.list_numbers(NumberFilter(number_contains=digits)), lambda d: d.number == ref.number
             )
             if found is None:
-                from didkit import NotFoundError
-
                 raise NotFoundError(f"{NAME} owns no number {ref.number}", provider=NAME)
             return found
         response = yield HttpRequest("GET", url_path("/numbers/{sid}", sid=ref.id), operation="number")

@@ -29,8 +29,8 @@ class ToyEmulator(Emulator):
         self.orders: dict[str, dict[str, Any]] = {}
         self.bought: list[str] = []
         for number, status, name in (
-            ("+12125550001", "active", "front desk"),
-            ("+14155550002", "active", None),
+            ("+12125550001", "active", None),
+            ("+14155550002", "active", "reception"),
             ("+12125550003", "pending", None),
             ("+442071838751", "active", None),
         ):
@@ -86,7 +86,7 @@ class ToyEmulator(Emulator):
     def _form(self, request: EmulatorRequest) -> list[tuple[str, str]]:
         if request.headers.get("content-type", "").split(";")[0] != "application/x-www-form-urlencoded":
             raise BadRequestBody("this API takes form bodies only")
-        return parse_qsl(request.body.decode())
+        return parse_qsl(request.body.decode(), keep_blank_values=True)
 
     def _countries(self, request: EmulatorRequest) -> EmulatorResponse:
         return EmulatorResponse.json(

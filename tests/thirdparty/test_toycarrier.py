@@ -68,3 +68,12 @@ def test_a_purchase_with_an_unknown_outcome_is_settled_from_the_carrier() -> Non
         provider.emulator.faults.inject("POST /orders", commit_then_drop=True)
         order = provider.purchase(offer, reference="lost-answer")
         assert [n.number for n in order.numbers] == [offer.number] == provider.emulator.purchased_numbers()
+
+
+def test_the_carriers_own_sold_out_code_maps_to_number_unavailable() -> None:
+    with didkit.connect("toycarrier", sandbox=True) as provider:
+        offer = next(iter(provider.search_numbers(SearchQuery(country="US", limit=1))))
+        provider.emulator.sell_out(offer.number)
+        with pytest.raises(didkit.NumberUnavailableError, match="not available") as caught:
+            provider.purchase(offer)
+        assert caught.value.provider == "toycarrier" and provider.emulator.purchased_numbers() == []

@@ -51,14 +51,16 @@ class ProviderConfig:
 
     Attributes:
         name: the provider's registered name (lower case).
-        api_key: the key from the file (never shown in a ``repr``).
+        api_key: the key from the file (never shown in a ``repr``); for a carrier whose
+            credential has several parts, a table of part to value
+            (``api_key = {account_sid = "...", auth_token = "..."}``).
         base_url: an override of the carrier's API root.
         timeout: seconds, or ``None`` for the library's default.
         options: every other key of the table, passed to :func:`didkit.connect` as is.
     """
 
     name: str
-    api_key: str | None = attrs.field(default=None, repr=False)
+    api_key: str | Mapping[str, str] | None = attrs.field(default=None, repr=False)
     base_url: str | None = None
     timeout: float | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
@@ -148,7 +150,12 @@ def _provider_table(name: str, table: Any, path: Path) -> ProviderConfig:
     if not isinstance(table, dict):
         raise ConfigurationError(f"{where} must be a table")
     api_key = table.get("api_key")
-    if api_key is not None:
+    if isinstance(api_key, dict):  # a credential of several parts: api_key = {part = "...", ...}
+        api_key = {
+            str(part): check_api_key(value, provider=name, source=f"from {where}", part=str(part))
+            for part, value in api_key.items()
+        }
+    elif api_key is not None:
         api_key = check_api_key(api_key, provider=name, source=f"from {where}")
     base_url = table.get("base_url")
     if base_url is not None and (not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from toycarrier_registration import toycarrier_registered  # noqa: F401 - an autouse fixture
 
 import didkit
 from didkit import DID, Destination, SearchQuery

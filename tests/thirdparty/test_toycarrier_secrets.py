@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from didkit_toycarrier import AsyncToyProvider, ToyProvider
+from toycarrier_registration import toycarrier_registered  # noqa: F401 - an autouse fixture
 
 import didkit
 from didkit import ConfigurationError, ProviderError

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from didkit_toycarrier import AsyncToyProvider, ToyProvider
@@ -17,6 +18,7 @@ from toycarrier_registration import toycarrier_registered  # noqa: F401 - an aut
 
 import didkit
 from didkit import ConfigurationError, ProviderError
+from didkit.auth import AuthSetup, StaticHeaders
 from didkit.engine import RetryPolicy
 from didkit.kit import Credentials, basic_auth
 
@@ -176,3 +178,25 @@ def test_each_part_comes_from_its_own_variable(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("TOYCARRIER_ACCOUNT_SID")
     with pytest.raises(ConfigurationError, match=r"no credentials.*TOYCARRIER_ACCOUNT_SID, TOYCARRIER_AUTH_TOKEN"):
         didkit.connect("toycarrier")
+
+
+def test_an_authenticator_reads_the_parts_from_its_setup() -> None:
+    """A spec with an ``authenticator`` gets the checked parts as ``AuthSetup.credentials``."""
+    seen: list[Any] = []
+
+    def authenticator(setup: AuthSetup) -> StaticHeaders:
+        seen.append(setup)
+        assert setup.credentials is not None
+        return StaticHeaders(basic_auth(setup.credentials["account_sid"], setup.credentials["auth_token"]))
+
+    planted = type("Planted", (ToyProvider,), {"spec": attrs.evolve(ToyProvider.spec, authenticator=authenticator)})
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"countries": [{"iso": "US", "name": "United States"}]})
+
+    provider = planted(api_key={"account_sid": SID, "auth_token": TOKEN}, transport=httpx.MockTransport(handler))
+    assert [c.code for c in provider.list_countries()] == ["US"]
+    assert sent[0].headers["authorization"] == f"Basic {BASIC}"
+    assert seen[0].api_key == "" and SID not in repr(seen[0]) and TOKEN not in repr(seen[0])

@@ -78,3 +78,15 @@ def test_the_carriers_own_sold_out_code_maps_to_number_unavailable() -> None:
         with pytest.raises(didkit.NumberUnavailableError, match="not available") as caught:
             provider.purchase(offer)
         assert caught.value.provider == "toycarrier" and provider.emulator.purchased_numbers() == []
+
+
+def test_a_carrier_filter_goes_to_the_carrier_and_a_bad_one_is_refused_before_any_request() -> None:
+    with didkit.connect("toycarrier", sandbox=True) as provider:
+        found = [d.number for d in provider.list_numbers(carrier_filters={"area_code": "415"})]
+        assert found == ["+14155550002"]
+        assert provider.emulator.requests[-1].arg("area_code") == "415"
+        before = len(provider.emulator.requests)
+        for bad in ({"area_code": "4155"}, {"region": "CA"}):
+            with pytest.raises(didkit.InvalidInputError, match="area_code"):
+                list(provider.list_numbers(carrier_filters=bad))
+        assert len(provider.emulator.requests) == before

@@ -7,7 +7,7 @@ request bodies form-encoded; errors ``{"code", "message"}``, code 21452: number 
 * ``GET /available?country=&contains=&page=`` — offers, ``page``/``total_pages``;
 * ``POST /orders`` (``PhoneNumber``, ``Reference``: an order placed again under a used reference
   is answered with the first one, nothing bought), ``GET /orders?reference=``, ``GET /orders/{sid}``;
-* ``GET /numbers?status=a,b&contains=&page_token=`` — owned numbers, ``next_page_token``;
+* ``GET /numbers?status=a,b&contains=&area_code=&page_token=`` — owned numbers, ``next_page_token``;
 * ``GET|POST|DELETE /numbers/{sid}`` — ``POST`` takes ``FriendlyName``, ``EmergencyEnabled`` and
   ``Route=kind:target`` pairs in priority order (``url``, ``sip``, ``tel``).
 """
@@ -28,6 +28,7 @@ from didkit import (
     Country,
     Destination,
     DestinationKind,
+    InvalidInputError,
     NotFoundError,
     NumberStatus,
     NumberUnavailableError,
@@ -175,9 +176,15 @@ def _offer(item: Any, provider: str, country: str) -> AvailableNumber:
     )
 
 
+def _area_code(value: Any) -> str:
+    if not isinstance(value, str) or not (len(value) == 3 and value.isdigit()):
+        raise InvalidInputError(f"area_code must be three digits, got {value!r}")
+    return value
+
+
 class ToyOperations(ProviderOperations):
     server_filters = frozenset({"status", "number_contains"})
-    number_filters = Declared("filter", {"region": Param("numbers in this region (a code)", str)})
+    number_filters = Declared("filter", {"area_code": Param("North American numbers in this area code", _area_code)})
     update_fields = Declared(
         "update field",
         {
@@ -192,7 +199,10 @@ class ToyOperations(ProviderOperations):
         self._window = SettleWindow.from_options(context.options)
 
     def classify(self, response: HttpResponse, request: HttpRequest) -> ProviderError | None:
-        body = response.json() if not response.ok and response.content else None
+        try:
+            body = None if response.ok else response.json()
+        except ProviderError:  # not JSON (a proxy's HTML page): the status says enough
+            body = None
         if isinstance(body, dict) and body.get("code") == 21452:
             return NumberUnavailableError(str(body.get("message")), provider=NAME, status_code=response.status_code)
         return default_classify(response, request)

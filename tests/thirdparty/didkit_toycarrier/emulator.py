@@ -151,12 +151,15 @@ class ToyEmulator(Emulator):
 
     def _list(self, request: EmulatorRequest) -> EmulatorResponse:
         statuses = set((request.arg("status") or "").split(",")) - {""}
+        contains = request.arg("contains") or ""
+        area = request.arg("area_code")
         records = [
             r
             for r in self.numbers.values()
             if r["status"] != "released"
             and (not statuses or r["status"] in statuses)
-            and (request.arg("contains") or "") in r["phone_number"]
+            and contains in r["phone_number"]
+            and (area is None or r["phone_number"].startswith("+1" + area))
         ]
         start = int(request.arg("page_token") or 0)
         more = start + PAGE < len(records)

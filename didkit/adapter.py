@@ -20,12 +20,12 @@ import time
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from types import EllipsisType, TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import attrs
 import httpx
 
-from .auth import SHARED_TOKENS, Authenticator, AuthSetup, TokenCache
+from .auth import SHARED_TOKENS, Authenticator, AuthSetup, Credentials, TokenCache, check_credentials
 from .config import check_api_key
 from .engine import (
     AsyncRunner,
@@ -269,9 +269,15 @@ class ProviderSpec:
     name: str
     default_base_url: str
     capabilities: ProviderCapabilities
-    auth_headers: Callable[[str], Mapping[str, str]]
+    auth_headers: Callable[[str], Mapping[str, str]] | Callable[[Credentials], Mapping[str, str]]
+    """The credential headers of every request: given the checked key, or — where
+    :attr:`credential_parts` is declared — the checked :class:`~didkit.auth.Credentials`."""
     operations: Callable[[OperationContext], ProviderOperations]
     api_key_env: str | None = None
+    credential_parts: Mapping[str, str | None] = attrs.field(factory=dict)
+    """A credential of several parts, where the carrier needs one: part name → the environment
+    variable that holds it (``{"account_sid": "TOY_ACCOUNT_SID", "auth_token": "TOY_AUTH_TOKEN"}``).
+    Empty (the default): one key, in :attr:`api_key_env`."""
     emulator: Callable[..., Emulator] | None = None
     emulator_base_path: str = ""
     environments: Mapping[str, str] = attrs.field(factory=dict)
@@ -314,13 +320,55 @@ def _check_connection(
         raise InvalidInputError(f"timeout must be a positive number of seconds, got {shown}")
 
 
+def _credentials(spec: ProviderSpec, given: object, sandbox: bool) -> tuple[str, Credentials | None]:
+    """The provider's checked key (``""`` where the spec declares credential parts) and parts:
+    the caller's, else the environment's, else, in the sandbox, stand-ins."""
+    if spec.credential_parts:
+        names = list(spec.credential_parts)
+        sources: dict[str, str] = {}
+        if given is None and not sandbox:
+            found: dict[str, str] = {}
+            for name, env in spec.credential_parts.items():
+                value = os.environ.get(env) if env else None
+                if value:
+                    found[name] = value
+                    sources[name] = f"from {env}"
+            parts = spec.credential_parts.items()
+            missing = [f"{name} ({env})" if env else name for name, env in parts if name not in found]
+            if found and missing:
+                raise ConfigurationError(f"the credentials for {spec.name!r} lack {', '.join(missing)}")
+            given = found or None
+        if given is None and sandbox:
+            given = {name: f"sandbox-{name}" for name in names}
+        if given is None:
+            envs = [env for env in spec.credential_parts.values() if env]
+            hint = f" or set {', '.join(envs)}" if envs else ""
+            raise ConfigurationError(
+                f"no credentials for {spec.name!r}: pass api_key=... ({', '.join(names)}){hint} "
+                "(or use sandbox=True to try the emulator)"
+            )
+        return "", check_credentials(given, names, provider=spec.name, sources=sources)
+    source = None
+    if given is None and spec.api_key_env and not sandbox:
+        given = os.environ.get(spec.api_key_env) or None
+        source = f"from {spec.api_key_env}"
+    if given is None and sandbox:
+        given = "sandbox-key"
+    if given is None:
+        hint = f" or set {spec.api_key_env}" if spec.api_key_env else ""
+        raise ConfigurationError(
+            f"no API key for {spec.name!r}: pass api_key=...{hint} (or use sandbox=True to try the emulator)"
+        )
+    return check_api_key(given, provider=spec.name, source=source), None
+
+
 class _ProviderCore:
     spec: ClassVar[ProviderSpec]
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Credentials | Mapping[str, str] | Sequence[str] | None = None,
         base_url: str | None = None,
         sandbox: bool = False,
         timeout: float = 30.0,
@@ -352,18 +400,7 @@ class _ProviderCore:
                 self.emulator = spec.emulator(seed=seed or 0, clock=virtual, sleep=virtual.sleep)
             else:
                 self.emulator = spec.emulator(seed=seed or 0)
-        source = None
-        if api_key is None and spec.api_key_env and not self.sandbox:
-            api_key = os.environ.get(spec.api_key_env) or None
-            source = f"from {spec.api_key_env}"
-        if api_key is None and self.sandbox:
-            api_key = "sandbox-key"
-        if api_key is None:
-            hint = f" or set {spec.api_key_env}" if spec.api_key_env else ""
-            raise ConfigurationError(
-                f"no API key for {spec.name!r}: pass api_key=...{hint} (or use sandbox=True to try the emulator)"
-            )
-        api_key = check_api_key(api_key, provider=spec.name, source=source)
+        key, parts = _credentials(spec, api_key, self.sandbox)
         if base_url is None and environment is not None:
             if environment not in spec.environments:
                 known = ", ".join(sorted(spec.environments)) or "none"
@@ -378,7 +415,7 @@ class _ProviderCore:
         limit = spec.rate_limit if rate_limit is _DEFAULT else (rate_limit or None)
         self.options = dict(options)
         self.operations = spec.operations(OperationContext(spec.name, self.options, monotonic))
-        credentials = spec.auth_headers(api_key)
+        credentials = cast(Callable[[Any], Mapping[str, str]], spec.auth_headers)(parts if parts is not None else key)
         headers = dict(spec.static_headers)
         auth: Authenticator | None = None
         if spec.authenticator is not None:
@@ -386,7 +423,9 @@ class _ProviderCore:
                 # Providers on the real clock share their tokens; a private clock (tests, the
                 # sandbox's virtual time) gets a private cache, as its expiry times are its own.
                 token_cache = SHARED_TOKENS if clock is None and not self.sandbox else TokenCache()
-            setup = AuthSetup(spec.name, api_key, self.base_url, self.options, monotonic, token_cache, self.sandbox)
+            setup = AuthSetup(
+                spec.name, key, self.base_url, self.options, monotonic, token_cache, self.sandbox, credentials=parts
+            )
             auth = spec.authenticator(setup)
         else:
             headers.update(credentials)
@@ -398,7 +437,7 @@ class _ProviderCore:
             retry=retry or RetryPolicy(),
             rate_limiter=RateLimiter(limit[0], limit[1], clock=monotonic) if limit else None,
             classify=self.operations.classify,
-            redactor=Redactor([api_key, *credentials.values()]),
+            redactor=Redactor([key, *(parts.secrets() if parts is not None else ()), *credentials.values()]),
             content_type=spec.content_type,
             clock=monotonic,
             sleep=sleep if sleep is not None else time.sleep,

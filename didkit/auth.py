@@ -6,6 +6,9 @@ them. The engine's runners drive it, sync or async alike, through their own retr
 ``Retry-After`` handling, error mapping and logging, without the provider's rate limiter (a token
 service counts its own requests).
 
+* :class:`Credentials` — a credential of several named parts (an account id and a token, a key
+  and a secret), each part checked like a single key and kept out of every message;
+  :func:`basic_auth` — the HTTP Basic header of two parts.
 * :class:`StaticHeaders` — a key sent as a header on every call.
 * :class:`TokenAuth` — an OAuth-style exchange: the key buys short-lived bearer tokens at a token
   service; a token is cached (in a :class:`TokenCache`, which providers may share, sync and async
@@ -20,18 +23,21 @@ redactor learns every token as it is minted.
 from __future__ import annotations
 
 import abc
+import base64
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from .config import check_api_key
 from .engine.errormap import error_for_status
 from .engine.steps import HttpRequest, HttpResponse
 from .errors import (
     AuthenticationError,
+    ConfigurationError,
     PermissionDeniedError,
     ProviderError,
     RateLimitedError,
@@ -44,13 +50,96 @@ __all__ = [
     "AuthFlow",
     "AuthSetup",
     "Authenticator",
+    "Credentials",
     "StaticHeaders",
     "Token",
     "TokenAuth",
     "TokenCache",
+    "basic_auth",
+    "check_credentials",
     "oauth_error",
     "oauth_token",
 ]
+
+
+class Credentials(Mapping[str, str]):
+    """A credential of several named parts: ``Credentials(account_sid="AC…", auth_token="…")``.
+
+    An adapter whose carrier authenticates with more than one secret declares the parts in
+    ``ProviderSpec.credential_parts`` (part name → environment variable); its ``auth_headers``
+    then receives a :class:`Credentials` instead of a key string. A caller passes one as
+    ``api_key=`` — or a mapping of part to value, or the values in the declared order as a tuple.
+    Every part is checked as a single key is (:func:`~didkit.config.check_api_key`: stripped,
+    printable ASCII) and every part is a secret to the engine's redactor.
+
+    It is a read-only mapping of part name to value; its ``repr`` and ``str`` name the parts and
+    never show a value.
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Mapping[str, str] | None = None, /, **named: str) -> None:
+        self._parts: dict[str, str] = {**(parts or {}), **named}
+
+    def __getitem__(self, name: str) -> str:
+        return self._parts[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __repr__(self) -> str:
+        return f"Credentials({', '.join(f'{name}=***' for name in self._parts)})"
+
+    __str__ = __repr__
+
+    def secrets(self) -> list[str]:
+        """Every part's value: what a redactor must never let through."""
+        return list(self._parts.values())
+
+
+def check_credentials(
+    value: object, parts: Sequence[str], *, provider: str, sources: Mapping[str, str] | None = None
+) -> Credentials:
+    """``value`` as the credentials of the declared ``parts``: a :class:`Credentials`, a mapping
+    of every part, or a tuple or list of the values in the declared order. Each part is checked
+    with :func:`~didkit.config.check_api_key`; a :class:`~didkit.ConfigurationError` names the
+    part (and where it came from: ``sources[part]``, such as ``"from TOY_AUTH_TOKEN"``), never
+    a value."""
+    names = list(parts)
+    sources = sources or {}
+    where = f"the credentials for {provider!r}"
+    given: Mapping[Any, Any]
+    if isinstance(value, Mapping):
+        given = value
+    elif isinstance(value, (tuple, list)):
+        if len(value) != len(names):
+            raise ConfigurationError(f"{where} have {len(names)} parts ({', '.join(names)}), got {len(value)}")
+        given = dict(zip(names, value, strict=True))
+    else:
+        raise ConfigurationError(
+            f"{where} must be a Credentials, a mapping or a tuple of {', '.join(names)}; got {type(value).__name__}"
+        )
+    unknown = [name for name in given if name not in names]
+    if unknown:
+        # the unknown names are not quoted: a value pasted where a name goes would be shown
+        raise ConfigurationError(f"{where} have {len(unknown)} unknown part(s); the parts are {', '.join(names)}")
+    missing = [name for name in names if given.get(name) is None]
+    if missing:
+        raise ConfigurationError(f"{where} lack {', '.join(missing)}")
+    return Credentials(
+        {name: check_api_key(given[name], provider=provider, source=sources.get(name), part=name) for name in names}
+    )
+
+
+def basic_auth(user: str, password: str) -> dict[str, str]:
+    """The HTTP Basic ``Authorization`` header of ``user`` and ``password`` (RFC 7617). The
+    header value, its base64 token and both parts are all kept out of messages by the engine."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
 
 AuthFlow = Generator[HttpRequest, HttpResponse, Mapping[str, str]]
 """A sans-I/O flow that yields requests of its own and returns the credential headers."""
@@ -62,11 +151,14 @@ class AuthSetup:
 
     provider: str
     api_key: str = attrs.field(repr=False)
+    """The checked key; with several credential parts, ``""`` (read :attr:`credentials`)."""
     base_url: str
     options: Mapping[str, Any]
     clock: Callable[[], float]
     token_cache: TokenCache
     sandbox: bool = False
+    credentials: Credentials | None = attrs.field(default=None, repr=False)
+    """The checked parts, where the spec declares ``credential_parts``."""
 
 
 class Authenticator(abc.ABC):

@@ -51,14 +51,16 @@ class ProviderConfig:
 
     Attributes:
         name: the provider's registered name (lower case).
-        api_key: the key from the file (never shown in a ``repr``).
+        api_key: the key from the file (never shown in a ``repr``); for a carrier whose
+            credential has several parts, a table of part to value
+            (``api_key = {account_sid = "...", auth_token = "..."}``).
         base_url: an override of the carrier's API root.
         timeout: seconds, or ``None`` for the library's default.
         options: every other key of the table, passed to :func:`didkit.connect` as is.
     """
 
     name: str
-    api_key: str | None = attrs.field(default=None, repr=False)
+    api_key: str | Mapping[str, str] | None = attrs.field(default=None, repr=False)
     base_url: str | None = None
     timeout: float | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
@@ -100,16 +102,18 @@ def api_key_env(name: str, spec_env: str | None = None) -> str:
     return spec_env or f"{name.strip().upper().replace('-', '_')}_API_KEY"
 
 
-def check_api_key(value: object, *, provider: str, source: str | None = None) -> str:
+def check_api_key(value: object, *, provider: str, source: str | None = None, part: str | None = None) -> str:
     """``value`` as an API key: surrounding whitespace stripped (a key read from a file ends in a
     newline), and it must then be a non-empty string of printable ASCII.
 
     A key that is not would only fail later, deep in the HTTP client, whose error quotes the
     header it could not send; so it is refused here, with a :class:`~didkit.ConfigurationError`
     that says what is wrong and where the key came from (``source``, such as
-    ``"from WAVIX_API_KEY"``; ``None`` for an argument), never what the key is.
+    ``"from WAVIX_API_KEY"``; ``None`` for an argument), never what the key is. ``part`` names
+    one part of a credential of several (:class:`~didkit.auth.Credentials`).
     """
-    where = f"the API key for {provider!r}" + (f" ({source})" if source else "")
+    what = f"the {part} part of the API key" if part else "the API key"
+    where = f"{what} for {provider!r}" + (f" ({source})" if source else "")
     if not isinstance(value, str):
         raise ConfigurationError(f"{where} must be a string, got {type(value).__name__}")
     key = value.strip()
@@ -146,7 +150,12 @@ def _provider_table(name: str, table: Any, path: Path) -> ProviderConfig:
     if not isinstance(table, dict):
         raise ConfigurationError(f"{where} must be a table")
     api_key = table.get("api_key")
-    if api_key is not None:
+    if isinstance(api_key, dict):  # a credential of several parts: api_key = {part = "...", ...}
+        api_key = {
+            str(part): check_api_key(value, provider=name, source=f"from {where}", part=str(part))
+            for part, value in api_key.items()
+        }
+    elif api_key is not None:
         api_key = check_api_key(api_key, provider=name, source=f"from {where}")
     base_url = table.get("base_url")
     if base_url is not None and (not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))):

@@ -6,6 +6,7 @@ The core never imports an adapter: ``didkit_wavix`` is found exactly as a third-
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Literal, cast, overload
@@ -14,6 +15,9 @@ from .errors import ConfigurationError
 from .protocol import AsyncNumberProvider, AsyncSandboxNumberProvider, NumberProvider, SandboxNumberProvider
 
 ENTRY_POINT_GROUP = "didkit.providers"
+
+_registered: dict[str, type[Any]] = {}
+"""Provider classes registered at run time (:func:`register_provider`), by name."""
 
 
 @lru_cache(maxsize=1)
@@ -25,8 +29,26 @@ def _entry_points() -> dict[str, EntryPoint]:
 
 
 def available_providers() -> list[str]:
-    """Names of the installed providers, sorted: ``["didww", "wavix", ...]``."""
-    return sorted(_entry_points())
+    """Names of the installed providers, sorted: ``["didww", "wavix", ...]`` (with any
+    registered by :func:`register_provider`)."""
+    return sorted({*_entry_points(), *_registered})
+
+
+def register_provider(name: str, cls: type[Any] | None) -> None:
+    """Register the (sync) provider class ``cls`` under ``name`` for this process, as an entry
+    point would (a registered name wins over an installed one); ``cls=None`` removes the
+    registration. For adapters that are not installed as a distribution: one defined in a test
+    suite, a notebook, an application's own code. ``cls`` names its async twin in
+    ``async_class``, as an entry point's class does."""
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigurationError(f"provider name must be a non-empty string, got {name!r}")
+    key = name.strip().lower()
+    if cls is None:
+        _registered.pop(key, None)
+    elif not isinstance(cls, type):
+        raise ConfigurationError(f"register_provider needs a provider class, got {type(cls).__name__}")
+    else:
+        _registered[key] = cls
 
 
 def provider_class(name: str) -> type[Any]:
@@ -34,6 +56,8 @@ def provider_class(name: str) -> type[Any]:
     if not isinstance(name, str):
         raise ConfigurationError(f"provider name must be a string, got {name!r}")
     key = name.strip().lower()
+    if key in _registered:
+        return _registered[key]
     ep = _entry_points().get(key)
     if ep is None:
         known = ", ".join(available_providers()) or "none installed"
@@ -49,7 +73,7 @@ def provider_class(name: str) -> type[Any]:
 def connect(
     name: str,
     *,
-    api_key: str | None = None,
+    api_key: str | Mapping[str, str] | Sequence[str] | None = None,
     base_url: str | None = None,
     sandbox: Literal[True],
     timeout: float = 30.0,
@@ -61,7 +85,7 @@ def connect(
 def connect(
     name: str,
     *,
-    api_key: str | None = None,
+    api_key: str | Mapping[str, str] | Sequence[str] | None = None,
     base_url: str | None = None,
     sandbox: bool = False,
     timeout: float = 30.0,
@@ -72,7 +96,7 @@ def connect(
 def connect(
     name: str,
     *,
-    api_key: str | None = None,
+    api_key: str | Mapping[str, str] | Sequence[str] | None = None,
     base_url: str | None = None,
     sandbox: bool = False,
     timeout: float = 30.0,
@@ -81,10 +105,13 @@ def connect(
     """A connected :class:`NumberProvider`.
 
     ``api_key`` falls back to the provider's environment variable (``WAVIX_API_KEY``,
-    ``DIDWW_API_KEY``); ``base_url`` overrides the carrier's API root; ``sandbox=True`` talks to
-    the built-in emulator and needs no key (the provider then has an ``emulator``: typed as
-    :class:`~didkit.SandboxNumberProvider`). Other options go to the adapter. Close the provider
-    when done (``close()``, or ``with didkit.connect(...) as provider:``).
+    ``DIDWW_API_KEY``); for a carrier whose credential has several parts (its spec's
+    ``credential_parts``), pass them as a :class:`~didkit.auth.Credentials`, a mapping of part to
+    value, or a tuple in the declared order, or set each part's variable. ``base_url`` overrides
+    the carrier's API root; ``sandbox=True`` talks to the built-in emulator and needs no key (the
+    provider then has an ``emulator``: typed as :class:`~didkit.SandboxNumberProvider`). Other
+    options go to the adapter. Close the provider when done (``close()``, or
+    ``with didkit.connect(...) as provider:``).
     """
     cls = provider_class(name)
     provider = cls(api_key=api_key, base_url=base_url, sandbox=sandbox, timeout=timeout, **options)
@@ -95,7 +122,7 @@ def connect(
 def connect_async(
     name: str,
     *,
-    api_key: str | None = None,
+    api_key: str | Mapping[str, str] | Sequence[str] | None = None,
     base_url: str | None = None,
     sandbox: Literal[True],
     timeout: float = 30.0,
@@ -107,7 +134,7 @@ def connect_async(
 def connect_async(
     name: str,
     *,
-    api_key: str | None = None,
+    api_key: str | Mapping[str, str] | Sequence[str] | None = None,
     base_url: str | None = None,
     sandbox: bool = False,
     timeout: float = 30.0,
@@ -118,7 +145,7 @@ def connect_async(
 def connect_async(
     name: str,
     *,
-    api_key: str | None = None,
+    api_key: str | Mapping[str, str] | Sequence[str] | None = None,
     base_url: str | None = None,
     sandbox: bool = False,
     timeout: float = 30.0,

@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
@@ -115,18 +115,26 @@ class State:
             self._config = Config() if self.sandbox else load_config()
         return self._config
 
-    def key_env(self, name: str) -> str:
-        """The environment variable that holds ``name``'s key."""
+    def key_envs(self, name: str) -> list[str]:
+        """The environment variables that hold ``name``'s credentials: one for a key, one per
+        part where the adapter declares credentials of several parts."""
         from ..config import api_key_env
 
         spec = getattr(_provider_class(name), "spec", None)
-        return api_key_env(name, getattr(spec, "api_key_env", None))
+        parts = getattr(spec, "credential_parts", None)
+        if parts:
+            return [env for env in parts.values() if env]
+        return [api_key_env(name, getattr(spec, "api_key_env", None))]
+
+    def key_env(self, name: str) -> str:
+        """The environment variable that holds ``name``'s key (``"A and B"`` for several parts)."""
+        return " and ".join(self.key_envs(name))
 
     def key_source(self, name: str) -> str | None:
         """Where ``name``'s key comes from: ``"env:VAR"``, ``"config"``, or ``None``. Never the key."""
-        env = self.key_env(name)
-        if os.environ.get(env):
-            return f"env:{env}"
+        envs = self.key_envs(name)
+        if envs and all(os.environ.get(env) for env in envs):
+            return f"env:{','.join(envs)}"
         if self.config.provider(name).api_key:
             return "config"
         return None
@@ -174,12 +182,17 @@ class State:
             provider = connect(name, sandbox=True)
         else:
             settings = self.config.provider(name)
+            envs = self.key_envs(name)
             env = self.key_env(name)
-            from_env = os.environ.get(env)
-            # Checked here too, where it is known which variable the key came from (the message
-            # names it; the file's keys are checked, and named, when it is loaded).
-            api_key = check_api_key(from_env, provider=name, source=f"from {env}") if from_env else settings.api_key
-            if not api_key:
+            api_key: str | Mapping[str, str] | None = settings.api_key
+            several = bool(getattr(getattr(_provider_class(name), "spec", None), "credential_parts", None))
+            if several and any(os.environ.get(part_env) for part_env in envs):
+                api_key = None  # the provider reads each part's variable itself, and names it in any error
+            elif not several and os.environ.get(env):
+                # Checked here too, where it is known which variable the key came from (the message
+                # names it; the file's keys are checked, and named, when it is loaded).
+                api_key = check_api_key(os.environ[env], provider=name, source=f"from {env}")
+            elif not api_key:
                 where = f" in {self.config.path}" if self.config.path else ""
                 raise ConfigurationError(
                     f"no API key for {name!r}: set {env}, add api_key to [providers.{name}]{where}, or use --sandbox"

@@ -12,6 +12,8 @@ in it knows a carrier.
 * Declarations — :class:`Param` and :class:`Declared` (with the checks :func:`check_flag` and
   :func:`check_number`): the filters, update fields and options a carrier accepts, so a caller's typo
   is an error naming the known names before any request.
+* :class:`~didkit.auth.Credentials` and :func:`~didkit.auth.basic_auth` — credentials of
+  several parts (declared in ``ProviderSpec.credential_parts``), each checked and redacted.
 * :class:`NumberFilter` and :class:`NumberUpdate` — the neutral ``list_numbers`` filters and
   ``update_number`` changes as operations receive them.
 
@@ -19,6 +21,7 @@ Field readers for carrier records are in :mod:`didkit.readers`; the request/resp
 :mod:`didkit.engine`.
 """
 
+from ..auth import Credentials, basic_auth
 from ._cache import ExpiringCache
 from ._declared import Declared, Param, check_flag, check_number
 from ._numbers import NEUTRAL_FIELDS, NEUTRAL_FILTERS, NumberFilter, NumberUpdate
@@ -27,12 +30,14 @@ from ._streams import Page, collect, first_emitted, keep_emitted, linked_pages, 
 __all__ = [
     "NEUTRAL_FIELDS",
     "NEUTRAL_FILTERS",
+    "Credentials",
     "Declared",
     "ExpiringCache",
     "NumberFilter",
     "NumberUpdate",
     "Page",
     "Param",
+    "basic_auth",
     "check_flag",
     "check_number",
     "collect",

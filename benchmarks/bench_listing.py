@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import subprocess
 import sys
@@ -56,6 +57,10 @@ def interleaved(variants: dict[str, Callable[[], int]], repeat: int) -> dict[str
     best: dict[str, tuple[float, int]] = {}
     for _ in range(repeat):
         for name, fn in variants.items():
+            # Each variant starts from a full collection, so the collections it pays (~10-15 ms
+            # each here, walking the heap) are those its own allocations bring about, not the
+            # backlog the previous variant left.
+            gc.collect()
             start = time.process_time()
             seen = fn()
             elapsed = time.process_time() - start

@@ -131,7 +131,7 @@ DIDWW_MIX = [
 DIDWW_SHAPES = ["clean", "mix"]
 
 
-def didww_pages(count: int, base_url: str, shape: str = "clean") -> dict[int, bytes]:
+def didww_pages(count: int, base_url: str, shape: str = "clean", size: int | None = None) -> dict[int, bytes]:
     from didkit_didww.emulator import DidwwEmulator
 
     emu = DidwwEmulator(seed=0, rate_limit=None)
@@ -140,7 +140,7 @@ def didww_pages(count: int, base_url: str, shape: str = "clean") -> dict[int, by
             "/dids", params={"include": "did_group,voice_in_trunk", "page[size]": "100"}, headers={"Api-Key": "k"}
         ).json()
     templates = sample["data"]
-    size = DIDWW_PER_PAGE
+    size = size or DIDWW_PER_PAGE
     pages = -(-count // size)
     out: dict[int, bytes] = {}
     for page in range(1, pages + 1):

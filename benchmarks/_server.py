@@ -1,6 +1,7 @@
 """A loopback HTTP server of pre-rendered pages, run in its own process so the client's CPU time
-is the client's alone. Usage: ``python -m benchmarks._server CARRIER COUNT [LATENCY [SHAPE]]``
-prints the port (SHAPE: a record-shape variant of :mod:`benchmarks._pages`).
+is the client's alone. Usage: ``python -m benchmarks._server CARRIER COUNT [LATENCY [SHAPE [PAGE_SIZE]]]``
+prints the port (SHAPE: a record-shape variant of :mod:`benchmarks._pages`; PAGE_SIZE, after it:
+DIDWW pages of that many DIDs instead of 1000).
 
 Any request for the listing path answers the page its page parameter names (``page`` for Wavix,
 ``page[number]`` for DIDWW), whatever other parameters a client adds; ``latency`` (seconds)
@@ -16,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 
-def serve(carrier: str, count: int, latency: float = 0.0, shape: str = "clean") -> None:
+def serve(carrier: str, count: int, latency: float = 0.0, shape: str = "clean", page_size: int = 0) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -27,9 +28,8 @@ def serve(carrier: str, count: int, latency: float = 0.0, shape: str = "clean") 
     if carrier == "wavix":
         pages, path, param, ctype = wavix_pages(count, shape), "/v1/numbers", "page", "application/json"
     else:
-        pages, path, param, ctype = didww_pages(count, base + "/v3", shape), "/v3/dids", "page[number]", (
-            "application/vnd.api+json"
-        )
+        pages = didww_pages(count, base + "/v3", shape, page_size or None)
+        path, param, ctype = "/v3/dids", "page[number]", "application/vnd.api+json"
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -68,4 +68,5 @@ if __name__ == "__main__":
         int(sys.argv[2]),
         float(sys.argv[3]) if len(sys.argv) > 3 else 0.0,
         sys.argv[4] if len(sys.argv) > 4 else "clean",
+        int(sys.argv[5]) if len(sys.argv) > 5 else 0,
     )

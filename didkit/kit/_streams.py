@@ -62,6 +62,7 @@ def numbered_pages(
         if not page.items or (page.total_pages is not None and number >= page.total_pages):
             return
         number += 1
+        del page  # as in linked_pages: not held while the next page is fetched and decoded
 
 
 def linked_pages(
@@ -79,6 +80,10 @@ def linked_pages(
         if page.next is None:
             return
         cursor = page.next
+        # Let the page go before the next is fetched: held, a decoded page (a page of a thousand
+        # records is tens of thousands of objects) doubles what the listing keeps alive while
+        # the next one is decoded, and what the garbage collector walks meanwhile.
+        del page
 
 
 _STOP = object()

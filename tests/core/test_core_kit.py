@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import weakref
 from typing import Any
 
 import pytest
@@ -94,6 +95,26 @@ def test_linked_pages_follow_next_and_each_may_send_requests() -> None:
     items, paths, _ = drive(linked_pages(fetch, "/a", each=each), ok)
     assert items == ["/A", "/B", "/C"]
     assert paths == ["/a", "/detail/A", "/b", "/detail/B", "/c", "/detail/C"]
+
+
+@pytest.mark.parametrize("paging", ["numbered", "linked"])
+def test_a_page_is_let_go_before_the_next_is_fetched(paging: str) -> None:
+    # A listed page holds its decoded body (a DIDWW page of 1000 is ~40k objects): kept while
+    # the next one is fetched and decoded, it doubles what the listing holds at once.
+    made: list[weakref.ref[Page[int]]] = []
+    alive_at_fetch: list[bool] = []
+
+    def fetch(number: int) -> Operation[Page[int]]:
+        alive_at_fetch.append(any(ref() is not None for ref in made))
+        yield HttpRequest("GET", f"/p{number}")
+        page = Page([number], total_pages=3, next=number + 1 if number < 3 else None)
+        made.append(weakref.ref(page))
+        return page
+
+    stream = numbered_pages(fetch) if paging == "numbered" else linked_pages(fetch, 1)
+    items, paths, _ = drive(stream, ok)
+    assert (items, paths) == ([1, 2, 3], ["/p1", "/p2", "/p3"])
+    assert alive_at_fetch == [False, False, False]
 
 
 def test_first_emitted_stops_fetching_once_found_and_collect_takes_all() -> None:

@@ -12,7 +12,8 @@ from . import _errors as err
 from ._jsonapi import ResourceType
 from ._regulation import Regulation
 from ._resources import registry
-from ._routes import DidwwApi, respond
+from ._routes import DidwwApi
+from ._routes_common import respond
 from ._sms import SmsApi
 from ._tokens import TokenService
 from ._world import API_VERSION, API_VERSIONS, NEW_VERSION, World, build_world

@@ -30,7 +30,8 @@ from didkit.sandbox import EmulatorRequest, EmulatorResponse, Route
 
 from . import _errors as err
 from ._jsonapi import Rel, ResourceType
-from ._routes import DidwwApi, _linkage, _resource_data, respond
+from ._routes import DidwwApi
+from ._routes_common import _linkage, _resource_data, respond
 from ._world import Did, lookup, timestamp
 
 _NAMESPACE = uuid.UUID("6f1d1c52-1d1e-4e0f-9a43-0d1b6f6a3c11")

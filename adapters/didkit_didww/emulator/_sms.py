@@ -2,7 +2,7 @@
 describe them (sms-trunk-object, create/update/delete-sms-trunk, sms-trunk-group-object).
 
 A DID routes inbound SMS to one SMS trunk or one SMS trunk group (``PATCH /dids/{id}``, in
-``_routes``); names are unique across trunks and groups; only inbound-capable trunks join a
+``_routes_dids``); names are unique across trunks and groups; only inbound-capable trunks join a
 group, and a trunk belongs to at most one; a trunk or group that DIDs route to cannot be
 deleted (422). Priority: higher values are tried first (the docs; the draft spec says the
 opposite, and the docs win).
@@ -17,7 +17,8 @@ from typing import Any
 from didkit.sandbox import EmulatorRequest, EmulatorResponse, Route
 
 from . import _errors as err
-from ._routes import DidwwApi, FilterSpec, _int_attr, _linkage, _only, _resource_data, _str_attr, f_eq
+from ._routes import DidwwApi
+from ._routes_common import FilterSpec, _int_attr, _linkage, _only, _resource_data, _str_attr, f_eq
 from ._world import SmsTrunk, SmsTrunkGroup, lookup
 
 CONFIG_TYPES = ("sms_to_email", "http_in", "http_out", "smpp_esme", "smpp_smsc")

@@ -488,30 +488,8 @@ class WavixOperations(ProviderOperations):
             settled = yield from self._settle_unknown(reference, offer)
             if settled is not None:
                 return settled
-        # 1. the cart (adding twice leaves one: safe to retry)
-        try:
-            response = yield HttpRequest(
-                "PUT", CART_PATH, json={"ids": [digits]}, idempotent=True, operation="add to cart"
-            )
-            self._read(response, "cart")
-        except ProviderError as error:
-            if error.status_code is None or not 400 <= error.status_code < 500:
-                yield from self._drop_from_cart(digits)
-            raise
-        # 2. checkout: never retried automatically
-        failure: ProviderError | None = None
-        try:
-            response = yield HttpRequest(
-                "POST", CHECKOUT_PATH, json={"ids": [digits]}, idempotent=False, operation="checkout"
-            )
-        except ProviderError as error:
-            failure = error
-        else:
-            try:
-                self._read(response, "success")
-            except ResponseFormatError as error:
-                error.outcome_unknown = True  # a 2xx we cannot read: the number may be ours
-                failure = error
+        # 1.-2. the cart, then the checkout (never retried automatically)
+        failure = yield from self._checkout([digits])
         if failure is not None:
             if not failure.outcome_unknown:
                 yield from self._drop_from_cart(digits)
@@ -539,28 +517,7 @@ class WavixOperations(ProviderOperations):
         """Several numbers in one cart and one checkout (``ids[]``); the new records are found as
         for one. An unknown checkout outcome is settled by looking every number up."""
         digits = [_offer_digits(offer) for offer in offers]
-        try:
-            response = yield HttpRequest(
-                "PUT", CART_PATH, json={"ids": digits}, idempotent=True, operation="add to cart"
-            )
-            self._read(response, "cart")
-        except ProviderError as error:
-            if error.status_code is None or not 400 <= error.status_code < 500:
-                yield from self._drop_all_from_cart(digits)
-            raise
-        failure: ProviderError | None = None
-        try:
-            response = yield HttpRequest(
-                "POST", CHECKOUT_PATH, json={"ids": digits}, idempotent=False, operation="checkout"
-            )
-        except ProviderError as error:
-            failure = error
-        else:
-            try:
-                self._read(response, "success")
-            except ResponseFormatError as error:
-                error.outcome_unknown = True
-                failure = error
+        failure = yield from self._checkout(digits)
         located: list[_Located] = []
         if failure is not None:
             if not failure.outcome_unknown:
@@ -610,6 +567,32 @@ class WavixOperations(ProviderOperations):
             raw={"checkout": {"ids": digits}, "numbers": [found.raw for found in located]},
             requested=len(digits),
         )
+
+    def _checkout(self, digits: list[str]) -> Operation[ProviderError | None]:
+        """Put ``digits`` in the cart (adding twice leaves one: safe to retry), then check out —
+        never retried automatically. The checkout's failure, if any (``outcome_unknown`` where
+        the numbers may be ours); a cart that fails raises."""
+        try:
+            response = yield HttpRequest(
+                "PUT", CART_PATH, json={"ids": digits}, idempotent=True, operation="add to cart"
+            )
+            self._read(response, "cart")
+        except ProviderError as error:
+            if error.status_code is None or not 400 <= error.status_code < 500:
+                yield from self._drop_all_from_cart(digits)
+            raise
+        try:
+            response = yield HttpRequest(
+                "POST", CHECKOUT_PATH, json={"ids": digits}, idempotent=False, operation="checkout"
+            )
+        except ProviderError as error:
+            return error
+        try:
+            self._read(response, "success")
+        except ResponseFormatError as error:
+            error.outcome_unknown = True  # a 2xx we cannot read: the numbers may be ours
+            return error
+        return None
 
     def _drop_all_from_cart(self, digits: Sequence[str]) -> Operation[None]:
         for number in digits:

@@ -1085,9 +1085,7 @@ class DidwwOperations(ProviderOperations):
         }
         if priority is not None:
             attributes_["priority"] = priority
-        body = {"data": {"type": "sms_trunks", "attributes": attributes_}}
-        response = yield HttpRequest("POST", "/sms_trunks", json=body, operation="create SMS trunk")
-        document = self.read(response, "sms_trunk")
+        document = yield from self._create("sms_trunks", attributes_, "create SMS trunk")
         trunk = sms_trunk_from(document, document.one())
         trunks.append(trunk)
         book.used.add(trunk.id)
@@ -1159,9 +1157,7 @@ class DidwwOperations(ProviderOperations):
         if priority is not None:
             attributes_["priority"] = priority
         attributes_["configuration"] = configuration
-        body = {"data": {"type": "voice_in_trunks", "attributes": attributes_}}
-        response = yield HttpRequest("POST", "/voice_in_trunks", json=body, operation="create trunk")
-        document = self.read(response, "voice_in_trunk")
+        document = yield from self._create("voice_in_trunks", attributes_, "create trunk")
         trunk = trunk_from(document, document.one())
         trunks.append(trunk)
         book.used.add(trunk.id)
@@ -1212,12 +1208,25 @@ class DidwwOperations(ProviderOperations):
         response = yield HttpRequest("PATCH", path, json=body, operation=operation)
         self.read(response, trunks[:-1])
 
+    def _create(
+        self,
+        kind: str,
+        attributes: Mapping[str, Any],
+        operation: str,
+        relationships: Mapping[str, Any] | None = None,
+    ) -> Operation[Document]:
+        """POST a new resource of ``kind`` (a trunk or trunk group, voice or SMS); the answer."""
+        data: dict[str, Any] = {"type": kind, "attributes": attributes}
+        if relationships is not None:
+            data["relationships"] = relationships
+        response = yield HttpRequest("POST", f"/{kind}", json={"data": data}, operation=operation)
+        return self.read(response, kind[:-1])
+
     def _create_group(self, groups: str, members: str, name: str, ids: list[str], operation: str) -> Operation[str]:
         """Create a trunk group (voice or SMS) of ``ids`` in that order; its id."""
         relationship = {"data": [{"type": members, "id": ident} for ident in ids]}
-        body = {"data": {"type": groups, "attributes": {"name": name}, "relationships": {members: relationship}}}
-        response = yield HttpRequest("POST", f"/{groups}", json=body, operation=operation)
-        return self.read(response, groups[:-1]).one().id
+        document = yield from self._create(groups, {"name": name}, operation, {members: relationship})
+        return document.one().id
 
 
 def _hold_from(document: Document, resource: Resource, offer: AvailableNumber) -> Hold:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,9 +96,24 @@ class SQLiteLedger(Ledger):
             raise
         return connection
 
+    def _wal(self, connection: sqlite3.Connection) -> None:
+        """Put the file in WAL mode (once: it stays so). Switching needs the file to itself and,
+        unlike a transaction, does not wait through SQLite's busy handler: several processes or
+        threads opening a new ledger at once would see "database is locked", so wait here."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                if str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+
     def _prepare(self, connection: sqlite3.Connection) -> None:
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
+            self._wal(connection)
             connection.execute("BEGIN IMMEDIATE")
             try:
                 version = int(connection.execute("PRAGMA user_version").fetchone()[0])

@@ -20,7 +20,7 @@ import time
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from types import EllipsisType, TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
 
 import attrs
 import httpx
@@ -64,6 +64,8 @@ from .validation import normalize_country, normalize_e164, normalize_https_url
 
 if TYPE_CHECKING:
     from .sandbox import Emulator
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -745,7 +747,7 @@ class _ProviderCore:
             warnings.warn(
                 f"{method}({names}) is deprecated: pass carrier-only names as {keyword}={{...}}",
                 DeprecationWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             for name, value in legacy.items():
                 if name in merged:
@@ -761,7 +763,7 @@ class _ProviderCore:
         warnings.warn(
             "update_number(sms_webhook_url=...) is deprecated; use set_messaging(ref, [MessagingRoute.webhook(url)])",
             DeprecationWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         url = changes.pop("sms_webhook_url")
         if url is None or url == "":
@@ -769,6 +771,133 @@ class _ProviderCore:
         if not isinstance(url, str):
             raise InvalidInputError(f"sms_webhook_url must be an https URL or None, got {url!r}")
         return self._check_routes([MessagingRoute.webhook(url)])
+
+    # One plan per operation of the protocol: every check, then what to run. The sync and async
+    # shells (generated from the protocol by tools/surface.py) only run the plan.
+
+    def _plan_list_countries(self) -> Call[list[Country]]:
+        return Call(self.operations.list_countries())
+
+    def _plan_list_regions(self, country: str) -> Call[list[Region]]:
+        return Call(self.operations.list_regions(normalize_country(country)))
+
+    def _plan_list_cities(self, country: str, region: str | None) -> Call[list[City]]:
+        return Call(self.operations.list_cities(normalize_country(country), region))
+
+    def _plan_search_numbers(self, query: SearchQuery) -> Listing[AvailableNumber]:
+        if not isinstance(query, SearchQuery):
+            raise InvalidInputError(f"search_numbers() takes a SearchQuery, got {type(query).__name__}")
+        return Listing(self.operations.search_numbers(query), query.limit or None)
+
+    def _plan_purchase(
+        self, offer: AvailableNumber | Hold, quantity: int, reference: str | None, wait: float
+    ) -> Call[Order]:
+        self._check_offer(offer, reference, wait, quantity)
+        operation = self._purchase_operation(offer, quantity, reference, float(wait))
+        return Call(operation, self._deadline(wait))
+
+    def _plan_hold(self, offer: AvailableNumber, ttl: float | None) -> Call[Hold]:
+        return Call(self.operations.hold(offer, self._check_hold(offer, ttl)))
+
+    def _plan_release_hold(self, hold: Hold) -> Call[None]:
+        return Call(self.operations.release_hold(self._check_release(hold)))
+
+    def _plan_list_holds(self) -> Listing[Hold]:
+        self._check_reservations()
+        return Listing(self.operations.list_holds())
+
+    def _plan_purchase_offers(
+        self, offers: Sequence[AvailableNumber], reference: str | None, wait: float
+    ) -> Call[Order]:
+        checked = self._check_offers(offers, reference, wait)
+        return Call(self._offers_operation(checked, reference, float(wait)), self._deadline(wait))
+
+    def _plan_get_order(self, order_id: str) -> Call[Order]:
+        return Call(self.operations.get_order(self._order_ref(order_id)))
+
+    def _plan_list_numbers(
+        self,
+        country: str | None,
+        number_contains: str | int | None,
+        label: str | None,
+        status: NumberStatus | str | Iterable[NumberStatus | str] | None,
+        capability: Capability | str | Iterable[Capability | str] | None,
+        carrier_filters: Mapping[str, Any] | None,
+        **legacy: Any,
+    ) -> Listing[DID]:
+        filters = self._number_filter(country, number_contains, label, status, capability, carrier_filters, legacy)
+        return Listing(self._numbers(filters))
+
+    def _plan_get_number(self, ref: DID | str) -> Call[DID]:
+        return Call(self.operations.get_number(self._ref(ref)))
+
+    def _plan_update_number(
+        self,
+        did: DID | str,
+        label: str | EllipsisType | None,
+        auto_renew: bool | EllipsisType,
+        carrier_fields: Mapping[str, Any] | None,
+        **legacy: Any,
+    ) -> Call[DID]:
+        routes = self._split_messaging(legacy)
+        update = self._number_update(label, auto_renew, carrier_fields, legacy)
+        if routes is not None and not update:
+            return self._plan_set_messaging(did, routes)
+        if not update:
+            raise InvalidInputError("update_number() needs at least one change")
+        ref = self._ref(did)
+        changed = self.operations.update_number(ref, update)
+        if routes is None:
+            return Call(changed)
+        # Both operations are made (and so checked) before the first request goes out.
+        routed = self.operations.set_messaging(ref, routes)
+
+        def change_then_route() -> Operation[DID]:
+            yield from changed
+            return (yield from routed)
+
+        return Call(change_then_route())
+
+    def _plan_set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> Call[DID]:
+        checked = self._check_destinations(destinations)
+        return Call(self.operations.set_destinations(self._ref(did), checked))
+
+    def _plan_set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> Call[DID]:
+        checked = self._check_routes(routes)
+        return Call(self.operations.set_messaging(self._ref(did), checked))
+
+    def _plan_release_number(self, did: DID | str) -> Call[None]:
+        return Call(self.operations.release_number(self._ref(did)))
+
+    def _plan_requirements(self, offer: AvailableNumber) -> Call[Requirements]:
+        return Call(self.operations.requirements(self._check_offer_of(offer)))
+
+    def _plan_register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Call[Registration]:
+        refs = self._registration_refs(ref_or_order, end_user)
+        return Call(self.operations.register(refs, end_user))
+
+    def _plan_get_registration(self, registration_id: str) -> Call[Registration]:
+        return Call(self.operations.get_registration(self._registration_id(registration_id)))
+
+
+class Call(Generic[T]):
+    """An operation ready to run, with its deadline (seconds; ``None``: each request's timeout)."""
+
+    __slots__ = ("deadline", "operation")
+
+    def __init__(self, operation: Operation[T], deadline: float | None = None) -> None:
+        self.operation = operation
+        self.deadline = deadline
+
+
+class Listing(Generic[T]):
+    """A stream ready to iterate, and how many of its items to take at most."""
+
+    __slots__ = ("limit", "stream")
+
+    def __init__(self, stream: Stream, limit: int | None = None) -> None:
+        self.stream = stream
+        self.limit = limit
 
 
 class SyncProvider(_ProviderCore):
@@ -807,24 +936,29 @@ class SyncProvider(_ProviderCore):
     ) -> None:
         self.close()
 
+    def _call(self, call: Call[T]) -> T:
+        return self._runner.run(call.operation, deadline=call.deadline)
+
+    def _list(self, listing: Listing[T]) -> Iterator[T]:
+        items: Iterator[T] = self._runner.iterate(listing.stream)
+        return items if listing.limit is None else itertools.islice(items, listing.limit)
+
+    # [[[cog import surface; surface.shells(asynchronous=False)]]]
     def list_countries(self) -> list[Country]:
         """Countries with inventory; ``Country.code`` is ISO 3166-1 alpha-2."""
-        return self._runner.run(self.operations.list_countries())
+        return self._call(self._plan_list_countries())
 
     def list_regions(self, country: str) -> list[Region]:
-        """Regions of ``country`` (ISO code); empty where the carrier has none."""
-        return self._runner.run(self.operations.list_regions(normalize_country(country)))
+        """Regions (states, provinces) of ``country`` (ISO code); empty where the carrier has none."""
+        return self._call(self._plan_list_regions(country))
 
     def list_cities(self, country: str, region: str | None = None) -> list[City]:
         """Cities of ``country``, optionally within ``region`` (its id or name)."""
-        return self._runner.run(self.operations.list_cities(normalize_country(country), region))
+        return self._call(self._plan_list_cities(country, region))
 
     def search_numbers(self, query: SearchQuery) -> Iterator[AvailableNumber]:
         """Inventory offers matching ``query``, fetched lazily, at most ``query.limit``."""
-        if not isinstance(query, SearchQuery):
-            raise InvalidInputError(f"search_numbers() takes a SearchQuery, got {type(query).__name__}")
-        offers = self._runner.iterate(self.operations.search_numbers(query))
-        return itertools.islice(offers, query.limit) if query.limit else offers
+        return self._list(self._plan_search_numbers(query))
 
     def purchase(
         self,
@@ -834,37 +968,53 @@ class SyncProvider(_ProviderCore):
         reference: str | None = None,
         wait: float = DEFAULT_WAIT,
     ) -> Order:
-        """Buy ``offer`` (``quantity`` of an "any number" offer, in one order) or the number a
-        :class:`~didkit.Hold` holds; never retried automatically (see :class:`~didkit.NumberProvider`)."""
-        self._check_offer(offer, reference, wait, quantity)
-        return self._runner.run(
-            self._purchase_operation(offer, quantity, reference, float(wait)), deadline=self._deadline(wait)
-        )
-
-    def purchase_offers(
-        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
-    ) -> Order:
-        """Buy several specific offers in one request (``capabilities.multi_number_checkout``;
-        Wavix: one cart checkout): one order with the numbers bought. Never retried automatically."""
-        checked = self._check_offers(offers, reference, wait)
-        return self._runner.run(self._offers_operation(checked, reference, float(wait)), deadline=self._deadline(wait))
+        """Buy ``offer``, or the number a :class:`~didkit.Hold` holds. ``quantity`` > 1 buys that
+        many numbers of an "any number from this group" offer in one order (a specific-number
+        offer or a hold with ``quantity`` > 1 is an :class:`~didkit.InvalidInputError`; a carrier
+        that cannot raises :class:`~didkit.UnsupportedOperationError`; both before any request).
+        The order may end :attr:`~didkit.OrderStatus.PARTIAL`: ``len(order.numbers)`` of
+        ``order.requested`` arrived. ``reference`` is the caller's idempotency key; ``wait``
+        bounds the whole call — every request, retry, backoff, poll and reconciliation look draws
+        from it (never less than one request's timeout, so ``wait=0`` still sends the order and
+        returns it pending). When it runs out with the outcome unknown:
+        :class:`~didkit.AmbiguousPurchaseError`. Never retried automatically, except after a 429
+        (nothing was processed)."""
+        return self._call(self._plan_purchase(offer, quantity=quantity, reference=reference, wait=wait))
 
     def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
-        """Hold a specific number before buying it (see :class:`~didkit.NumberProvider`)."""
-        return self._runner.run(self.operations.hold(offer, self._check_hold(offer, ttl)))
+        """Hold the specific number of ``offer`` so nobody else buys it first, until
+        ``Hold.expires_at`` (the carrier's truth: ``ttl`` seconds where the carrier takes one).
+        :class:`~didkit.UnsupportedOperationError` before any request where
+        ``capabilities.reservations`` is false; :class:`~didkit.InvalidInputError` for an
+        "any number" offer."""
+        return self._call(self._plan_hold(offer, ttl=ttl))
 
     def release_hold(self, hold: Hold) -> None:
-        """Give a hold up."""
-        self._runner.run(self.operations.release_hold(self._check_release(hold)))
+        """Give a hold up (the number goes back to the carrier's stock)."""
+        return self._call(self._plan_release_hold(hold))
 
     def list_holds(self) -> Iterator[Hold]:
-        """The holds the account has now."""
-        self._check_reservations()
-        return self._runner.iterate(self.operations.list_holds())
+        """The holds the account has now (:class:`~didkit.UnsupportedOperationError` before any
+        request where ``capabilities.reservations`` is false)."""
+        return self._list(self._plan_list_holds())
+
+    def purchase_offers(
+        self,
+        offers: Sequence[AvailableNumber],
+        *,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
+    ) -> Order:
+        """Buy several specific offers in one request (``capabilities.multi_number_checkout``;
+        Wavix: one cart checkout): one order with the numbers bought. One offer is a plain
+        purchase; several where the carrier cannot is an :class:`~didkit.UnsupportedOperationError`
+        before any request. ``reference`` and ``wait`` as for :meth:`purchase`; never retried
+        automatically."""
+        return self._call(self._plan_purchase_offers(offers, reference=reference, wait=wait))
 
     def get_order(self, order_id: str) -> Order:
-        """An order by the carrier's id."""
-        return self._runner.run(self.operations.get_order(self._order_ref(order_id)))
+        """An order by the carrier's id, with its numbers once completed."""
+        return self._call(self._plan_get_order(order_id))
 
     def list_numbers(
         self,
@@ -877,14 +1027,30 @@ class SyncProvider(_ProviderCore):
         carrier_filters: Mapping[str, Any] | None = None,
         **legacy: Any,
     ) -> Iterator[DID]:
-        """Every owned number, pages fetched lazily, filtered (see :class:`~didkit.NumberProvider`).
-        Carrier filters as keywords (``search=...``) are deprecated: use ``carrier_filters``."""
-        filters = self._number_filter(country, number_contains, label, status, capability, carrier_filters, legacy)
-        return self._runner.iterate(self._numbers(filters))
+        """Every owned number, pages fetched lazily, with only those that match every filter given.
+
+        The keyword filters mean the same on every carrier (each is applied server-side where the
+        carrier can, client-side otherwise): ``country`` (ISO code), ``number_contains`` (digits
+        of the E.164 number, country code included), ``label`` (equal), ``status`` (one or
+        several :class:`~didkit.NumberStatus`: any of them), ``capability`` (one or several
+        :class:`~didkit.Capability`: all of them). ``carrier_filters`` are the carrier's own,
+        checked against its names before any request (:class:`~didkit.InvalidInputError`
+        naming the known ones)."""
+        return self._list(
+            self._plan_list_numbers(
+                country=country,
+                number_contains=number_contains,
+                label=label,
+                status=status,
+                capability=capability,
+                carrier_filters=carrier_filters,
+                **legacy,
+            )
+        )
 
     def get_number(self, ref: DID | str) -> DID:
-        """An owned number by id or E.164 number."""
-        return self._runner.run(self.operations.get_number(self._ref(ref)))
+        """An owned number by the carrier's id or by E.164 number (with ``+``)."""
+        return self._call(self._plan_get_number(ref))
 
     def update_number(
         self,
@@ -895,45 +1061,48 @@ class SyncProvider(_ProviderCore):
         carrier_fields: Mapping[str, Any] | None = None,
         **legacy: Any,
     ) -> DID:
-        """Change only the given fields (see :class:`~didkit.NumberProvider`). Carrier fields as
-        keywords are deprecated (use ``carrier_fields``); ``sms_webhook_url=`` calls
-        :meth:`set_messaging`."""
-        routes = self._split_messaging(legacy)
-        update = self._number_update(label, auto_renew, carrier_fields, legacy)
-        if routes is not None and not update:
-            return self.set_messaging(did, routes)
-        if not update:
-            raise InvalidInputError("update_number() needs at least one change")
-        result = self._runner.run(self.operations.update_number(self._ref(did), update))
-        return result if routes is None else self.set_messaging(did, routes)
-
-    def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
-        """Route inbound SMS to ``routes`` in priority order (first = 1), replacing what was
-        there; ``[]`` clears."""
-        checked = self._check_routes(routes)
-        return self._runner.run(self.operations.set_messaging(self._ref(did), checked))
+        """Change only what is given: ``label`` (``None`` clears it; ``capabilities.labels``),
+        ``auto_renew`` (``capabilities.auto_renew``), the carrier's own ``carrier_fields``. A
+        neutral field the carrier lacks is an :class:`~didkit.UnsupportedOperationError`, an
+        unknown carrier field an :class:`~didkit.InvalidInputError`, both before any request.
+        Carrier fields passed as keywords still work, deprecated; ``sms_webhook_url=`` is
+        deprecated too: it calls :meth:`set_messaging`."""
+        return self._call(
+            self._plan_update_number(did, label=label, auto_renew=auto_renew, carrier_fields=carrier_fields, **legacy)
+        )
 
     def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
-        """Route inbound calls, in priority order, replacing what was there."""
-        checked = self._check_destinations(destinations)
-        return self._runner.run(self.operations.set_destinations(self._ref(did), checked))
+        """Route inbound calls to ``destinations`` in priority order (first = priority 1),
+        replacing what was there."""
+        return self._call(self._plan_set_destinations(did, destinations))
+
+    def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
+        """Route inbound SMS to ``routes`` (``[MessagingRoute.webhook(url)]``), in priority order
+        (first = priority 1; several fail over in order where ``capabilities.multiple_messaging_routes``,
+        else :class:`~didkit.UnsupportedOperationError` before any request), replacing what was
+        there; ``[]`` clears. Read back in ``DID.messaging``."""
+        return self._call(self._plan_set_messaging(did, routes))
 
     def release_number(self, did: DID | str) -> None:
-        """Give the number back (or stop its renewal)."""
-        self._runner.run(self.operations.release_number(self._ref(did)))
+        """Give the number back (or stop its renewal, where that is the carrier's way)."""
+        return self._call(self._plan_release_number(did))
 
     def requirements(self, offer: AvailableNumber) -> Requirements:
-        """What the carrier needs from the end user before ``offer``'s number works."""
-        return self._runner.run(self.operations.requirements(self._check_offer_of(offer)))
+        """What the carrier needs from the end user before ``offer``'s number works (before
+        buying it). ``offer.requires_documents`` is the quick flag; this asks the carrier."""
+        return self._call(self._plan_requirements(offer))
 
     def register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Registration:
-        """Submit ``end_user`` for a number or every number of an order."""
-        refs = self._registration_refs(ref_or_order, end_user)
-        return self._runner.run(self.operations.register(refs, end_user))
+        """Submit ``end_user``'s identity, address and documents for a number (a DID, its id
+        or E.164 number) or for every number of an order. A profile that cannot satisfy the
+        carrier is an :class:`~didkit.InvalidInputError` before anything is sent."""
+        return self._call(self._plan_register(ref_or_order, end_user))
 
     def get_registration(self, registration_id: str) -> Registration:
-        """A registration's current verdict."""
-        return self._runner.run(self.operations.get_registration(self._registration_id(registration_id)))
+        """A registration's current verdict (poll it until it leaves ``PENDING``)."""
+        return self._call(self._plan_get_registration(registration_id))
+
+    # [[[end]]]
 
 
 class AsyncProvider(_ProviderCore):
@@ -963,19 +1132,29 @@ class AsyncProvider(_ProviderCore):
     ) -> None:
         await self.aclose()
 
+    async def _call(self, call: Call[T]) -> T:
+        return await self._runner.run(call.operation, deadline=call.deadline)
+
+    def _list(self, listing: Listing[T]) -> AsyncIterator[T]:
+        items: AsyncGenerator[T, None] = self._runner.iterate(listing.stream)
+        return items if listing.limit is None else _take(items, listing.limit)
+
+    # [[[cog import surface; surface.shells(asynchronous=True)]]]
     async def list_countries(self) -> list[Country]:
-        return await self._runner.run(self.operations.list_countries())
+        """Countries with inventory; ``Country.code`` is ISO 3166-1 alpha-2."""
+        return await self._call(self._plan_list_countries())
 
     async def list_regions(self, country: str) -> list[Region]:
-        return await self._runner.run(self.operations.list_regions(normalize_country(country)))
+        """Regions (states, provinces) of ``country`` (ISO code); empty where the carrier has none."""
+        return await self._call(self._plan_list_regions(country))
 
     async def list_cities(self, country: str, region: str | None = None) -> list[City]:
-        return await self._runner.run(self.operations.list_cities(normalize_country(country), region))
+        """Cities of ``country``, optionally within ``region`` (its id or name)."""
+        return await self._call(self._plan_list_cities(country, region))
 
     def search_numbers(self, query: SearchQuery) -> AsyncIterator[AvailableNumber]:
-        if not isinstance(query, SearchQuery):
-            raise InvalidInputError(f"search_numbers() takes a SearchQuery, got {type(query).__name__}")
-        return _take(self._runner.iterate(self.operations.search_numbers(query)), query.limit)
+        """Inventory offers matching ``query``, fetched lazily, at most ``query.limit``."""
+        return self._list(self._plan_search_numbers(query))
 
     async def purchase(
         self,
@@ -985,31 +1164,53 @@ class AsyncProvider(_ProviderCore):
         reference: str | None = None,
         wait: float = DEFAULT_WAIT,
     ) -> Order:
-        self._check_offer(offer, reference, wait, quantity)
-        return await self._runner.run(
-            self._purchase_operation(offer, quantity, reference, float(wait)), deadline=self._deadline(wait)
-        )
-
-    async def purchase_offers(
-        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
-    ) -> Order:
-        checked = self._check_offers(offers, reference, wait)
-        return await self._runner.run(
-            self._offers_operation(checked, reference, float(wait)), deadline=self._deadline(wait)
-        )
+        """Buy ``offer``, or the number a :class:`~didkit.Hold` holds. ``quantity`` > 1 buys that
+        many numbers of an "any number from this group" offer in one order (a specific-number
+        offer or a hold with ``quantity`` > 1 is an :class:`~didkit.InvalidInputError`; a carrier
+        that cannot raises :class:`~didkit.UnsupportedOperationError`; both before any request).
+        The order may end :attr:`~didkit.OrderStatus.PARTIAL`: ``len(order.numbers)`` of
+        ``order.requested`` arrived. ``reference`` is the caller's idempotency key; ``wait``
+        bounds the whole call — every request, retry, backoff, poll and reconciliation look draws
+        from it (never less than one request's timeout, so ``wait=0`` still sends the order and
+        returns it pending). When it runs out with the outcome unknown:
+        :class:`~didkit.AmbiguousPurchaseError`. Never retried automatically, except after a 429
+        (nothing was processed)."""
+        return await self._call(self._plan_purchase(offer, quantity=quantity, reference=reference, wait=wait))
 
     async def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold:
-        return await self._runner.run(self.operations.hold(offer, self._check_hold(offer, ttl)))
+        """Hold the specific number of ``offer`` so nobody else buys it first, until
+        ``Hold.expires_at`` (the carrier's truth: ``ttl`` seconds where the carrier takes one).
+        :class:`~didkit.UnsupportedOperationError` before any request where
+        ``capabilities.reservations`` is false; :class:`~didkit.InvalidInputError` for an
+        "any number" offer."""
+        return await self._call(self._plan_hold(offer, ttl=ttl))
 
     async def release_hold(self, hold: Hold) -> None:
-        await self._runner.run(self.operations.release_hold(self._check_release(hold)))
+        """Give a hold up (the number goes back to the carrier's stock)."""
+        return await self._call(self._plan_release_hold(hold))
 
     def list_holds(self) -> AsyncIterator[Hold]:
-        self._check_reservations()
-        return self._runner.iterate(self.operations.list_holds())
+        """The holds the account has now (:class:`~didkit.UnsupportedOperationError` before any
+        request where ``capabilities.reservations`` is false)."""
+        return self._list(self._plan_list_holds())
+
+    async def purchase_offers(
+        self,
+        offers: Sequence[AvailableNumber],
+        *,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
+    ) -> Order:
+        """Buy several specific offers in one request (``capabilities.multi_number_checkout``;
+        Wavix: one cart checkout): one order with the numbers bought. One offer is a plain
+        purchase; several where the carrier cannot is an :class:`~didkit.UnsupportedOperationError`
+        before any request. ``reference`` and ``wait`` as for :meth:`purchase`; never retried
+        automatically."""
+        return await self._call(self._plan_purchase_offers(offers, reference=reference, wait=wait))
 
     async def get_order(self, order_id: str) -> Order:
-        return await self._runner.run(self.operations.get_order(self._order_ref(order_id)))
+        """An order by the carrier's id, with its numbers once completed."""
+        return await self._call(self._plan_get_order(order_id))
 
     def list_numbers(
         self,
@@ -1022,11 +1223,30 @@ class AsyncProvider(_ProviderCore):
         carrier_filters: Mapping[str, Any] | None = None,
         **legacy: Any,
     ) -> AsyncIterator[DID]:
-        filters = self._number_filter(country, number_contains, label, status, capability, carrier_filters, legacy)
-        return self._runner.iterate(self._numbers(filters))
+        """Every owned number, pages fetched lazily, with only those that match every filter given.
+
+        The keyword filters mean the same on every carrier (each is applied server-side where the
+        carrier can, client-side otherwise): ``country`` (ISO code), ``number_contains`` (digits
+        of the E.164 number, country code included), ``label`` (equal), ``status`` (one or
+        several :class:`~didkit.NumberStatus`: any of them), ``capability`` (one or several
+        :class:`~didkit.Capability`: all of them). ``carrier_filters`` are the carrier's own,
+        checked against its names before any request (:class:`~didkit.InvalidInputError`
+        naming the known ones)."""
+        return self._list(
+            self._plan_list_numbers(
+                country=country,
+                number_contains=number_contains,
+                label=label,
+                status=status,
+                capability=capability,
+                carrier_filters=carrier_filters,
+                **legacy,
+            )
+        )
 
     async def get_number(self, ref: DID | str) -> DID:
-        return await self._runner.run(self.operations.get_number(self._ref(ref)))
+        """An owned number by the carrier's id or by E.164 number (with ``+``)."""
+        return await self._call(self._plan_get_number(ref))
 
     async def update_number(
         self,
@@ -1037,42 +1257,55 @@ class AsyncProvider(_ProviderCore):
         carrier_fields: Mapping[str, Any] | None = None,
         **legacy: Any,
     ) -> DID:
-        routes = self._split_messaging(legacy)
-        update = self._number_update(label, auto_renew, carrier_fields, legacy)
-        if routes is not None and not update:
-            return await self.set_messaging(did, routes)
-        if not update:
-            raise InvalidInputError("update_number() needs at least one change")
-        result = await self._runner.run(self.operations.update_number(self._ref(did), update))
-        return result if routes is None else await self.set_messaging(did, routes)
-
-    async def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
-        checked = self._check_routes(routes)
-        return await self._runner.run(self.operations.set_messaging(self._ref(did), checked))
+        """Change only what is given: ``label`` (``None`` clears it; ``capabilities.labels``),
+        ``auto_renew`` (``capabilities.auto_renew``), the carrier's own ``carrier_fields``. A
+        neutral field the carrier lacks is an :class:`~didkit.UnsupportedOperationError`, an
+        unknown carrier field an :class:`~didkit.InvalidInputError`, both before any request.
+        Carrier fields passed as keywords still work, deprecated; ``sms_webhook_url=`` is
+        deprecated too: it calls :meth:`set_messaging`."""
+        return await self._call(
+            self._plan_update_number(did, label=label, auto_renew=auto_renew, carrier_fields=carrier_fields, **legacy)
+        )
 
     async def set_destinations(self, did: DID | str, destinations: Sequence[Destination]) -> DID:
-        checked = self._check_destinations(destinations)
-        return await self._runner.run(self.operations.set_destinations(self._ref(did), checked))
+        """Route inbound calls to ``destinations`` in priority order (first = priority 1),
+        replacing what was there."""
+        return await self._call(self._plan_set_destinations(did, destinations))
+
+    async def set_messaging(self, did: DID | str, routes: Sequence[MessagingRoute]) -> DID:
+        """Route inbound SMS to ``routes`` (``[MessagingRoute.webhook(url)]``), in priority order
+        (first = priority 1; several fail over in order where ``capabilities.multiple_messaging_routes``,
+        else :class:`~didkit.UnsupportedOperationError` before any request), replacing what was
+        there; ``[]`` clears. Read back in ``DID.messaging``."""
+        return await self._call(self._plan_set_messaging(did, routes))
 
     async def release_number(self, did: DID | str) -> None:
-        await self._runner.run(self.operations.release_number(self._ref(did)))
+        """Give the number back (or stop its renewal, where that is the carrier's way)."""
+        return await self._call(self._plan_release_number(did))
 
     async def requirements(self, offer: AvailableNumber) -> Requirements:
-        return await self._runner.run(self.operations.requirements(self._check_offer_of(offer)))
+        """What the carrier needs from the end user before ``offer``'s number works (before
+        buying it). ``offer.requires_documents`` is the quick flag; this asks the carrier."""
+        return await self._call(self._plan_requirements(offer))
 
     async def register(self, ref_or_order: DID | Order | str, end_user: EndUser) -> Registration:
-        refs = self._registration_refs(ref_or_order, end_user)
-        return await self._runner.run(self.operations.register(refs, end_user))
+        """Submit ``end_user``'s identity, address and documents for a number (a DID, its id
+        or E.164 number) or for every number of an order. A profile that cannot satisfy the
+        carrier is an :class:`~didkit.InvalidInputError` before anything is sent."""
+        return await self._call(self._plan_register(ref_or_order, end_user))
 
     async def get_registration(self, registration_id: str) -> Registration:
-        return await self._runner.run(self.operations.get_registration(self._registration_id(registration_id)))
+        """A registration's current verdict (poll it until it leaves ``PENDING``)."""
+        return await self._call(self._plan_get_registration(registration_id))
+
+    # [[[end]]]
 
 
-async def _take(items: AsyncGenerator[Any, None], limit: int | None) -> AsyncIterator[Any]:
+async def _take(items: AsyncGenerator[T, None], limit: int) -> AsyncIterator[T]:
     """At most ``limit`` items, without asking for one more (that could cost a page request)."""
     count = 0
     try:
-        while limit is None or count < limit:
+        while count < limit:
             try:
                 item = await items.__anext__()
             except StopAsyncIteration:

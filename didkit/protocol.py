@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import EllipsisType, TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+import attrs
+
 from .model import (
     DID,
     AvailableNumber,
@@ -101,6 +103,21 @@ class NumberProvider(Protocol):
 
     def release_hold(self, hold: Hold) -> None:
         """Give a hold up (the number goes back to the carrier's stock)."""
+        ...
+
+    def list_holds(self) -> Iterator[Hold]:
+        """The holds the account has now (:class:`~didkit.UnsupportedOperationError` before any
+        request where ``capabilities.reservations`` is false)."""
+        ...
+
+    def purchase_offers(
+        self, offers: Sequence[AvailableNumber], *, reference: str | None = None, wait: float = DEFAULT_WAIT
+    ) -> Order:
+        """Buy several specific offers in one request (``capabilities.multi_number_checkout``;
+        Wavix: one cart checkout): one order with the numbers bought. One offer is a plain
+        purchase; several where the carrier cannot is an :class:`~didkit.UnsupportedOperationError`
+        before any request. ``reference`` and ``wait`` as for :meth:`purchase`; never retried
+        automatically."""
         ...
 
     def get_order(self, order_id: str) -> Order:
@@ -203,6 +220,7 @@ class AsyncNumberProvider(Protocol):
     @property
     def capabilities(self) -> ProviderCapabilities: ...
 
+    # [[[cog import surface; surface.async_protocol()]]]
     async def list_countries(self) -> list[Country]: ...
 
     async def list_regions(self, country: str) -> list[Region]: ...
@@ -223,6 +241,16 @@ class AsyncNumberProvider(Protocol):
     async def hold(self, offer: AvailableNumber, *, ttl: float | None = None) -> Hold: ...
 
     async def release_hold(self, hold: Hold) -> None: ...
+
+    def list_holds(self) -> AsyncIterator[Hold]: ...
+
+    async def purchase_offers(
+        self,
+        offers: Sequence[AvailableNumber],
+        *,
+        reference: str | None = None,
+        wait: float = DEFAULT_WAIT,
+    ) -> Order: ...
 
     async def get_order(self, order_id: str) -> Order: ...
 
@@ -260,6 +288,8 @@ class AsyncNumberProvider(Protocol):
 
     async def get_registration(self, registration_id: str) -> Registration: ...
 
+    # [[[end]]]
+
     async def aclose(self) -> None:
         """Release the provider's HTTP connections (only those it opened itself: an injected
         ``httpx.AsyncClient`` stays open). The provider must not be used afterwards."""
@@ -272,6 +302,46 @@ class AsyncNumberProvider(Protocol):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
+
+
+@attrs.frozen
+class SurfaceMember:
+    """One operation of the provider surface, as the broker runs it (generated from
+    :class:`NumberProvider` into :data:`SURFACE`)."""
+
+    name: str
+    result: type
+    """What a result (each item, for a listing) must be an instance of."""
+    listing: bool
+    """The operation returns an iterator (async: an async iterator)."""
+    buys: bool
+    """The operation buys: a result it cannot vouch for leaves the purchase's outcome unknown."""
+
+
+# [[[cog import surface; surface.surface_table()]]]
+SURFACE: Mapping[str, SurfaceMember] = {
+    "list_countries": SurfaceMember("list_countries", list, listing=False, buys=False),
+    "list_regions": SurfaceMember("list_regions", list, listing=False, buys=False),
+    "list_cities": SurfaceMember("list_cities", list, listing=False, buys=False),
+    "search_numbers": SurfaceMember("search_numbers", AvailableNumber, listing=True, buys=False),
+    "purchase": SurfaceMember("purchase", Order, listing=False, buys=True),
+    "hold": SurfaceMember("hold", Hold, listing=False, buys=False),
+    "release_hold": SurfaceMember("release_hold", type(None), listing=False, buys=False),
+    "list_holds": SurfaceMember("list_holds", Hold, listing=True, buys=False),
+    "purchase_offers": SurfaceMember("purchase_offers", Order, listing=False, buys=True),
+    "get_order": SurfaceMember("get_order", Order, listing=False, buys=False),
+    "list_numbers": SurfaceMember("list_numbers", DID, listing=True, buys=False),
+    "get_number": SurfaceMember("get_number", DID, listing=False, buys=False),
+    "update_number": SurfaceMember("update_number", DID, listing=False, buys=False),
+    "set_destinations": SurfaceMember("set_destinations", DID, listing=False, buys=False),
+    "set_messaging": SurfaceMember("set_messaging", DID, listing=False, buys=False),
+    "release_number": SurfaceMember("release_number", type(None), listing=False, buys=False),
+    "requirements": SurfaceMember("requirements", Requirements, listing=False, buys=False),
+    "register": SurfaceMember("register", Registration, listing=False, buys=False),
+    "get_registration": SurfaceMember("get_registration", Registration, listing=False, buys=False),
+}
+# [[[end]]]
+"""Every operation of :class:`NumberProvider` by name, generated from it (``tools/surface.py``)."""
 
 
 @runtime_checkable

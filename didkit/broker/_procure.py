@@ -259,7 +259,7 @@ class _Procurer:
             (index, _), hold = self.holds.popitem()
             handle = self.handles[index]
             try:
-                await handle.release_hold(hold, self.runtime)
+                await handle.call("release_hold", self.runtime, hold)
             except Exception as exc:  # it lapses on its own at expires_at
                 logger.warning(
                     "procure %r: releasing the hold on %s at %s failed (%s); it lapses at %s",
@@ -288,7 +288,7 @@ class _Procurer:
                 supply += 1
                 continue
             try:
-                self.holds[key] = await handle.hold(offer, self.runtime)
+                self.holds[key] = await handle.call("hold", self.runtime, offer)
             except NumberUnavailableError as exc:
                 self.gone.add(key)
                 self.attempts.append(ProcurementAttempt(handle.label, offer, "skipped", exc))
@@ -505,7 +505,7 @@ class _Procurer:
             return
         at = self.ledger.now()
         try:
-            registration = await handle.register(order, self.end_user, self.runtime)
+            registration = await handle.call("register", self.runtime, order, self.end_user)
         except Exception as exc:
             error = exc if isinstance(exc, DidkitError) else _as_provider_error(exc, handle.label)
             self.registration_errors[order.id] = error
@@ -666,7 +666,7 @@ class _Procurer:
             owned: list[DID] = []
             for number in numbers:
                 try:
-                    owned.append(await handle.get_number(number, self.runtime))
+                    owned.append(await handle.call("get_number", self.runtime, number))
                 except NotFoundError:
                     continue
                 except Exception as exc:
@@ -754,7 +754,7 @@ class _Procurer:
         tried = list(batch) or [offer]
         try:
             if batch:
-                order = await handle.purchase_offers(batch, reference, self.wait, self.runtime)
+                order = await handle.call("purchase_offers", self.runtime, batch, reference=reference, wait=self.wait)
             else:
                 order = await handle.purchase(hold or offer, reference, self.wait, self.runtime, quantity)
         except Exception as exc:

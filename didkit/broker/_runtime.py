@@ -16,9 +16,9 @@ from typing import Any, TypeAlias, TypeVar, cast
 
 from ..errors import DidkitError, InvalidInputError, ProviderError, ResponseFormatError, UnsupportedOperationError
 from ..errors import TransportError as _TransportError
-from ..model import DID, AvailableNumber, Hold, Order, ProviderCapabilities, SearchQuery
-from ..protocol import AsyncNumberProvider, NumberProvider
-from ..regulatory import EndUser, Registration, Requirements
+from ..model import AvailableNumber, Hold, Order, ProviderCapabilities, SearchQuery
+from ..protocol import SURFACE, AsyncNumberProvider, NumberProvider
+from ..regulatory import Requirements
 from ._types import EventLoopRunningError, ProviderReport
 
 T = TypeVar("T")
@@ -69,10 +69,11 @@ def check_query(query: object) -> SearchQuery:
 
 
 def _is_async_provider(provider: Any) -> bool:
-    for member in ("purchase", "list_countries", "get_order"):
-        if inspect.iscoroutinefunction(getattr(provider, member, None)):
+    for member in SURFACE.values():
+        method = getattr(provider, member.name, None)
+        if inspect.iscoroutinefunction(method) or (member.listing and inspect.isasyncgenfunction(method)):
             return True
-    return inspect.isasyncgenfunction(getattr(provider, "search_numbers", None))
+    return False
 
 
 def _unexpected(exc: BaseException, provider: str) -> ProviderError:
@@ -154,89 +155,42 @@ class Handle:
             return collected
         return await _collect_async(collected, query.limit, self.label)
 
+    async def call(self, name: str, runtime: Runtime, /, *args: Any, **kwargs: Any) -> Any:
+        """``provider.<name>(*args, **kwargs)``, awaited or run in a worker thread, its result
+        checked against :data:`~didkit.protocol.SURFACE` (a wrong type is a
+        :class:`~didkit.ResponseFormatError`; from an operation that buys, with the outcome unknown)."""
+        member = SURFACE[name]
+        method = getattr(self.provider, name, None)
+        if method is None:
+            raise UnsupportedOperationError(f"{self.label} has no {name}()", provider=self.label)
+        if self.is_async:
+            result = await method(*args, **kwargs)
+        else:
+            result = await runtime.in_thread(method, *args, **kwargs)
+        if not isinstance(result, member.result):
+            raise ResponseFormatError(
+                f"{name}() returned {type(result).__name__}, not {member.result.__name__}",
+                provider=self.label,
+                outcome_unknown=member.buys,
+            )
+        return result
+
     async def purchase(
         self, offer: AvailableNumber | Hold, reference: str, wait: float, runtime: Runtime, quantity: int = 1
     ) -> Order:
         # quantity travels only when it is more than one: a provider written before it existed
         # still buys single numbers
         extra: dict[str, Any] = {"quantity": quantity} if quantity != 1 else {}
-        if self.is_async:
-            order = await self.provider.purchase(offer, reference=reference, wait=wait, **extra)
-        else:
-            order = await runtime.in_thread(self.provider.purchase, offer, reference=reference, wait=wait, **extra)
-        if not isinstance(order, Order):
-            raise ResponseFormatError(
-                f"purchase() returned {type(order).__name__}, not an Order", provider=self.label, outcome_unknown=True
-            )
+        order: Order = await self.call("purchase", runtime, offer, reference=reference, wait=wait, **extra)
         return order
-
-    async def purchase_offers(
-        self, offers: Sequence[AvailableNumber], reference: str, wait: float, runtime: Runtime
-    ) -> Order:
-        if self.is_async:
-            order = await self.provider.purchase_offers(list(offers), reference=reference, wait=wait)
-        else:
-            order = await runtime.in_thread(self.provider.purchase_offers, list(offers), reference=reference, wait=wait)
-        if not isinstance(order, Order):
-            raise ResponseFormatError(
-                f"purchase_offers() returned {type(order).__name__}, not an Order",
-                provider=self.label,
-                outcome_unknown=True,
-            )
-        return order
-
-    async def hold(self, offer: AvailableNumber, runtime: Runtime) -> Hold:
-        if self.is_async:
-            hold = await self.provider.hold(offer)
-        else:
-            hold = await runtime.in_thread(self.provider.hold, offer)
-        if not isinstance(hold, Hold):
-            raise ResponseFormatError(f"hold() returned {type(hold).__name__}, not a Hold", provider=self.label)
-        return hold
-
-    async def release_hold(self, hold: Hold, runtime: Runtime) -> None:
-        if self.is_async:
-            await self.provider.release_hold(hold)
-        else:
-            await runtime.in_thread(self.provider.release_hold, hold)
-
-    async def get_number(self, number: str, runtime: Runtime) -> DID:
-        """The owned number ``number`` (E.164); :class:`~didkit.NotFoundError` when it is not owned."""
-        if self.is_async:
-            did = await self.provider.get_number(number)
-        else:
-            did = await runtime.in_thread(self.provider.get_number, number)
-        if not isinstance(did, DID):
-            raise ResponseFormatError(f"get_number() returned {type(did).__name__}, not a DID", provider=self.label)
-        return did
 
     async def requirements(self, offer: AvailableNumber, runtime: Runtime) -> Requirements | None:
         """What the carrier needs from ``offer``'s end user, or ``None`` for a provider without
         ``requirements()``."""
         if getattr(self.provider, "requirements", None) is None:
             return None
-        if self.is_async:
-            needs = await self.provider.requirements(offer)
-        else:
-            needs = await runtime.in_thread(self.provider.requirements, offer)
-        if not isinstance(needs, Requirements):
-            raise ResponseFormatError(
-                f"requirements() returned {type(needs).__name__}, not Requirements", provider=self.label
-            )
+        needs: Requirements = await self.call("requirements", runtime, offer)
         return needs
-
-    async def register(self, order: Order, end_user: EndUser, runtime: Runtime) -> Registration:
-        if getattr(self.provider, "register", None) is None:
-            raise UnsupportedOperationError(f"{self.label} cannot register end users", provider=self.label)
-        if self.is_async:
-            registration = await self.provider.register(order, end_user)
-        else:
-            registration = await runtime.in_thread(self.provider.register, order, end_user)
-        if not isinstance(registration, Registration):
-            raise ResponseFormatError(
-                f"register() returned {type(registration).__name__}, not a Registration", provider=self.label
-            )
-        return registration
 
     def search_notes(self) -> tuple[str, ...]:
         """What the provider says about how its searches went (a degraded mode), in words; never
@@ -337,6 +291,9 @@ def prepare(providers: ProviderLike | Sequence[ProviderLike], *, needs: Sequence
     :class:`~didkit.InvalidInputError`."""
     from .. import registry
 
+    unknown = [name for name in needs if name not in SURFACE]
+    if unknown:
+        raise ValueError(f"not operations of the provider surface: {unknown}")
     checked: list[tuple[ProviderLike, type[Any] | None]] = []
     for item in _as_list(providers):
         if isinstance(item, str):

@@ -60,7 +60,7 @@ from didkit.kit import (
 from didkit.places import matching_cities, matching_regions, unknown_place
 from didkit.reconcile import SettleWindow, settle_purchase
 from didkit.schema import SchemaSet
-from didkit.validation import lenient_e164
+from didkit.validation import lenient_e164, region_of
 
 from . import _catalog as catalog
 from . import _regulatory as regulatory
@@ -111,6 +111,9 @@ SMS_INCLUDE: tuple[str, ...] = ("sms_trunk", "sms_trunk_group", "sms_trunk_group
 """What DID reads add where the API version has SMS trunks: enough to read ``DID.messaging``."""
 
 GROUP_INCLUDE: tuple[str, ...] = ("stock_keeping_units", "did_group_type", "region", "city")
+
+HOLD_GROUP = "available_did.did_group."
+"""Where a reservation's group is, in an include path (its SKUs price the held number)."""
 
 SEARCH_PAGE_SIZE = 100
 SMS_WEBHOOK_BODY = '{"from":"{SMS_SRC_ADDR}","to":"{SMS_DST_ADDR}","text":"{SMS_TEXT}","time":"{SMS_TIME}"}'
@@ -728,8 +731,10 @@ class DidwwOperations(ProviderOperations):
             yield Emit(holds)
 
     def _all_holds(self) -> Operation[list[Hold]]:
-        """Every reservation (DIDWW caps them at a few), with its number."""
-        params = query(include="available_did")
+        """Every reservation (DIDWW caps them at a few), with its number offered as a search
+        would offer it: priced at its group's cheapest SKU, which an order for it must name."""
+        include = ("available_did", "available_did.did_group", *(HOLD_GROUP + p for p in self.group_include))
+        params = query(include=include)
         holds: list[Hold] = []
         for document in (yield from self._collect("/did_reservations", params, "did_reservations", "list holds")):
             for resource in document.resources():
@@ -739,13 +744,18 @@ class DidwwOperations(ProviderOperations):
                 number = lenient_e164(attributes(document, available, AvailableDidAttributes).number)
                 if number is None:
                     continue
-                offer = AvailableNumber(
-                    provider=PROVIDER,
-                    number=number,
-                    country=None,
-                    offer_ref={"available_did_id": available.id},
-                    raw={"available_did": available.raw},
-                )
+                group = document.related(available, "did_group")
+                offer = None
+                if isinstance(group, Resource):
+                    offer = number_offer(group_from(document, group, None), available.id, number, available.raw)
+                if offer is None:  # no group or no SKU given: the hold is real, but cannot be bought as is
+                    offer = AvailableNumber(
+                        provider=PROVIDER,
+                        number=number,
+                        country=region_of(number),
+                        offer_ref={"available_did_id": available.id},
+                        raw={"available_did": available.raw},
+                    )
                 holds.append(_hold_from(document, resource, offer))
         return holds
 

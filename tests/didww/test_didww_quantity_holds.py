@@ -123,6 +123,26 @@ def test_hold_lifecycle(numbers: Any, emu: Any) -> None:
     numbers.release_hold(other)  # gone already: nothing to do
 
 
+
+@pytest.mark.parametrize("version", ["2026-11-19", "2026-04-16"])
+def test_a_listed_hold_is_priced_like_its_search_offer_and_can_be_bought(emu: Any, version: str) -> None:
+    """A hold made earlier (another process, the CLI's ``hold``) is bought from ``list_holds()``:
+    DIDWW's order item needs the SKU next to the reservation, so the listed offer must carry it."""
+    with _connect(emu, specific_numbers=True, api_version=version) as first:
+        offer = next(o for o in first.search_numbers(LA) if o.number)
+        first.hold(offer)
+    with _connect(emu, specific_numbers=True, api_version=version) as later:
+        (listed,) = list(later.list_holds())
+        assert listed.number == offer.number
+        assert listed.offer.offer_ref["sku_id"] == offer.offer_ref["sku_id"]
+        assert listed.offer.monthly_price == offer.monthly_price and listed.offer.country == "US"
+        order = later.purchase(listed, reference="listed-hold")
+    assert [d.number for d in order.numbers] == [offer.number]
+    assert emu.held_numbers() == []
+    posted = json.loads([r for r in emu.requests if r.method == "POST" and r.path.endswith("/orders")][-1].body)
+    item = posted["data"]["attributes"]["items"][0]["attributes"]
+    assert item["did_reservation_id"] == listed.id and item["sku_id"] == offer.offer_ref["sku_id"]
+
 def test_hold_expires_on_virtual_time(numbers: Any, emu: Any, clock: VirtualClock) -> None:
     offer = next(o for o in numbers.search_numbers(LA) if o.number)
     hold = numbers.hold(offer)

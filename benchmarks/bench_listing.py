@@ -4,7 +4,7 @@ record-shape variants (``--shape``: Wavix clean, each drift form and a mix; DIDW
 records and the mix of states real accounts have; ``all`` runs each in turn).
 
 Variants, each over the same pages: the floor (a raw ``httpx`` + ``json`` loop), the same loop
-with ``orjson`` and over ``httpx.AsyncClient`` (to read the ratios apart), didkit sync, didkit
+with ``msgspec`` and over ``httpx.AsyncClient`` (to read the ratios apart), didkit sync, didkit
 async, and the carrier's own SDK. Every variant runs once per round, ``--repeat`` rounds; each
 variant's best CPU time counts (noise only ever adds). Prints one JSON line: figures and ratios
 to the floor and to the SDK, one line per shape.
@@ -85,14 +85,14 @@ def wavix_floor(base: str, verify: Any = True) -> int:
             page += 1
 
 
-def wavix_floor_orjson(base: str) -> int:
-    import orjson
+def wavix_floor_msgspec(base: str) -> int:
+    import msgspec
 
     seen = 0
     with httpx.Client(base_url=base, headers={"Authorization": "Bearer bench"}) as client:
         page = 1
         while True:
-            body = orjson.loads(client.get("/v1/numbers", params={"page": page, "per_page": 100}).content)
+            body = msgspec.json.decode(client.get("/v1/numbers", params={"page": page, "per_page": 100}).content)
             for item in body["items"]:
                 seen += 1 if item["number"] else 0
             if page >= body["pagination"]["total_pages"]:
@@ -164,8 +164,8 @@ def _didww_page(body: Any) -> tuple[int, str | None]:
     return seen, body.get("links", {}).get("next")
 
 
-def didww_floor_orjson(base: str, size: int = 1000) -> int:
-    import orjson
+def didww_floor_msgspec(base: str, size: int = 1000) -> int:
+    import msgspec
 
     seen = 0
     headers = {"Api-Key": "bench", "Accept": "application/vnd.api+json", "X-DIDWW-API-Version": "2026-04-16"}
@@ -173,7 +173,7 @@ def didww_floor_orjson(base: str, size: int = 1000) -> int:
         url: str | None = f"{base}/v3/dids"
         params: dict[str, str] | None = {"include": "did_group,voice_in_trunk", "page[size]": str(size)}
         while url:
-            count, url = _didww_page(orjson.loads(client.get(url, params=params).content))
+            count, url = _didww_page(msgspec.json.decode(client.get(url, params=params).content))
             seen += count
             params = None
     return seen
@@ -250,7 +250,7 @@ def didkit_async(carrier: str, base: str, page_size: int = 0) -> int:
 def run_shape(args: argparse.Namespace, shape: str) -> dict[str, Any]:
     wavix = args.carrier == "wavix"
     floor_fn, sdk_fn = (wavix_floor, wavix_sdk) if wavix else (didww_floor, didww_sdk)
-    orjson_fn, async_fn = (wavix_floor_orjson, wavix_floor_async) if wavix else (didww_floor_orjson, didww_floor_async)
+    fast_fn, async_fn = (wavix_floor_msgspec, wavix_floor_async) if wavix else (didww_floor_msgspec, didww_floor_async)
     figures: dict[str, Any] = {"benchmark": "listing", "carrier": args.carrier, "shape": shape, "count": args.count}
     size: dict[str, Any] = {}  # DIDWW's page[size], where not its documented maximum
     if not wavix and args.page_size:
@@ -261,7 +261,7 @@ def run_shape(args: argparse.Namespace, shape: str) -> dict[str, Any]:
         variants: dict[str, Callable[[], int]] = {
             "floor_httpx_json": lambda: floor_fn(base, **size),
             "floor_shared_tls": lambda: floor_fn(base, tls, **size),
-            "floor_httpx_orjson": lambda: orjson_fn(base, **size),
+            "floor_httpx_msgspec": lambda: fast_fn(base, **size),
             "floor_async_httpx_json": lambda: async_fn(base, **size),
             "didkit_sync": lambda: didkit_sync(args.carrier, base, args.page_size),
             "didkit_async": lambda: didkit_async(args.carrier, base, args.page_size),
@@ -289,15 +289,15 @@ def run_shape(args: argparse.Namespace, shape: str) -> dict[str, Any]:
     for name in ("didkit_sync", "didkit_async", "official_sdk"):
         if f"{name}_cpu_s" in figures:
             figures[f"{name}_vs_floor"] = round(figures[f"{name}_cpu_s"] / floor, 2)
-    # The same loops with orjson (which didkit decodes with) and over httpx.AsyncClient, so the
+    # The same loops with msgspec (which didkit decodes with) and over httpx.AsyncClient, so the
     # ratios above can be read apart: how much is decoding, how much is the async client.
     # didkit builds its TLS context once per process (~45 ms each time otherwise); the floor, as
     # plain httpx does, builds one per client. The same loop over a client given one shared
     # context shows how much of the ratio that accounts for.
     shared_tls_floor = figures["floor_shared_tls_cpu_s"]
     figures["didkit_sync_vs_shared_tls_floor"] = round(figures["didkit_sync_cpu_s"] / shared_tls_floor, 2)
-    orjson_floor = figures["floor_httpx_orjson_cpu_s"]
-    figures["didkit_sync_vs_orjson_floor"] = round(figures["didkit_sync_cpu_s"] / orjson_floor, 2)
+    fast_floor = figures["floor_httpx_msgspec_cpu_s"]
+    figures["didkit_sync_vs_msgspec_floor"] = round(figures["didkit_sync_cpu_s"] / fast_floor, 2)
     figures["didkit_async_vs_async_floor"] = round(
         figures["didkit_async_cpu_s"] / figures["floor_async_httpx_json_cpu_s"], 2
     )

@@ -1,7 +1,7 @@
 """The core's fast paths give exactly what the reference paths they sit in front of give.
 
 Each fast path (issue #8) answers the common case and hands anything else to the reference:
-jsonschema-rs before Python's jsonschema, orjson before ``json``, a calling-code table before a
+jsonschema-rs before Python's jsonschema, msgspec before ``json``, a calling-code table before a
 full ``phonenumbers`` parse. These tests hold each to its reference, value for value and error
 for error, on generated input.
 """
@@ -165,6 +165,18 @@ def test_decode_json_gives_what_json_gives(value: Any, ascii_only: bool) -> None
         b"[0.1, 1e-400, 4.9e-324, 1.7976931348623157e308]",
         b"1.2345678901234567890123",
         '{"é": "\u2028"}'.encode(),
+        b"18446744073709551615",
+        b"-18446744073709551616",
+        b'[1e5, 1E-5, 0.0, -0.0, 123456789012345678901234567890.5]',
+        b'"\\ude00\\ud83d"',
+        b'"\\ud83d\\ude00"',
+        '{"a": [1]}'.encode("utf-16"),
+        "[1]".encode("utf-16-le"),
+        "[1]".encode("utf-32"),
+        b"[" * 5000 + b"]" * 5000,
+        b" \t\r\n[1] \n",
+        b"01",
+        b'"\x01"',
     ],
 )
 def test_decode_json_edge_cases(content: bytes) -> None:

@@ -4,7 +4,7 @@ providers with injected sleeps, the emulator.
 Recording (for someone holding a real Wavix key; see cassettes/wavix/README.md)::
 
     WAVIX_RECORD=1 WAVIX_API_KEY=... WAVIX_CASSETTE_DIR=/tmp/wavix-recorded \\
-        pytest tests/wavix -k cassette
+        pytest -n0 tests/wavix -k cassette
 
 switches record mode to ``once`` and writes *new* cassettes into ``WAVIX_CASSETTE_DIR`` (default
 ``cassettes/wavix/recorded``), never over the committed ones. ``Authorization`` is scrubbed to

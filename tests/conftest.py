@@ -13,6 +13,15 @@ from typing import Any
 
 import pytest
 from didkit_conformance import CHECKER, ConformanceChecker
+from hypothesis import settings
+
+# No deadline per example: the test workers share the cores (with each other and whatever else
+# runs), so an example now and then waits longer than hypothesis's 200 ms for one, and hypothesis
+# then fails the test for "unreliable test timings" although no test here asserts anything about
+# time. The rest comes from the profile hypothesis loaded: under CI, its own "ci" profile
+# (derandomized, no example database).
+settings.register_profile("didkit", deadline=None)
+settings.load_profile("didkit")
 
 
 @pytest.fixture(scope="session")

@@ -168,6 +168,6 @@ async def async_wavix(sleeps: Sleeps) -> AsyncIterator[Callable[..., AsyncWavixP
 def load_cassette(path: Path) -> list[dict[str, Any]]:
     import yaml
 
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
     interactions: list[dict[str, Any]] = data["interactions"]
     return interactions

@@ -8,16 +8,34 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from didkit_conformance import CHECKER, ConformanceChecker
+from hypothesis import settings
+
+# No deadline per example: the test workers share the cores (with each other and whatever else
+# runs), so an example now and then waits longer than hypothesis's 200 ms for one, and hypothesis
+# then fails the test for "unreliable test timings" although no test here asserts anything about
+# time. The rest comes from the profile hypothesis loaded: under CI, its own "ci" profile
+# (derandomized, no example database).
+settings.register_profile("didkit", deadline=None)
+settings.load_profile("didkit")
+
+
+@pytest.fixture(scope="session")
+def _ledger_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ledgers")
 
 
 @pytest.fixture(autouse=True)
-def _private_ledger(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Every test's default procurement ledger is a fresh file of its own, never the user's."""
-    monkeypatch.setenv("DIDKIT_LEDGER", str(tmp_path_factory.mktemp("ledger") / "procurements.sqlite3"))
+def _private_ledger(monkeypatch: pytest.MonkeyPatch, _ledger_folder: Path) -> None:
+    """Every test's default procurement ledger is a fresh file of its own, never the user's.
+
+    A unique name in one folder, not a numbered folder per test: ``mktemp`` lists the whole base
+    folder to number each new one, which made every test slower than the one before it."""
+    monkeypatch.setenv("DIDKIT_LEDGER", str(_ledger_folder / f"{uuid.uuid4().hex}.sqlite3"))
 
 
 @pytest.fixture(autouse=True)

@@ -59,10 +59,12 @@ def template(path: str) -> str:
 
 
 class ConformanceChecker:
-    """Collects emulator responses (bounded samples per route and status) and validates them."""
+    """Collects emulator responses (up to ``SAMPLES_PER_KEY`` different bodies per route and status)
+    and validates them."""
 
     def __init__(self) -> None:
         self.samples: dict[tuple[str, str], list[Any]] = {}
+        self.seen: dict[tuple[str, str], set[bytes]] = {}
         self.lock = threading.Lock()
         self.bundles: dict[str, dict[str, Any]] = {}
         self.validators: dict[tuple[str, str], Any] = {}
@@ -75,16 +77,20 @@ class ConformanceChecker:
         carrier = emulator.name
         if carrier == "didww" and (key == "POST /token" or getattr(emulator, "served_version", "") >= NEW_DIDWW):
             carrier = f"didww-{NEW_DIDWW}"
-        body: Any = None
-        if response.body:
-            try:
-                body = json.loads(response.body)
-            except ValueError:
-                body = ValueError(f"not JSON: {response.body[:80]!r}")
+        raw = bytes(response.body or b"")
         with self.lock:
-            bucket = self.samples.setdefault((carrier, op), [])
-            if len(bucket) < SAMPLES_PER_KEY:
-                bucket.append(body)
+            seen = self.seen.setdefault((carrier, op), set())
+            if raw in seen or len(seen) >= SAMPLES_PER_KEY:
+                return  # an identical body gets the identical verdict: each is validated once
+            seen.add(raw)
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = ValueError(f"not JSON: {raw[:80]!r}")
+        with self.lock:
+            self.samples.setdefault((carrier, op), []).append(body)
 
     def bundle(self, carrier: str) -> dict[str, Any]:
         if carrier not in self.bundles:

@@ -5,7 +5,6 @@ exactly n bought and a Procurement holding them, or fewer with the error carryin
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,11 +24,11 @@ def module_sandbox() -> Sandbox:
 
 
 @pytest.fixture
-def sandbox(module_sandbox: Sandbox) -> Iterator[Sandbox]:
+def sandbox(module_sandbox: Sandbox) -> Sandbox:
+    """The module's emulators, rebuilt for this test (each test resets them first)."""
     module_sandbox.reset()
     module_sandbox.emulators["didww"].back_orders = "wait"  # type: ignore[attr-defined]
-    yield module_sandbox
-    module_sandbox.reset()
+    return module_sandbox
 
 
 def connect(sandbox: Sandbox, name: str, *, use_async: bool = False, **options: Any) -> Any:

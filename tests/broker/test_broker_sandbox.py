@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -88,10 +88,10 @@ def module_sandbox() -> Sandbox:
 
 
 @pytest.fixture
-def sandbox(module_sandbox: Sandbox) -> Iterator[Sandbox]:
+def sandbox(module_sandbox: Sandbox) -> Sandbox:
+    """The module's emulators, rebuilt for this test (every user of them resets them first)."""
     module_sandbox.reset()
-    yield module_sandbox
-    module_sandbox.reset()
+    return module_sandbox
 
 
 def procure(providers: list[Any], strategy: str = "cheapest", **kwargs: Any) -> Procurement:

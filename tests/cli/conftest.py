@@ -3,11 +3,13 @@ providers a command connects (to inspect or break their emulators)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
+from typer.main import get_command
 from typer.testing import CliRunner, Result
 
 from didkit.cli import app
@@ -22,6 +24,23 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     config_home = tmp_path / "xdg"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
     return config_home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_click_command() -> Iterator[None]:
+    """typer's runner rebuilds the click command from the app on every invoke (about 15 ms, some
+    250 times a run); the app does not change during the tests, so it is built once."""
+    import typer.testing
+
+    command = get_command(app)
+    build = typer.testing._get_command
+
+    def cached(typer_app: typer.Typer) -> Any:
+        return command if typer_app is app else build(typer_app)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", cached)  # raises if typer renames it: then drop this
+        yield
 
 
 class Invoker:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -104,13 +105,6 @@ def test_help_starts_fast_and_loads_nothing_heavy() -> None:
     assert elapsed < 3.0  # target < 0.5 s; generous for loaded CI machines
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _wait_for(url: str, headers: dict[str, str], deadline: float) -> httpx.Response:
     while True:
         try:
@@ -129,9 +123,10 @@ def _wait_for(url: str, headers: dict[str, str], deadline: float) -> httpx.Respo
     ],
 )
 def test_sandbox_serve_answers_on_loopback(provider: str, path: str, headers: dict[str, str]) -> None:
-    port = _free_port()
+    # Port 0: the system picks a free port (a port picked here first could be taken by a parallel
+    # test before the server binds it); the server prints the one it got.
     process = subprocess.Popen(
-        [sys.executable, "-m", "didkit.cli", "sandbox", "serve", "--provider", provider, "--port", str(port)],
+        [sys.executable, "-m", "didkit.cli", "sandbox", "serve", "--provider", provider, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -139,8 +134,10 @@ def test_sandbox_serve_answers_on_loopback(provider: str, path: str, headers: di
     try:
         assert process.stdout is not None
         base_url = process.stdout.readline().strip()
-        expected = f"http://127.0.0.1:{port}" + ("/v3" if provider == "didww" else "")
-        assert base_url == expected
+        served = re.fullmatch(r"http://127\.0\.0\.1:(\d+)" + ("/v3" if provider == "didww" else ""), base_url)
+        assert served, base_url
+        port = int(served.group(1))
+        assert port > 0
         state = _wait_for(f"http://127.0.0.1:{port}/_sandbox/state", {}, time.monotonic() + 5)
         assert state.json()["name"] == provider
         answer = httpx.get(base_url + path, headers=headers, timeout=2.0)

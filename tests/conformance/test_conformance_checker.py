@@ -39,3 +39,12 @@ def test_didww_documents_are_checked() -> None:
     checker = ConformanceChecker()
     checker.record(_emulator("didww"), None, "GET /countries", _response(200, {"data": [{"id": 5}]}))
     assert checker.problems()
+
+
+def test_a_broken_body_after_many_identical_good_ones_is_still_checked() -> None:
+    checker = ConformanceChecker()
+    for _ in range(100):  # more than SAMPLES_PER_KEY: identical bodies take one sample
+        checker.record(_emulator("wavix"), None, "POST /v1/buy/cart/checkout", _response(201, {"success": True}))
+    checker.record(_emulator("wavix"), None, "POST /v1/buy/cart/checkout", _response(201, {"success": "yes"}))
+    problems = checker.problems()
+    assert problems == ["wavix: POST /v1/buy/cart/checkout 201: success: 'yes' is not of type 'boolean'"]

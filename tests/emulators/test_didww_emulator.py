@@ -71,7 +71,7 @@ class Spec:
     """DIDWW's OpenAPI document, able to validate a response of any documented operation."""
 
     def __init__(self, path: Path) -> None:
-        self.document = _jsonschema(yaml.safe_load(path.read_text()))
+        self.document = _jsonschema(yaml.load(path.read_text(), Loader=yaml.CSafeLoader))
         resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
         self._validators: dict[str, Draft202012Validator] = {}

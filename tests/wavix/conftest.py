@@ -4,7 +4,7 @@ providers with injected sleeps, the emulator.
 Recording (for someone holding a real Wavix key; see cassettes/wavix/README.md)::
 
     WAVIX_RECORD=1 WAVIX_API_KEY=... WAVIX_CASSETTE_DIR=/tmp/wavix-recorded \\
-        pytest tests/wavix -k cassette
+        pytest -n0 tests/wavix -k cassette
 
 switches record mode to ``once`` and writes *new* cassettes into ``WAVIX_CASSETTE_DIR`` (default
 ``cassettes/wavix/recorded``), never over the committed ones. ``Authorization`` is scrubbed to
@@ -168,6 +168,6 @@ async def async_wavix(sleeps: Sleeps) -> AsyncIterator[Callable[..., AsyncWavixP
 def load_cassette(path: Path) -> list[dict[str, Any]]:
     import yaml
 
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
     interactions: list[dict[str, Any]] = data["interactions"]
     return interactions

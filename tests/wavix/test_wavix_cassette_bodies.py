@@ -48,7 +48,7 @@ def schema_for(method: str, path: str, status: int, body: Any) -> str:
 def interactions() -> list[tuple[str, int, dict[str, Any]]]:
     out = []
     for path in sorted(CASSETTES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
         for index, item in enumerate(data["interactions"]):
             out.append((path.stem, index, item))
     return out

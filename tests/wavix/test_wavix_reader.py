@@ -39,7 +39,7 @@ def _cassette_records() -> list[dict[str, Any]]:
     for path in sorted(CASSETTES.glob("*.yaml")):
         if path.stem == "malformed":
             continue
-        for interaction in yaml.safe_load(path.read_text("utf-8"))["interactions"]:
+        for interaction in yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)["interactions"]:
             request, response = interaction["request"], interaction["response"]
             if request["method"] != "GET" or response["status"]["code"] != 200:
                 continue

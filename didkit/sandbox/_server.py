@@ -3,6 +3,7 @@ for benchmarks)."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,7 +68,10 @@ class ServedEmulator:
         self.server = ThreadingHTTPServer((host, port), _handler_for(emulator))
         self.server.daemon_threads = True
         self.host, self.port = str(host), int(self.server.server_address[1])
-        self._thread = threading.Thread(target=self.server.serve_forever, name=f"sandbox-{emulator.name}")
+        # shutdown() waits for the serving loop's next poll: at the default 0.5 s, every close
+        # (and every exit of `didkit sandbox serve`) took half a second
+        serve = functools.partial(self.server.serve_forever, poll_interval=0.05)
+        self._thread = threading.Thread(target=serve, name=f"sandbox-{emulator.name}")
         self._thread.daemon = True
         self._thread.start()
 

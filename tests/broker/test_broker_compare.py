@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -172,14 +171,15 @@ def test_each_failure_is_logged_at_warning_when_others_answer(
 
 def test_a_sync_provider_that_times_out_is_reported_and_the_rest_returned() -> None:
     gate = threading.Event()
-    slow = FakeProvider("slow", [offer("slow", "+13105550001")], gate=gate)
+    in_search = Overlap()
+    slow = FakeProvider("slow", [offer("slow", "+13105550001")], gate=gate, overlap=in_search)
     fast = FakeProvider("fast", [offer("fast", "+12125550001")])
-    started = time.perf_counter()
     try:
         result = didkit.compare(QUERY, [slow, fast], timeout=0.05)
+        still_searching = in_search.now
     finally:
         gate.set()
-    assert time.perf_counter() - started < 1.0
+    assert still_searching == 1  # compare returned without waiting for the slow search to end
     assert numbers(result) == ["+12125550001"]
     report = result.report[0]
     assert report.timed_out and isinstance(report.error, TransportError)
@@ -219,11 +219,8 @@ def test_providers_are_searched_concurrently(kinds: tuple[str, str]) -> None:
         (FakeProvider if kind == "sync" else AsyncFakeProvider)(name, [offer(name, None)], delay=DELAY, overlap=overlap)
         for kind, name in zip(kinds, ("a", "b"), strict=True)
     ]
-    started = time.perf_counter()
     result = didkit.compare(QUERY, providers)
-    elapsed = time.perf_counter() - started
     assert overlap.peak == 2  # both searches were in flight at once
-    assert elapsed < 1.6 * DELAY, f"two {DELAY}s searches took {elapsed:.3f}s"
     assert [r.offers for r in result.report] == [1, 1]
 
 

@@ -84,9 +84,9 @@ def test_declining_buys_nothing() -> None:
     assert "order" not in done.stdout
 
 
-def test_help_starts_fast_and_loads_nothing_heavy() -> None:
+def test_help_loads_nothing_heavy() -> None:
     probe = (
-        "import sys, time; t = time.perf_counter(); from didkit.cli import app; "
+        "import sys; from didkit.cli import app; "
         "from typer.main import get_command; "
         "code = get_command(app).main(['--help'], prog_name='didkit', standalone_mode=False); "
         "heavy = sorted(m for m in ('didkit.broker', 'didkit_wavix', 'didkit_didww', 'phonenumbers', 'httpx') "
@@ -97,12 +97,9 @@ def test_help_starts_fast_and_loads_nothing_heavy() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "(0, [])"
 
-    started = time.perf_counter()
-    help_run = run("--help")
-    elapsed = time.perf_counter() - started
+    help_run = run("--help")  # its start-up time is measured by benchmarks/bench_startup.py, not here
     assert help_run.returncode == 0
     assert "search" in help_run.stdout
-    assert elapsed < 3.0  # target < 0.5 s; generous for loaded CI machines
 
 
 def _wait_for(url: str, headers: dict[str, str], deadline: float) -> httpx.Response:

@@ -34,6 +34,7 @@ from ..ledger import (
     RecordedAttempt,
     RecordedError,
     RecordedRegistration,
+    default_ledger_spec,
     new_holder,
     numbers_of,
     open_ledger,
@@ -44,6 +45,7 @@ from ..regulatory import EndUser, Registration, RegistrationStatus, check_profil
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
     Handle,
+    Prepared,
     ProgressCallback,
     ProviderLike,
     Runtime,
@@ -585,6 +587,7 @@ class _Procurer:
             reference=reference,
             hold=hold.id if hold else None,
             batch=batch,
+            sandbox=_is_sandbox(handle.provider),
         )
         try:
             self.entry = await _in_thread(
@@ -895,13 +898,30 @@ async def _in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-def _open_ledger(ledger: LedgerLike) -> tuple[Ledger, bool]:
-    """The ledger to use, and whether this call opened it (and so closes it)."""
+def _open_ledger(ledger: LedgerLike, *, sandbox: bool = False) -> tuple[Ledger, bool]:
+    """The ledger to use, and whether this call opened it (and so closes it). The default for
+    procurements from the sandbox emulators is a ledger of their own."""
     if isinstance(ledger, Ledger):
         return ledger, False
-    if ledger is None or isinstance(ledger, (str, os.PathLike)):
+    if ledger is None:
+        return open_ledger(default_ledger_spec(sandbox=sandbox)), True
+    if isinstance(ledger, (str, os.PathLike)):
         return open_ledger(ledger), True
     raise InvalidInputError(f"ledger must be a didkit Ledger, a path or URL, or None; got {ledger!r}")
+
+
+def _is_sandbox(provider: Any) -> bool:
+    """A provider over a built-in emulator (:class:`~didkit.SandboxNumberProvider`): its orders are
+    make-believe."""
+    return getattr(provider, "emulator", None) is not None
+
+
+def _realm(prepared: Prepared, connect_options: Mapping[str, Any] | None) -> str:
+    """``"sandbox"`` when every provider is a sandbox emulator, ``"live"`` when none is, else
+    ``"mixed"`` (a reference's record is then taken as it is)."""
+    by_name = bool((connect_options or {}).get("sandbox"))
+    kinds = {by_name if isinstance(item, str) else _is_sandbox(item) for item, _ in prepared.items}
+    return "mixed" if len(kinds) > 1 else "sandbox" if kinds == {True} else "live"
 
 
 async def _acquire(ledger: Ledger, reference: str, holder: str) -> LedgerEntry:
@@ -1016,11 +1036,20 @@ async def _procure(
     settle_window = _check_wait(settle_window, "settle_window")
     months = check_months(months)
     timeout = check_timeout(timeout)
-    book, owned = _open_ledger(ledger)
+    prepared = prepare(providers, needs=("search_numbers", "purchase"))
+    realm = _realm(prepared, connect_options)
+    book, owned = _open_ledger(ledger, sandbox=realm == "sandbox")
     try:
-        prepared = prepare(providers, needs=("search_numbers", "purchase"))
         holder = new_holder()
         entry = await _acquire(book, reference, holder)
+        if entry.intent is not None and realm != "mixed" and entry.sandbox != (realm == "sandbox"):
+            await _in_thread(book.release, reference, holder)
+            was, now = ("the sandbox", "real carriers") if entry.sandbox else ("real carriers", "the sandbox")
+            raise InvalidInputError(
+                f"reference {reference!r} was procured from {was} ({entry.state}); this call uses {now}, so that "
+                f"record cannot answer for it: use another reference (or forget it: didkit procurements forget "
+                f"{reference})"
+            )
         if entry.orders and entry.count != count:
             await _in_thread(book.release, reference, holder)
             raise InvalidInputError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -35,26 +34,22 @@ ReferenceArgument = Annotated[str, typer.Argument(help="The reference (your idem
 _STATES = {"intent": "UNRESOLVED (no outcome written)", "unknown": "UNRESOLVED (outcome unknown)"}
 
 
-SANDBOX_FILENAME = "procurements-sandbox.sqlite3"
 
 
 def _state(entry: LedgerEntry) -> str:
     if entry.state == "open" and entry.orders:
-        return f"open ({entry.bought} of {entry.count} bought)"
-    return _STATES.get(entry.state, entry.state)
+        said = f"open ({entry.bought} of {entry.count} bought)"
+    else:
+        said = _STATES.get(entry.state, entry.state)
+    return f"{said} (sandbox)" if entry.sandbox else said
 
 
 def ledger_spec(sandbox: bool, spec: str | None = None) -> str:
     """The ledger a command uses: ``spec`` (``--ledger`` / ``$DIDKIT_LEDGER``), else the default —
-    with ``--sandbox``, a file of its own beside it, so that an emulator's make-believe orders
-    never answer for a real reference."""
-    from ..ledger import ENV_VAR, default_ledger_path, default_ledger_spec
+    with ``--sandbox``, a file of its own beside it (:func:`~didkit.ledger.default_ledger_spec`)."""
+    from ..ledger import default_ledger_spec
 
-    if spec:
-        return spec
-    if sandbox and not os.environ.get(ENV_VAR, "").strip():
-        return str(default_ledger_path().with_name(SANDBOX_FILENAME))
-    return default_ledger_spec()
+    return spec or default_ledger_spec(sandbox=sandbox)
 
 
 def _open(state: State, spec: str | None) -> Ledger:
@@ -68,6 +63,7 @@ def _as_json(entry: LedgerEntry) -> dict[str, Any]:
     return {
         "reference": entry.reference,
         "state": entry.state,
+        "sandbox": entry.sandbox,
         "unresolved": entry.unresolved,
         "to_check": entry.to_check,
         "provider": entry.order.provider if entry.order else intent.provider if intent else None,

@@ -16,6 +16,7 @@ __all__ = ["ENV_VAR", "default_ledger_path", "default_ledger_spec", "open_ledger
 
 ENV_VAR = "DIDKIT_LEDGER"
 FILENAME = "procurements.sqlite3"
+SANDBOX_FILENAME = "procurements-sandbox.sqlite3"
 
 
 def default_ledger_path() -> Path:
@@ -26,9 +27,16 @@ def default_ledger_path() -> Path:
     return Path(platformdirs.user_state_dir("didkit", appauthor=False)) / FILENAME
 
 
-def default_ledger_spec() -> str:
-    """``$DIDKIT_LEDGER`` when set, else the path of :func:`default_ledger_path`."""
-    return os.environ.get(ENV_VAR, "").strip() or str(default_ledger_path())
+def default_ledger_spec(*, sandbox: bool = False) -> str:
+    """``$DIDKIT_LEDGER`` when set, else the path of :func:`default_ledger_path` — for procurements
+    from the built-in sandbox emulators (``sandbox=True``), ``procurements-sandbox.sqlite3`` beside
+    it, so that make-believe orders never stand in the ledger of real ones. (Where one ledger
+    holds both, a procure refuses a reference the other kind used.)"""
+    chosen = os.environ.get(ENV_VAR, "").strip()
+    if chosen:
+        return chosen
+    path = default_ledger_path()
+    return str(path.with_name(SANDBOX_FILENAME) if sandbox else path)
 
 
 def open_ledger(spec: str | os.PathLike[str] | None = None, **options: Any) -> Ledger:

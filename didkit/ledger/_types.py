@@ -73,6 +73,8 @@ class Intent:
         hold: the carrier's id of the hold the request buys, if any.
         batch: the specific offers of a request that buys several in one (a Wavix cart
             checkout); ``offer`` is the first of them.
+        sandbox: the request went to a built-in sandbox emulator, not to the carrier: nothing
+            real was (or will be) bought under it.
     """
 
     provider: str
@@ -82,6 +84,7 @@ class Intent:
     reference: str | None = None
     hold: str | None = None
     batch: tuple[AvailableNumber, ...] = ()
+    sandbox: bool = False
 
     @property
     def numbers(self) -> tuple[str, ...]:
@@ -194,6 +197,12 @@ class LedgerEntry:
         if self.order is not None and not self.orders:
             # an entry written before several orders per reference existed
             object.__setattr__(self, "orders", (self.order,))
+
+    @property
+    def sandbox(self) -> bool:
+        """The reference was procured from built-in sandbox emulators (make-believe orders): a
+        procure on real carriers refuses it, and the other way round."""
+        return self.intent is not None and self.intent.sandbox
 
     @property
     def bought(self) -> int:

@@ -159,3 +159,22 @@ def test_sandbox_runs_keep_a_ledger_of_their_own(
     assert json.loads(didkit_cli("--json", "procurements", "list").stdout) == []
     sandboxed = json.loads(didkit_cli("--sandbox", "--json", "procurements", "list").stdout)
     assert [(e["reference"], e["numbers"]) for e in sandboxed] == [("order-1", first)]
+
+
+def test_one_ledger_for_both_never_lets_a_sandbox_purchase_answer_for_a_real_one(
+    didkit_cli: Invoker, served: dict[str, Any]
+) -> None:
+    """$DIDKIT_LEDGER names one file for every run: a reference bought from the sandbox is
+    refused by a run on carriers (here the served emulators, which didkit takes for carriers)."""
+    sandboxed = ("--sandbox", "--json", "-p", "wavix", "procure", *LA, "--reference", "shared-ref", "--yes")
+    first = _bought(didkit_cli(*sandboxed))
+    listed = json.loads(didkit_cli("--json", "procurements", "list").stdout)
+    assert [(e["reference"], e["sandbox"]) for e in listed] == [("shared-ref", True)]
+    assert "bought (sandbox)" in didkit_cli("procurements", "list").stdout
+
+    real = didkit_cli("-p", "wavix", "procure", *LA, "--reference", "shared-ref", "--yes")
+    assert real.exit_code == 2
+    line = real.stderr.strip().splitlines()[-1]
+    assert "'shared-ref' was procured from the sandbox" in line and "another reference" in line
+    assert served["wavix"].purchased_numbers() == []  # nothing bought, nothing answered with make-believe
+    assert first  # the sandbox run did buy (in its own emulator)

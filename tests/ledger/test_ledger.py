@@ -365,3 +365,22 @@ def test_format_2_entries_read_with_no_registrations_and_format_3_is_written() -
     newer = {**old, "format": 4}
     with pytest.raises(LedgerError, match="format 4"):
         decode(orjson.dumps(newer))
+
+
+def test_an_entry_written_before_realms_reads_as_real_and_a_sandbox_intent_round_trips(any_ledger: Any) -> None:
+    import orjson
+
+    from didkit.ledger._codec import decode, encode
+
+    old = orjson.loads(_format_1_body("before-realms"))
+    assert "sandbox" not in (old["entry"].get("intent") or {})
+    assert decode(orjson.dumps(old)).sandbox is False
+    ledger = any_ledger()
+    holder = new_holder()
+    ledger.claim("sbx", holder)
+    ledger.record_intent("sbx", holder, attrs.evolve(intent(), sandbox=True))
+    ledger.record_outcome("sbx", holder, "bought", order=order("sbx"))
+    ledger.release("sbx", holder)
+    ledger.close()
+    again = any_ledger().get("sbx")
+    assert again is not None and again.sandbox and decode(encode(again)).sandbox

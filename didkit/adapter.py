@@ -283,6 +283,11 @@ class ProviderSpec:
     emulator: Callable[..., Emulator] | None = None
     emulator_base_path: str = ""
     environments: Mapping[str, str] = attrs.field(factory=dict)
+    """Named API roots (``environment=`` picks one): ``{"production": ..., "sandbox": ...}``."""
+    test_environments: frozenset[str] = frozenset()
+    """The names in :attr:`environments` where nothing bought is real (the carrier's own
+    sandbox): their purchases, like the built-in emulator's, never answer for real ones in the
+    procurement ledger."""
     static_headers: Mapping[str, str] = attrs.field(factory=dict)
     content_type: str = "application/json"
     rate_limit: tuple[int, float] | None = None
@@ -457,6 +462,16 @@ class _ProviderCore:
     def capabilities(self) -> ProviderCapabilities:
         """What this carrier supports (as configured: an API version may lack some features)."""
         return self.operations.capabilities(self.spec.capabilities)
+
+    @property
+    def purchases_are_real(self) -> bool:
+        """``False`` over the built-in emulator or one of the carrier's test environments
+        (:attr:`ProviderSpec.test_environments`, chosen by ``environment=`` or its URL as
+        ``base_url``): the procurement ledger keeps such purchases apart from real ones."""
+        if self.emulator is not None:
+            return False
+        tests = {self.spec.environments[name].rstrip("/") for name in self.spec.test_environments}
+        return self.base_url not in tests
 
     def search_notes(self) -> tuple[str, ...]:
         """What to know about how this account's searches go, in words (a degraded mode the

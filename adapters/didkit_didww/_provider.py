@@ -121,6 +121,7 @@ DIDWW_SPEC = ProviderSpec(
     emulator=_emulator,
     emulator_base_path="/v3",
     environments={"production": DEFAULT_BASE_URL, "sandbox": SANDBOX_BASE_URL},
+    test_environments=frozenset({"sandbox"}),
     static_headers={"Accept": MEDIA_TYPE},
     content_type=MEDIA_TYPE,
     rate_limit=RATE_LIMIT,

@@ -45,7 +45,6 @@ from ..regulatory import EndUser, Registration, RegistrationStatus, check_profil
 from ._ranking import PriceCap, Strategy, check_cap, check_strategy, rank, upfront
 from ._runtime import (
     Handle,
-    Prepared,
     ProgressCallback,
     ProviderLike,
     Runtime,
@@ -911,17 +910,17 @@ def _open_ledger(ledger: LedgerLike, *, sandbox: bool = False) -> tuple[Ledger, 
 
 
 def _is_sandbox(provider: Any) -> bool:
-    """A provider over a built-in emulator (:class:`~didkit.SandboxNumberProvider`): its orders are
-    make-believe."""
-    return getattr(provider, "emulator", None) is not None
+    """A provider whose orders are make-believe: over a built-in emulator
+    (:class:`~didkit.SandboxNumberProvider`) or a carrier's own test environment
+    (``purchases_are_real`` is false)."""
+    return getattr(provider, "emulator", None) is not None or getattr(provider, "purchases_are_real", True) is False
 
 
-def _realm(prepared: Prepared, connect_options: Mapping[str, Any] | None) -> str:
-    """``"sandbox"`` when every provider is a sandbox emulator, ``"live"`` when none is, else
-    ``"mixed"`` (a reference's record is then taken as it is)."""
-    by_name = bool((connect_options or {}).get("sandbox"))
-    kinds = {by_name if isinstance(item, str) else _is_sandbox(item) for item, _ in prepared.items}
-    return "mixed" if len(kinds) > 1 else "sandbox" if kinds == {True} else "live"
+def _realm(handles: Sequence[Handle]) -> str:
+    """``"sandbox"`` when every connected provider's purchases are make-believe, ``"live"`` when
+    none are, else ``"mixed"`` (a reference's record is then taken as it is)."""
+    kinds = {_is_sandbox(handle.provider) for handle in handles if handle.provider is not None}
+    return "mixed" if len(kinds) != 1 else "sandbox" if kinds == {True} else "live"
 
 
 async def _acquire(ledger: Ledger, reference: str, holder: str) -> LedgerEntry:
@@ -1037,71 +1036,83 @@ async def _procure(
     months = check_months(months)
     timeout = check_timeout(timeout)
     prepared = prepare(providers, needs=("search_numbers", "purchase"))
-    realm = _realm(prepared, connect_options)
-    book, owned = _open_ledger(ledger, sandbox=realm == "sandbox")
+    # Connecting sends nothing; it tells whose purchases are make-believe before the ledger opens.
+    handles = connect(prepared, async_mode=async_mode, connect_options=connect_options)
+    runtime = Runtime.for_handles(handles)
     try:
-        holder = new_holder()
-        entry = await _acquire(book, reference, holder)
-        if entry.intent is not None and realm != "mixed" and entry.sandbox != (realm == "sandbox"):
-            await _in_thread(book.release, reference, holder)
-            was, now = ("the sandbox", "real carriers") if entry.sandbox else ("real carriers", "the sandbox")
-            raise InvalidInputError(
-                f"reference {reference!r} was procured from {was} ({entry.state}); this call uses {now}, so that "
-                f"record cannot answer for it: use another reference (or forget it: didkit procurements forget "
-                f"{reference})"
-            )
-        if entry.orders and entry.count != count:
-            await _in_thread(book.release, reference, holder)
-            raise InvalidInputError(
-                f"reference {reference!r} was procured for {entry.count} number{'' if entry.count == 1 else 's'} "
-                f"(it has {entry.bought}), not {count}: use a new reference for another count"
-            )
-        if entry.state == "bought":
-            logger.info(
-                "procure %r: already bought (order %s): buying nothing", reference, entry.order and entry.order.id
-            )
-            return _from_entry(entry)
-        heartbeat = asyncio.ensure_future(_heartbeat(book, reference, holder))
+        realm = _realm(handles)
+        book, owned = _open_ledger(ledger, sandbox=realm == "sandbox")
         try:
-            handles = connect(prepared, async_mode=async_mode, connect_options=connect_options)
-            runtime = Runtime.for_handles(handles)
-            procurer = _Procurer(
-                query=query,
-                handles=handles,
-                runtime=runtime,
-                reference=reference,
-                ledger=book,
-                holder=holder,
-                entry=entry,
-                max_monthly=monthly_cap,
-                max_setup=setup_cap,
-                strategy=checked_strategy,
-                require_no_documents=require_no_documents,
-                wait=wait,
-                months=months,
-                timeout=timeout,
-                progress=progress,
-                offer=offer,
-                settle_window=settle_window,
-                count=count,
-                hold_first=hold_first,
-                end_user=end_user,
+            return await _procure_claimed(
+                book,
+                reference,
+                count,
+                realm,
+                lambda entry, holder: _Procurer(
+                    query=query,
+                    handles=handles,
+                    runtime=runtime,
+                    reference=reference,
+                    ledger=book,
+                    holder=holder,
+                    entry=entry,
+                    max_monthly=monthly_cap,
+                    max_setup=setup_cap,
+                    strategy=checked_strategy,
+                    require_no_documents=require_no_documents,
+                    wait=wait,
+                    months=months,
+                    timeout=timeout,
+                    progress=progress,
+                    offer=offer,
+                    settle_window=settle_window,
+                    count=count,
+                    hold_first=hold_first,
+                    end_user=end_user,
+                ),
             )
-            try:
-                return await procurer.run()
-            finally:
-                await close_all(handles, runtime)
-                runtime.shutdown()
         finally:
-            heartbeat.cancel()
-            await asyncio.gather(heartbeat, return_exceptions=True)
-            try:
-                await _in_thread(book.release, reference, holder)
-            except LedgerError as exc:  # the lease lapses on its own
-                logger.warning("procure %r: releasing the claim failed: %s", reference, exc)
+            if owned:
+                book.close()
     finally:
-        if owned:
-            book.close()
+        await close_all(handles, runtime)
+        runtime.shutdown()
+
+
+async def _procure_claimed(
+    book: Ledger, reference: str, count: int, realm: str, procurer: Callable[[LedgerEntry, str], _Procurer]
+) -> Procurement:
+    """Claim ``reference`` in the ledger and procure under the claim: the earlier purchase when the
+    ledger has it, else a new one."""
+    holder = new_holder()
+    entry = await _acquire(book, reference, holder)
+    if entry.intent is not None and realm != "mixed" and entry.sandbox != (realm == "sandbox"):
+        await _in_thread(book.release, reference, holder)
+        was, now = ("the sandbox", "real carriers") if entry.sandbox else ("real carriers", "the sandbox")
+        raise InvalidInputError(
+            f"reference {reference!r} was procured from {was} ({entry.state}); this call uses {now}, so that "
+            f"record cannot answer for it: use another reference (or forget it: didkit procurements forget "
+            f"{reference})"
+        )
+    if entry.orders and entry.count != count:
+        await _in_thread(book.release, reference, holder)
+        raise InvalidInputError(
+            f"reference {reference!r} was procured for {entry.count} number{'' if entry.count == 1 else 's'} "
+            f"(it has {entry.bought}), not {count}: use a new reference for another count"
+        )
+    if entry.state == "bought":
+        logger.info("procure %r: already bought (order %s): buying nothing", reference, entry.order and entry.order.id)
+        return _from_entry(entry)
+    heartbeat = asyncio.ensure_future(_heartbeat(book, reference, holder))
+    try:
+        return await procurer(entry, holder).run()
+    finally:
+        heartbeat.cancel()
+        await asyncio.gather(heartbeat, return_exceptions=True)
+        try:
+            await _in_thread(book.release, reference, holder)
+        except LedgerError as exc:  # the lease lapses on its own
+            logger.warning("procure %r: releasing the claim failed: %s", reference, exc)
 
 
 async def procure_async(

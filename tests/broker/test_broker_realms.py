@@ -54,3 +54,33 @@ def test_the_default_ledger_of_sandbox_procurements_is_a_file_of_its_own(
     assert sorted(p.name for p in folder.glob("*.sqlite3")) == ["procurements-sandbox.sqlite3"]
     with open_ledger(folder / "procurements-sandbox.sqlite3") as book:
         assert [e.reference for e in book.entries()] == ["r-3"]
+
+
+def test_a_carriers_own_test_environment_counts_as_make_believe() -> None:
+    from didkit_didww._provider import SANDBOX_BASE_URL
+
+    with didkit.connect("didww", api_key="k") as production:
+        assert production.purchases_are_real  # type: ignore[attr-defined]
+    with didkit.connect("didww", api_key="k", environment="sandbox") as named:
+        assert not named.purchases_are_real  # type: ignore[attr-defined]
+    with didkit.connect("didww", api_key="k", base_url=SANDBOX_BASE_URL + "/") as by_url:
+        assert not by_url.purchases_are_real  # type: ignore[attr-defined]
+    with didkit.connect("wavix", sandbox=True) as emulated:
+        assert not emulated.purchases_are_real  # type: ignore[attr-defined]
+
+
+def test_a_reference_bought_for_real_is_refused_on_the_carriers_test_environment_before_any_request() -> None:
+    import httpx
+
+    ledger = MemoryLedger()
+    didkit.procure(QUERY, [_real()], reference="r-4", ledger=ledger, settle_window=0)
+    sent: list[httpx.Request] = []
+
+    def nothing(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    options = {"api_key": "k", "environment": "sandbox", "transport": httpx.MockTransport(nothing)}
+    with pytest.raises(InvalidInputError, match="'r-4' was procured from real carriers"):
+        didkit.procure(QUERY, ["didww"], reference="r-4", ledger=ledger, connect_options=options)
+    assert sent == []

@@ -64,6 +64,21 @@ def neutral_calls(provider: didkit.NumberProvider) -> list[str]:
     return numbers
 
 
+def holds_and_batches(provider: didkit.NumberProvider, offers: list[didkit.AvailableNumber]) -> list[str]:
+    """Holds and several specific numbers in one checkout, typed against the protocol."""
+    held = [hold.number for hold in provider.list_holds()] if provider.capabilities.reservations else []
+    if provider.capabilities.multi_number_checkout:
+        order = provider.purchase_offers(offers, reference="typed-batch", wait=30.0)
+        held += [did.number for did in order.numbers]
+    return held
+
+
+async def async_holds(provider: didkit.AsyncNumberProvider, offers: list[didkit.AvailableNumber]) -> int:
+    held = [hold async for hold in provider.list_holds()]
+    order = await provider.purchase_offers(offers, reference="typed-batch-async")
+    return len(held) + len(order.numbers)
+
+
 def blocking_compare() -> None:
     try:
         didkit.compare(didkit.SearchQuery(country="US"), ["wavix"])

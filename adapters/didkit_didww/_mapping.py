@@ -178,12 +178,17 @@ def country_from(document: Document, resource: Resource) -> Country | None:
 
 def region_from(document: Document, resource: Resource, country: str) -> Region:
     attrs_ = attributes(document, resource, RegionAttributes)
+    code = (attrs_.iso or "").strip().upper()
+    # 2026-11-19's draft spec gives ISO 3166-2 with the country part ("US-CA"), 2026-04-16
+    # without ("CA"); the model keeps the subdivision part, as for every carrier
+    if code.startswith(f"{country}-"):
+        code = code[len(country) + 1 :]
     return Region(
         id=resource.id,
         name=attrs_.name,
         country=country,
         provider=PROVIDER,
-        code=attrs_.iso or None,
+        code=code or None,
         raw=resource.raw,
     )
 

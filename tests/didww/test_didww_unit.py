@@ -19,6 +19,7 @@ from didkit_didww._mapping import (
     number_type_for,
     order_from,
     parse_sip,
+    region_from,
     status_for,
     trunk_from,
 )
@@ -442,3 +443,18 @@ def test_next_page() -> None:
     assert doc(meta={"total_records": 120}).next_page(2, 50) == 3
     assert doc(meta={"total_records": 100}).next_page(2, 50) is None
     assert doc().next_page(1, 50) is None
+
+
+@pytest.mark.parametrize("iso", ["CA", "US-CA", "us-ca", " CA "])
+def test_region_codes_read_without_the_country_part_in_either_form(iso: str) -> None:
+    """2026-04-16 sends ``CA``; 2026-11-19's draft spec ISO 3166-2 with the country (``US-CA``)."""
+    body = {"data": {"type": "regions", "id": "r1", "attributes": {"name": "California", "iso": iso}}}
+    document = Document.parse(body, provider="didww")
+    region = region_from(document, document.one(), "US")
+    assert region.code == "CA" and region.name == "California"
+
+
+def test_a_region_without_a_code_has_none() -> None:
+    body = {"data": {"type": "regions", "id": "r1", "attributes": {"name": "Greater London", "iso": None}}}
+    document = Document.parse(body, provider="didww")
+    assert region_from(document, document.one(), "GB").code is None

@@ -11,7 +11,7 @@ declaration, into regions that `cog <https://nedbatchelder.com/code/cog/>`_ owns
 * the sync and async shells of ``SyncProvider`` and ``AsyncProvider``, whose bodies only hand
   the call to ``_ProviderCore._plan_<name>`` (written once) and run what it planned.
 
-Regenerate after changing the protocol: ``cog -r -I tools didkit/protocol.py didkit/adapter.py``.
+Regenerate after changing the protocol: ``cog -r -I tools didkit/protocol.py didkit/_providers.py``.
 ``.ci/run`` and ``tests/core/test_surface.py`` run ``cog --check``: a hand edit to a generated
 region, or a protocol change without regeneration, fails them.
 """

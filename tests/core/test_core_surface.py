@@ -21,7 +21,7 @@ from didkit.ledger import MemoryLedger
 from didkit.protocol import SURFACE, AsyncNumberProvider, NumberProvider
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = ("didkit/protocol.py", "didkit/adapter.py")
+GENERATED = ("didkit/protocol.py", "didkit/_providers.py")
 
 
 def run_cog(*arguments: str, cwd: Path) -> int:
@@ -65,7 +65,7 @@ def test_a_protocol_change_without_regeneration_fails_the_check_and_regeneration
     files = [str(tmp_path / path) for path in GENERATED]
     assert run_cog("--check", *files, cwd=tmp_path) != 0
     assert run_cog("-r", *files, cwd=tmp_path) == 0
-    regenerated = (tmp_path / "didkit" / "adapter.py").read_text()
+    regenerated = (tmp_path / "didkit" / "_providers.py").read_text()
     assert "def get_order(self, order_id: str, *, fresh: bool = False) -> Order:" in regenerated
     assert "async def get_order(self, order_id: str, *, fresh: bool = False) -> Order:" in regenerated
     assert "return self._call(self._plan_get_order(order_id, fresh=fresh))" in regenerated

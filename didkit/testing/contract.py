@@ -10,8 +10,10 @@ inherited tests::
         provider_name = "mycarrier"          # its entry point in ``didkit.providers``
         country = "US"                        # a country the emulator's world sells numbers in
 
-The suite covers every operation of the protocol that the carrier declares (listing coverage,
-searching, buying, reading, routing calls and SMS, and releasing numbers), the mapping of the carrier's errors to
+The suite covers every operation of the protocol (listing coverage, searching, buying one number
+or several, holds, reading and updating, routing calls and SMS, requirements and registration,
+releasing numbers): what the carrier declares it can do must work, and what it declares it cannot
+must be refused before any request. Also the mapping of the carrier's errors to
 didkit's, the refusal of malformed ids before any request, the sync and async twins, and the
 procurement guarantee (one reference, one purchase). Each test gets a fresh emulator. This module
 needs pytest (unlike the rest of :mod:`didkit.testing`).
@@ -26,6 +28,7 @@ import pytest
 
 from ..errors import (
     AuthenticationError,
+    DidkitError,
     InvalidInputError,
     NotFoundError,
     RateLimitedError,
@@ -45,6 +48,7 @@ from ..model import (
     SearchQuery,
 )
 from ..protocol import SandboxNumberProvider
+from ..regulatory import EndUser, Registration, Requirements
 from . import sandbox_provider
 
 __all__ = ["ProviderContract"]
@@ -65,6 +69,14 @@ class ProviderContract:
     """A country (ISO 3166-1 alpha-2) the emulator's world has stock and owned numbers in."""
     options: ClassVar[dict[str, Any]] = {}
     """Adapter options for every provider the suite makes (an API version, say)."""
+    specific_number_options: ClassVar[dict[str, Any]] = {}
+    """Adapter options under which a search offers specific numbers (for holds and several
+    numbers in one checkout), where the carrier needs any (DIDWW: ``{"specific_numbers": True}``)."""
+    registration_query: ClassVar[SearchQuery | None] = None
+    """A search whose offers include numbers that need documents; with :attr:`end_user`, the
+    registration round trip runs (buy one, register the end user, read the verdict)."""
+    end_user: ClassVar[EndUser | None] = None
+    """An end user the emulator accepts for :attr:`registration_query`'s numbers."""
 
     def make_provider(self, **options: Any) -> SandboxNumberProvider:
         """A sync provider over a fresh emulator, with :attr:`options` (and ``options``)."""
@@ -99,6 +111,15 @@ class ProviderContract:
         assert all(city.provider == provider.name for city in provider.list_cities(self.country))
         with pytest.raises(InvalidInputError):
             provider.list_cities(self.country, region="Narnia Nowhere")
+
+    def test_regions_belong_to_the_country(self, provider: SandboxNumberProvider) -> None:
+        regions = provider.list_regions(self.country)
+        assert all(r.country == self.country and r.provider == provider.name for r in regions)
+        for region in regions[:2]:
+            assert all(city.provider == provider.name for city in provider.list_cities(self.country, region.id))
+        provider.emulator.faults.inject("*", status=500, times=None)  # any request would show as a ServerError
+        with pytest.raises(InvalidInputError):
+            provider.list_regions("Narnia")
 
     # -- inventory -----------------------------------------------------------------------------
 
@@ -150,6 +171,103 @@ class ProviderContract:
         provider.release_number(did)
         remaining = {owned.number: owned for owned in provider.list_numbers()}
         assert did.number not in remaining or remaining[did.number].status is NumberStatus.RELEASING
+
+    def test_update_number_changes_only_what_is_given(self, provider: SandboxNumberProvider) -> None:
+        did = self._buy(provider, "contract-update")
+        capabilities = provider.capabilities
+        if capabilities.labels:
+            labelled = provider.update_number(did, label="contract label")
+            assert labelled.label == "contract label" and labelled.number == did.number
+            assert provider.get_number(did).label == "contract label"
+            assert provider.update_number(did, label=None).label is None
+        if capabilities.auto_renew:
+            assert provider.update_number(did, auto_renew=False).auto_renew is False
+        provider.emulator.faults.inject("*", status=500, times=None)  # any request would show as a ServerError
+        if not capabilities.labels:
+            with pytest.raises(UnsupportedOperationError):
+                provider.update_number(did, label="contract label")
+        if not capabilities.auto_renew:
+            with pytest.raises(UnsupportedOperationError):
+                provider.update_number(did, auto_renew=False)
+        with pytest.raises(InvalidInputError):
+            provider.update_number(did)
+        with pytest.raises(InvalidInputError):
+            provider.update_number(did, carrier_fields={"no_such_carrier_field": 1})
+
+    def _specific_offers(self, provider: SandboxNumberProvider, wanted: int) -> list[AvailableNumber]:
+        offers = [o for o in provider.search_numbers(SearchQuery(country=self.country, limit=50)) if o.number]
+        assert len(offers) >= wanted, f"the emulator must offer {wanted} specific numbers in {self.country}"
+        return offers[:wanted]
+
+    def test_holds(self) -> None:
+        provider = self.make_provider(**self.specific_number_options)
+        try:
+            if not provider.capabilities.reservations:
+                offer = self._offers(provider)[0]
+                provider.emulator.faults.inject("*", status=500, times=None)
+                with pytest.raises(UnsupportedOperationError):
+                    provider.hold(offer)
+                with pytest.raises(UnsupportedOperationError):
+                    list(provider.list_holds())
+                return
+            first, second = self._specific_offers(provider, 2)
+            hold = provider.hold(first)
+            assert (hold.provider, hold.number) == (provider.name, first.number)
+            assert hold.expires_at.tzinfo is not None
+            other = provider.hold(second)
+            assert {first.number, second.number} <= {h.number for h in provider.list_holds()}
+            provider.release_hold(other)
+            assert second.number not in {h.number for h in provider.list_holds()}
+            order = provider.purchase(hold, reference="contract-hold")
+            if not order.numbers:
+                order = provider.get_order(order.id)
+            assert [d.number for d in order.numbers] == [first.number]
+        finally:
+            provider.close()
+
+    def test_purchase_offers(self) -> None:
+        provider = self.make_provider(**self.specific_number_options)
+        try:
+            first, second = self._specific_offers(provider, 2)
+            with pytest.raises(InvalidInputError):
+                provider.purchase_offers([])
+            if provider.capabilities.multi_number_checkout:
+                order = provider.purchase_offers([first, second], reference="contract-batch")
+                if not order.numbers:
+                    order = provider.get_order(order.id)
+                assert {d.number for d in order.numbers} == {first.number, second.number}
+                assert len(order.numbers) == 2
+                return
+            order = provider.purchase_offers([first], reference="contract-batch")  # one: a plain purchase
+            if not order.numbers:
+                order = provider.get_order(order.id)
+            assert [d.number for d in order.numbers] == [first.number]
+            provider.emulator.faults.inject("*", status=500, times=None)
+            with pytest.raises(UnsupportedOperationError):
+                provider.purchase_offers([second, first])
+        finally:
+            provider.close()
+
+    def test_requirements_and_registration(self, provider: SandboxNumberProvider) -> None:
+        offer = self._offers(provider)[0]
+        needs = provider.requirements(offer)
+        assert isinstance(needs, Requirements)
+        assert needs.documents_required or not offer.requires_documents
+        with pytest.raises(InvalidInputError):
+            provider.register("+14155550123", "not an end user")  # type: ignore[arg-type]
+        if self.registration_query is None or self.end_user is None:
+            with pytest.raises(DidkitError):  # unsupported, or not found: never a made-up verdict
+                provider.get_registration("contract-no-such-registration")
+            return
+        needing = next(o for o in provider.search_numbers(self.registration_query) if o.requires_documents)
+        assert provider.requirements(needing).documents_required
+        order = provider.purchase(needing, reference="contract-register")
+        if not order.numbers:
+            order = provider.get_order(order.id)
+        registration = provider.register(order, self.end_user)
+        assert isinstance(registration, Registration) and registration.provider == provider.name
+        assert registration.numbers == tuple(d.number for d in order.numbers)
+        assert provider.get_registration(registration.id).id == registration.id
 
     def test_destinations_round_trip(self, provider: SandboxNumberProvider) -> None:
         did = self._buy(provider, "contract-route")

@@ -183,3 +183,11 @@ def test_the_async_shell_lists_with_a_limit_without_asking_for_more() -> None:
 
     assert len(asyncio.run(main())) == 2
 
+
+
+def test_the_contract_suite_calls_every_operation_of_the_surface() -> None:
+    """``ProviderContract`` covers every operation: one added to the protocol needs its contract test."""
+    from didkit.testing import contract
+
+    source = inspect.getsource(contract)
+    assert [name for name in SURFACE if f"provider.{name}(" not in source] == []

@@ -12,7 +12,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -234,6 +234,84 @@ class _RunnerBase:
             )
         return delay
 
+    def _exchange(self, request: HttpRequest, authorize: bool, ends: float | None) -> _Exchange:
+        """One request with credentials, rate limiting, retries and error mapping, as a sans-I/O
+        generator: it yields what to do (:class:`_Transmit`, :class:`_Wait`, :class:`_Authorize`)
+        and returns the response, or raises the error. Each runner only does what it yields."""
+        url, headers, content, params = self._build(request)
+        auth, classify = self._auth_for(authorize)
+        renewed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            self._left(ends, request.label)  # past the deadline: not even a token mint
+            credentials: Mapping[str, str] = {}
+            if auth is not None:
+                credentials = yield _Authorize(auth.headers())
+                self._learn(auth)
+                headers.update(credentials)
+            limiter = self.config.rate_limiter if authorize else None
+            if limiter is not None:
+                wait = limiter.reserve()
+                if wait > 0:
+                    if _past(ends, self.config.clock, wait):
+                        raise DeadlineExceededError(
+                            f"{request.label} was not sent: the client-side rate limit would hold it past the "
+                            "call's deadline",
+                            provider=self.config.provider,
+                        )
+                    yield _Wait(wait)
+            timeout = self._timeout(self._left(ends, request.label))
+            started = self.config.clock()
+            answer = yield _Transmit(request.method, url, params, headers, content, timeout)
+            if isinstance(answer, httpx.TransportError):
+                error: ProviderError | None = self._transport_error(answer, request)
+            else:
+                response = self._wrap(answer)
+                if auth is not None and not renewed and auth.renew(response, credentials):
+                    renewed, attempt = True, attempt - 1  # stale credentials: once more with fresh ones
+                    continue
+                error = self._after(request, response, self.config.clock() - started, classify)
+                if error is None:
+                    return response
+            assert error is not None
+            delay = self._retry_delay(error, request, attempt)
+            if delay is None:
+                raise error
+            if _past(ends, self.config.clock, delay):
+                logger.debug("%s %s: no retry, the call's deadline comes first", self.config.provider, request.label)
+                raise error
+            yield _Wait(delay)
+
+
+@attrs.frozen(slots=True)
+class _Transmit:
+    """Send this over the HTTP client; answer with its ``httpx.Response`` or ``httpx.TransportError``."""
+
+    method: str
+    url: str
+    params: httpx.QueryParams | None
+    headers: dict[str, str]
+    content: bytes | None
+    timeout: float | httpx.Timeout
+
+
+@attrs.frozen(slots=True)
+class _Wait:
+    """Sleep this many seconds (on the config's clock); answer with nothing."""
+
+    seconds: float
+
+
+@attrs.frozen(slots=True)
+class _Authorize:
+    """Run the authenticator's flow (one at a time); answer with its credential headers."""
+
+    flow: AuthFlow
+
+
+_Exchange = Generator["_Transmit | _Wait | _Authorize", Any, HttpResponse]
+
 
 class SyncRunner(_RunnerBase):
     """Drives operations with an ``httpx.Client`` (given, or built over ``transport``)."""
@@ -262,58 +340,33 @@ class SyncRunner(_RunnerBase):
         credentials, no rate limiter, its errors mapped by the authenticator. ``ends`` is the
         operation's deadline on the config's clock: every wait, timeout and retry fits before it
         (a retry that would not is not made: the last error is raised)."""
-        url, headers, content, params = self._build(request)
-        auth, classify = self._auth_for(authorize)
-        renewed = False
-        attempt = 0
-        while True:
-            attempt += 1
-            self._left(ends, request.label)  # past the deadline: not even a token mint
-            credentials: Mapping[str, str] = {}
-            if auth is not None:
-                credentials = self._credentials(auth.headers(), ends)
-                self._learn(auth)
-                headers.update(credentials)
-            limiter = self.config.rate_limiter if authorize else None
-            if limiter is not None:
-                wait = limiter.reserve()
-                if wait > 0:
-                    if _past(ends, self.config.clock, wait):
-                        raise DeadlineExceededError(
-                            f"{request.label} was not sent: the client-side rate limit would hold it past the "
-                            "call's deadline",
-                            provider=self.config.provider,
+        exchange = self._exchange(request, authorize, ends)
+        try:
+            action = next(exchange)
+            while True:
+                answer: Any = None
+                if isinstance(action, _Transmit):
+                    try:
+                        answer = self.client.request(
+                            action.method,
+                            action.url,
+                            params=action.params,
+                            headers=action.headers,
+                            content=action.content,
+                            timeout=action.timeout,
                         )
-                    self.config.sleep(wait)
-            timeout = self._timeout(self._left(ends, request.label))
-            started = self.config.clock()
-            try:
-                raw = self.client.request(
-                    request.method,
-                    url,
-                    params=params,
-                    headers=headers,
-                    content=content,
-                    timeout=timeout,
-                )
-            except httpx.TransportError as exc:
-                error: ProviderError | None = self._transport_error(exc, request)
-            else:
-                response = self._wrap(raw)
-                if auth is not None and not renewed and auth.renew(response, credentials):
-                    renewed, attempt = True, attempt - 1  # stale credentials: once more with fresh ones
-                    continue
-                error = self._after(request, response, self.config.clock() - started, classify)
-                if error is None:
-                    return response
-            assert error is not None
-            delay = self._retry_delay(error, request, attempt)
-            if delay is None:
-                raise error
-            if _past(ends, self.config.clock, delay):
-                logger.debug("%s %s: no retry, the call's deadline comes first", self.config.provider, request.label)
-                raise error
-            self.config.sleep(delay)
+                    except httpx.TransportError as exc:
+                        answer = exc
+                elif isinstance(action, _Wait):
+                    self.config.sleep(action.seconds)
+                else:
+                    answer = self._credentials(action.flow, ends)
+                action = exchange.send(answer)
+        except StopIteration as done:
+            response: HttpResponse = done.value
+            return response
+        finally:
+            exchange.close()
 
     def _credentials(self, flow: AuthFlow, ends: float | None = None) -> Mapping[str, str]:
         from ..auth import run_flow
@@ -410,58 +463,33 @@ class AsyncRunner(_RunnerBase):
     async def send(self, request: HttpRequest, *, authorize: bool = True, ends: float | None = None) -> HttpResponse:
         """Send one request with credentials, rate limiting, retries and error mapping (see
         :meth:`SyncRunner.send`)."""
-        url, headers, content, params = self._build(request)
-        auth, classify = self._auth_for(authorize)
-        renewed = False
-        attempt = 0
-        while True:
-            attempt += 1
-            self._left(ends, request.label)  # past the deadline: not even a token mint
-            credentials: Mapping[str, str] = {}
-            if auth is not None:
-                credentials = await self._credentials(auth.headers(), ends)
-                self._learn(auth)
-                headers.update(credentials)
-            limiter = self.config.rate_limiter if authorize else None
-            if limiter is not None:
-                wait = limiter.reserve()
-                if wait > 0:
-                    if _past(ends, self.config.clock, wait):
-                        raise DeadlineExceededError(
-                            f"{request.label} was not sent: the client-side rate limit would hold it past the "
-                            "call's deadline",
-                            provider=self.config.provider,
+        exchange = self._exchange(request, authorize, ends)
+        try:
+            action = next(exchange)
+            while True:
+                answer: Any = None
+                if isinstance(action, _Transmit):
+                    try:
+                        answer = await self.client.request(
+                            action.method,
+                            action.url,
+                            params=action.params,
+                            headers=action.headers,
+                            content=action.content,
+                            timeout=action.timeout,
                         )
-                    await self.config.async_sleep(wait)
-            timeout = self._timeout(self._left(ends, request.label))
-            started = self.config.clock()
-            try:
-                raw = await self.client.request(
-                    request.method,
-                    url,
-                    params=params,
-                    headers=headers,
-                    content=content,
-                    timeout=timeout,
-                )
-            except httpx.TransportError as exc:
-                error: ProviderError | None = self._transport_error(exc, request)
-            else:
-                response = self._wrap(raw)
-                if auth is not None and not renewed and auth.renew(response, credentials):
-                    renewed, attempt = True, attempt - 1  # stale credentials: once more with fresh ones
-                    continue
-                error = self._after(request, response, self.config.clock() - started, classify)
-                if error is None:
-                    return response
-            assert error is not None
-            delay = self._retry_delay(error, request, attempt)
-            if delay is None:
-                raise error
-            if _past(ends, self.config.clock, delay):
-                logger.debug("%s %s: no retry, the call's deadline comes first", self.config.provider, request.label)
-                raise error
-            await self.config.async_sleep(delay)
+                    except httpx.TransportError as exc:
+                        answer = exc
+                elif isinstance(action, _Wait):
+                    await self.config.async_sleep(action.seconds)
+                else:
+                    answer = await self._credentials(action.flow, ends)
+                action = exchange.send(answer)
+        except StopIteration as done:
+            response: HttpResponse = done.value
+            return response
+        finally:
+            exchange.close()
 
     async def _credentials(self, flow: AuthFlow, ends: float | None = None) -> Mapping[str, str]:
         # One token mint at a time: concurrent requests wait for it and then reuse the token.

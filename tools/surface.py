@@ -12,7 +12,7 @@ declaration, into regions that `cog <https://nedbatchelder.com/code/cog/>`_ owns
   the call to ``_ProviderCore._plan_<name>`` (written once) and run what it planned.
 
 Regenerate after changing the protocol: ``cog -r -I tools didkit/protocol.py didkit/_providers.py``.
-``.ci/run`` and ``tests/core/test_surface.py`` run ``cog --check``: a hand edit to a generated
+``.ci/run`` and ``tests/core/test_core_surface.py`` run ``cog --check``: a hand edit to a generated
 region, or a protocol change without regeneration, fails them.
 """
 

@@ -34,8 +34,6 @@ ReferenceArgument = Annotated[str, typer.Argument(help="The reference (your idem
 _STATES = {"intent": "UNRESOLVED (no outcome written)", "unknown": "UNRESOLVED (outcome unknown)"}
 
 
-
-
 def _state(entry: LedgerEntry) -> str:
     if entry.state == "open" and entry.orders:
         said = f"open ({entry.bought} of {entry.count} bought)"

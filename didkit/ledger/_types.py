@@ -73,8 +73,8 @@ class Intent:
         hold: the carrier's id of the hold the request buys, if any.
         batch: the specific offers of a request that buys several in one (a Wavix cart
             checkout); ``offer`` is the first of them.
-        sandbox: the request went to a built-in sandbox emulator, not to the carrier: nothing
-            real was (or will be) bought under it.
+        sandbox: the request went to a built-in sandbox emulator or to a carrier's own test
+            environment, not to the carrier's real books: nothing real was bought under it.
     """
 
     provider: str
@@ -200,8 +200,8 @@ class LedgerEntry:
 
     @property
     def sandbox(self) -> bool:
-        """The reference was procured from built-in sandbox emulators (make-believe orders): a
-        procure on real carriers refuses it, and the other way round."""
+        """The reference was procured from sandbox emulators or a carrier's test environment
+        (make-believe orders): a procure on real carriers refuses it, and the other way round."""
         return self.intent is not None and self.intent.sandbox
 
     @property

@@ -446,52 +446,6 @@ class _ProviderCore:
             )
         return tuple(checked)
 
-    def _number_filter(
-        self,
-        country: str | None,
-        number_contains: str | int | None,
-        label: str | None,
-        status: NumberStatus | str | Iterable[NumberStatus | str] | None,
-        capability: Capability | str | Iterable[Capability | str] | None,
-        carrier_filters: Mapping[str, Any] | None,
-        legacy: Mapping[str, Any],
-    ) -> NumberFilter:
-        declared = self.operations.number_filters
-        carrier = self._with_legacy(carrier_filters, legacy, "list_numbers", "carrier_filters", declared)
-        if carrier and not declared:
-            neutral = ", ".join(NEUTRAL_FILTERS)
-            raise InvalidInputError(f"{self.name} has no carrier filters (the neutral ones: {neutral})")
-        checked = declared.check(carrier, provider=self.name)
-        return NumberFilter(country, number_contains, label, status, capability, checked)
-
-    def _numbers(self, filters: NumberFilter) -> Stream:
-        """The operation's stream, with the neutral filters the carrier left undone applied."""
-        stream = self.operations.list_numbers(filters)
-        keep = filters.predicate(self.operations.server_filters)
-        return stream if keep is None else keep_emitted(stream, keep)
-
-    def _number_update(
-        self,
-        label: str | EllipsisType | None,
-        auto_renew: bool | EllipsisType,
-        carrier_fields: Mapping[str, Any] | None,
-        legacy: Mapping[str, Any],
-    ) -> NumberUpdate:
-        declared = self.operations.update_fields
-        carrier = self._with_legacy(carrier_fields, legacy, "update_number", "carrier_fields", declared)
-        update = NumberUpdate(label, auto_renew, declared.check(carrier, provider=self.name))
-        capabilities = self.capabilities
-        if "label" in update.given() and not capabilities.labels:
-            raise UnsupportedOperationError(
-                f"{self.name} cannot set a number's label (capabilities.labels is False)", provider=self.name
-            )
-        if "auto_renew" in update.given() and not capabilities.auto_renew:
-            raise UnsupportedOperationError(
-                f"{self.name} cannot turn a number's renewal on or off (capabilities.auto_renew is False)",
-                provider=self.name,
-            )
-        return update
-
     def _with_legacy(
         self, given: Mapping[str, Any] | None, legacy: Mapping[str, Any], method: str, keyword: str, declared: Declared
     ) -> dict[str, Any]:
@@ -511,7 +465,7 @@ class _ProviderCore:
             warnings.warn(
                 f"{method}({names}) is deprecated: pass carrier-only names as {keyword}={{...}}",
                 DeprecationWarning,
-                stacklevel=5,
+                stacklevel=4,  # the caller of the provider's method (shell, plan, here)
             )
             for name, value in legacy.items():
                 if name in merged:
@@ -589,8 +543,17 @@ class _ProviderCore:
         carrier_filters: Mapping[str, Any] | None,
         **legacy: Any,
     ) -> Listing[DID]:
-        filters = self._number_filter(country, number_contains, label, status, capability, carrier_filters, legacy)
-        return Listing(self._numbers(filters))
+        declared = self.operations.number_filters
+        carrier = self._with_legacy(carrier_filters, legacy, "list_numbers", "carrier_filters", declared)
+        if carrier and not declared:
+            neutral = ", ".join(NEUTRAL_FILTERS)
+            raise InvalidInputError(f"{self.name} has no carrier filters (the neutral ones: {neutral})")
+        checked = declared.check(carrier, provider=self.name)
+        filters = NumberFilter(country, number_contains, label, status, capability, checked)
+        # the neutral filters the carrier leaves undone are applied to what it emits
+        stream = self.operations.list_numbers(filters)
+        keep = filters.predicate(self.operations.server_filters)
+        return Listing(stream if keep is None else keep_emitted(stream, keep))
 
     def _plan_get_number(self, ref: DID | str) -> Call[DID]:
         return Call(self.operations.get_number(self._ref(ref)))
@@ -604,7 +567,19 @@ class _ProviderCore:
         **legacy: Any,
     ) -> Call[DID]:
         routes = self._split_messaging(legacy)
-        update = self._number_update(label, auto_renew, carrier_fields, legacy)
+        declared = self.operations.update_fields
+        carrier = self._with_legacy(carrier_fields, legacy, "update_number", "carrier_fields", declared)
+        update = NumberUpdate(label, auto_renew, declared.check(carrier, provider=self.name))
+        capabilities = self.capabilities
+        if "label" in update.given() and not capabilities.labels:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot set a number's label (capabilities.labels is False)", provider=self.name
+            )
+        if "auto_renew" in update.given() and not capabilities.auto_renew:
+            raise UnsupportedOperationError(
+                f"{self.name} cannot turn a number's renewal on or off (capabilities.auto_renew is False)",
+                provider=self.name,
+            )
         if routes is not None and not update:
             return self._plan_set_messaging(did, routes)
         if not update:

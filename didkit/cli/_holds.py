@@ -79,22 +79,23 @@ def hold(
     show(_holds_table([held]))
 
 
+OnlyProviders = Annotated[
+    list[str] | None, typer.Option("--provider", "-p", help="Only this provider (repeatable).", metavar="NAME")
+]
+
+
 def _held(state: Any, provider: list[str] | None) -> list[Hold]:
     found: list[Hold] = []
     for client in state.connect_all(provider):
-        lister = getattr(client, "list_holds", None)
-        if not client.capabilities.reservations or lister is None:
-            continue
-        found.extend(lister())
+        if client.capabilities.reservations:
+            found.extend(client.list_holds())
     return found
 
 
 @app.command("list")
 def list_holds(
     ctx: typer.Context,
-    provider: Annotated[
-        list[str] | None, typer.Option("--provider", "-p", help="Only this provider (repeatable).", metavar="NAME")
-    ] = None,
+    provider: OnlyProviders = None,
 ) -> None:
     """Every number held now, on every provider that holds numbers."""
     state = get_state(ctx)
@@ -113,9 +114,7 @@ def list_holds(
 def release(
     ctx: typer.Context,
     hold_ids: Annotated[list[str], typer.Argument(help="Hold ids (from 'didkit holds list'), or 'all'.")],
-    provider: Annotated[
-        list[str] | None, typer.Option("--provider", "-p", help="Only this provider (repeatable).", metavar="NAME")
-    ] = None,
+    provider: OnlyProviders = None,
 ) -> None:
     """Give holds up: the numbers go back to the carrier's stock."""
     state = get_state(ctx)
